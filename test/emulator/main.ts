@@ -1,0 +1,3 @@
+// Placeholder replaced by the emulator implementation.
+console.error('ADO emulator: not built yet');
+process.exitCode = 1;
