@@ -1,0 +1,49 @@
+// Turns attachment names chosen by anyone in Azure DevOps into safe local file names, and
+// makes the visible "keep both" names used when content differs (DESIGN.md principle 4).
+import path from 'node:path';
+
+/** Bytes, not characters: most file systems limit a name to 255 bytes. */
+const MAX_NAME_BYTES = 200;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+// Control characters and the characters Windows forbids in names, plus both separators.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
+
+export function sanitizeFileName(name: string, fallback = 'attachment'): string {
+  let safe = name.normalize('NFC').replace(UNSAFE_CHARACTERS, '_');
+  // Leading dots would hide the file or form "." / ".."; trailing dots and spaces vanish on Windows.
+  safe = safe.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  if (safe.length === 0) safe = fallback;
+  const { stem, extension } = splitExtension(safe);
+  const finalStem = WINDOWS_RESERVED.test(stem) ? `${stem}_` : stem;
+  return limitBytes(finalStem, extension);
+}
+
+/** "report.pdf" -> "report (conflict 2026-11-24 0542 from ADO).pdf" */
+export function conflictFileName(name: string, origin: string, when: Date): string {
+  const stamp = when.toISOString().slice(0, 16).replace('T', ' ').replace(':', '');
+  const { stem, extension } = splitExtension(name);
+  return limitBytes(`${stem} (conflict ${stamp} from ${sanitizeFileName(origin, 'ADO')})`, extension);
+}
+
+/** "report.pdf" -> "report (2).pdf": for distinct attachments that share one name. */
+export function numberedFileName(name: string, n: number): string {
+  const { stem, extension } = splitExtension(name);
+  return limitBytes(`${stem} (${n})`, extension);
+}
+
+function splitExtension(name: string): { stem: string; extension: string } {
+  const extension = path.extname(name);
+  // Very long "extensions" are part of the name, not a type.
+  if (extension.length === 0 || extension.length > 16 || extension === name) return { stem: name, extension: '' };
+  return { stem: name.slice(0, -extension.length), extension };
+}
+
+function limitBytes(stem: string, extension: string): string {
+  const budget = MAX_NAME_BYTES - Buffer.byteLength(extension);
+  let result = stem;
+  while (Buffer.byteLength(result) > budget) {
+    result = [...result].slice(0, -1).join('');
+  }
+  return `${result}${extension}`;
+}
