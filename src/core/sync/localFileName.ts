@@ -6,7 +6,6 @@ import path from 'node:path';
 const MAX_NAME_BYTES = 200;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 // Control characters and the characters Windows forbids in names, plus both separators.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
 
 export function sanitizeFileName(name: string, fallback = 'attachment'): string {
