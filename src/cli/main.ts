@@ -1,32 +1,93 @@
 // Entry point of the headless `ado-sync` CLI; it runs the same core as the extension.
+import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
+import { GLOBAL_OPTIONS, type Command } from './command';
+import { commands } from './commands';
+import { CliError, ExitCode, type ExitCodeValue } from './exitCodes';
+import { createOutput } from './output';
 
-const USAGE = `ado-sync ${version}: keep files attached to Azure DevOps work items in sync.
+function usage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `ado-sync ${version}: keep files attached to Azure DevOps work items in sync.
 
 Usage: ado-sync <command> [options]
 
 Commands:
-  version            print the version
-  help               print this help
-`;
+${lines.join('\n')}
 
-export function main(argv: string[]): number {
-  const [command] = argv;
-  switch (command) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return 0;
-    case 'version':
-    case '--version':
-      process.stdout.write(`${version}\n`);
-      return 0;
-    default:
-      process.stderr.write(`ado-sync: unknown command "${command}". Run "ado-sync help" for the list.\n`);
-      return 2;
+Options for every command:
+  --org-url <url>      organization or collection URL (AZDO_ORG_URL)
+  --project <name>     project (AZDO_PROJECT)
+  --api-version <v>    auto, 7.1, 7.0, 6.0 or 5.0 (AZDO_API_VERSION)
+  --db <path>          state database (ATTACHMENT_SYNC_DB_PATH)
+  --storage <path>     mirror folder (ATTACHMENT_STORAGE_PATH)
+  --json               machine-readable output on stdout
+The personal access token is read from AZDO_PAT, never from a flag.
+Exit codes: 0 all good, 1 some item failed, 2 usage, configuration or authentication error.
+`;
+}
+
+function commandUsage(command: Command): string {
+  return `Usage: ado-sync ${command.name} ${command.usage}\n\n${command.summary}\n`;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<ExitCodeValue> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return ExitCode.ok;
+  }
+  if (name === 'version' || name === '--version') {
+    process.stdout.write(`${version}\n`);
+    return ExitCode.ok;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  const json = rest.includes('--json');
+  const output = createOutput(json, process.stdout, process.stderr);
+  if (!command) {
+    output.error(`unknown command "${name}". Run "ado-sync help" for the list.`);
+    return ExitCode.usage;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      process.stdout.write(commandUsage(command));
+      return ExitCode.ok;
+    }
+    return await command.run({ values, positionals, output, env, cwd: process.cwd(), signal: signal ?? new AbortController().signal });
+  } catch (error) {
+    return reportFailure(error, command, output);
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+function reportFailure(error: unknown, command: Command, output: ReturnType<typeof createOutput>): ExitCodeValue {
+  if (error instanceof CliError) {
+    output.error(error.message);
+    return error.exitCode;
+  }
+  // parseArgs reports unknown or malformed options with these codes.
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    output.error(`${(error as Error).message}\n${commandUsage(command)}`);
+    return ExitCode.usage;
+  }
+  output.error(error instanceof Error ? error.message : String(error));
+  return ExitCode.itemFailed;
+}
+
+/** Runs when the bundle is executed as a program, not when tests import it. */
+if (require.main === module) {
+  const controller = new AbortController();
+  const stop = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  void main(process.argv.slice(2), process.env, controller.signal).then((code) => {
+    process.exitCode = code;
+  });
+}
