@@ -1,0 +1,68 @@
+// Keeps package.json and the code in agreement (after vscode-pull-request-github's
+// check-commands): every contributed command is registered, every registered command is
+// contributed, and every custom context key used in a `when` clause is set somewhere.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function sourceFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const sources = sourceFiles(path.join(root, 'src')).map((file) => readFileSync(file, 'utf8'));
+const code = sources.join('\n');
+
+// Ids live in src/shared/ids.ts as `key: 'adoSync.x'` entries of the Commands/ContextKeys objects.
+const ids = readFileSync(path.join(root, 'src/shared/ids.ts'), 'utf8');
+function objectEntries(objectName) {
+  const block = new RegExp(`export const ${objectName} = \\{([\\s\\S]*?)\\} as const`).exec(ids);
+  if (!block) return new Map();
+  return new Map([...block[1].matchAll(/(\w+):\s*'([^']+)'/g)].map((match) => [match[1], match[2]]));
+}
+
+const commandIds = objectEntries('Commands');
+const contextKeys = objectEntries('ContextKeys');
+const contributed = new Set((manifest.contributes?.commands ?? []).map((command) => command.command));
+const registered = new Set(
+  [...commandIds].filter(([key, id]) => new RegExp(`registerCommand\\(\\s*Commands\\.${key}\\b`).test(code) || code.includes(`registerCommand('${id}'`)).map(([, id]) => id),
+);
+
+const problems = [];
+for (const id of contributed) {
+  if (!registered.has(id)) problems.push(`contributed but never registered: ${id}`);
+}
+for (const id of registered) {
+  if (!contributed.has(id)) problems.push(`registered but not contributed in package.json: ${id}`);
+}
+
+function whenClauses(node) {
+  if (Array.isArray(node)) return node.flatMap(whenClauses);
+  if (node && typeof node === 'object') {
+    return Object.entries(node).flatMap(([key, value]) => (key === 'when' || key === 'enablement') && typeof value === 'string' ? [value] : whenClauses(value));
+  }
+  return [];
+}
+const usedKeys = new Set(whenClauses(manifest.contributes ?? {}).flatMap((clause) => clause.match(/\badoSync\.[\w.]+/g) ?? []));
+const keyNames = new Map([...contextKeys].map(([key, id]) => [id, key]));
+for (const used of usedKeys) {
+  if (used.startsWith('adoSync.') && contributed.has(used)) continue;
+  const key = keyNames.get(used);
+  if (!key) {
+    problems.push(`context key used in a when clause but not declared in ContextKeys: ${used}`);
+  } else if (!new RegExp(`ContextKeys\\.${key}\\b`).test(code.replace(/export const ContextKeys[\s\S]*?as const/, ''))) {
+    problems.push(`context key used in a when clause but never set: ${used}`);
+  }
+}
+
+console.log(`contributions: ${contributed.size} commands contributed, ${registered.size} registered, ${usedKeys.size} context keys in when clauses`);
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`  ${problem}`);
+  process.exit(1);
+}
+console.log('contributions: ok');
