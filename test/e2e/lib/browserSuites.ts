@@ -1,0 +1,25 @@
+// Runs the browser suites (test/e2e/browser/*.ui.ts) with mocha in the runner's process; they
+// drive the workbench of the current E2eSession. A failed test leaves a screenshot.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+import { collectResults, type SuiteResults } from './results';
+import { E2E_DIR } from './paths';
+import { e2eSession } from './session';
+import { saveScreenshot } from './workbench';
+
+export const BROWSER_SUITE_DIR = path.join(E2E_DIR, 'browser');
+
+export async function runBrowserSuites(): Promise<SuiteResults> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: Mocha.reporters.Base });
+  for (const file of readdirSync(BROWSER_SUITE_DIR).filter((name) => name.endsWith('.ui.ts')).sort()) {
+    mocha.addFile(path.join(BROWSER_SUITE_DIR, file));
+  }
+  mocha.suite.afterEach(async function screenshotOnFailure(this: Mocha.Context) {
+    const test = this.currentTest;
+    if (test?.state === 'failed') await saveScreenshot(e2eSession().page, `failed-${test.fullTitle()}`).catch(() => undefined);
+  });
+  await mocha.loadFilesAsync();
+  const tests = await collectResults(mocha.run());
+  return { tests, metrics: {} };
+}
