@@ -23,7 +23,8 @@ function readResults(file: string, runError: unknown): SuiteResults {
 async function main(): Promise<number> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'ado-e2e-electron-'));
   try {
-    const suiteBundle = path.join(root, 'suite.js');
+    // Inside the extension's folder, as in the usual layout: its `vscode` import is then ours.
+    const suiteBundle = path.join(CACHE_DIR, 'electron', 'suite.js');
     const suites = await bundleSuites(suiteBundle);
     const workspace = path.join(root, 'workspace');
     mkdirSync(workspace);

@@ -21,7 +21,16 @@ const CHROMIUM_ARGS = [
 ];
 
 export async function launchBrowser(executablePath: string): Promise<Browser> {
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  const browser = await chromium.launch({
+    executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    timeout: 60_000,
+    // lib/cleanup.ts owns the signals and closes the browser with everything else.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   onCleanup('close chromium', () => browser.close());
   return browser;
 }
