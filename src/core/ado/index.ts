@@ -1,0 +1,15 @@
+// Public surface of the Azure DevOps client.
+export * from './client';
+export * from './errors';
+export * from './types';
+export { PatAuth, BearerAuth, type AuthStrategy, type TokenProvider } from './auth';
+export { parseOrgUrl, OrgUrlError, type OrgUrl, type DeploymentKind } from './orgUrl';
+export type { ApiVersion, ApiVersionSetting } from './apiVersion';
+export type { UploadResult, UploadSessionRecord, ChunkedUploadOptions, SimpleUploadOptions, TransferProgress } from './attachmentUpload';
+export type { DownloadOptions, DownloadResult } from './attachmentDownload';
+export { attachmentIdFromUrl, findAttachmentRelation, ATTACHED_FILE, type LinkResult, type UnlinkResult } from './attachmentRelations';
+export { webHookSubscription, type WebHookInput } from './serviceHooks';
+export { wiqlString } from './wiql';
+export { environmentProxyAgent } from './proxy';
+export type { Logger, LogLevel, AgentFactory } from './httpTransport';
+export { sha256OfFile } from './streamingHash';

@@ -1,0 +1,144 @@
+// Work items: read one or many (workitemsbatch, 200 ids a call, a few calls at a time), create
+// (optionally under a parent), update with JSON Patch, delete, and list their updates.
+import { mapWithConcurrency, splitIntoBatches } from './concurrency';
+import { type AdoContext, projectPath } from './context';
+import type { Idempotency } from './retryPolicy';
+import type { CollectionResponse, JsonPatchOperation, WorkItem, WorkItemDelete, WorkItemExpand, WorkItemRelation, WorkItemUpdate } from './types';
+
+/** The service rejects more ids per call (VS403474). */
+export const MAX_BATCH_IDS = 200;
+export const PARENT_RELATION = 'System.LinkTypes.Hierarchy-Reverse';
+
+export interface ReadOptions {
+  expand?: WorkItemExpand;
+  fields?: string[];
+  asOf?: string;
+  signal?: AbortSignal;
+}
+
+export interface BatchReadOptions extends ReadOptions {
+  /** 'omit': missing or unreadable ids come back as null instead of failing the call. */
+  errorPolicy?: 'fail' | 'omit';
+}
+
+function checkExpandAndFields(options: ReadOptions): void {
+  // The service answers 400 "The expand parameter can not be used with the fields parameter."
+  if (options.expand && options.expand !== 'none' && options.fields?.length) {
+    throw new TypeError('expand and fields cannot be combined: drop fields to get relations (all fields come with them).');
+  }
+}
+
+export function getWorkItem(context: AdoContext, id: number, options: ReadOptions = {}): Promise<WorkItem> {
+  checkExpandAndFields(options);
+  return context.transport.json<WorkItem>({
+    method: 'GET',
+    path: projectPath(context, `wit/workitems/${id}`),
+    query: { $expand: options.expand, fields: options.fields?.join(','), asOf: options.asOf },
+    idempotency: 'idempotent',
+    signal: options.signal,
+  });
+}
+
+/** Work items in the order of `ids` (null where omitted), in batches of 200, 4 batches at a time. */
+export async function getWorkItems(context: AdoContext, ids: readonly number[], options: BatchReadOptions = {}): Promise<(WorkItem | null)[]> {
+  checkExpandAndFields(options);
+  const batches = splitIntoBatches(ids, MAX_BATCH_IDS);
+  const results = await mapWithConcurrency(batches, context.batchConcurrency, (batch) => readBatch(context, batch, options));
+  return results.flat();
+}
+
+async function readBatch(context: AdoContext, ids: number[], options: BatchReadOptions): Promise<(WorkItem | null)[]> {
+  const response = await context.transport.json<CollectionResponse<WorkItem | null>>({
+    method: 'POST',
+    path: projectPath(context, 'wit/workitemsbatch'),
+    body: {
+      kind: 'json',
+      value: { ids, $expand: options.expand, fields: options.fields, asOf: options.asOf, errorPolicy: options.errorPolicy },
+    },
+    // A read, even though it is a POST.
+    idempotency: 'idempotent',
+    signal: options.signal,
+  });
+  // Match by id: the order of the answer is not documented.
+  const byId = new Map<number, WorkItem>();
+  for (const item of response?.value ?? []) if (item) byId.set(item.id, item);
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export interface CreateWorkItemInput {
+  type: string;
+  fields: Record<string, unknown>;
+  /** Id of the parent work item: adds a Hierarchy-Reverse link to it. */
+  parentId?: number;
+  relations?: WorkItemRelation[];
+  signal?: AbortSignal;
+}
+
+export function createWorkItem(context: AdoContext, input: CreateWorkItemInput): Promise<WorkItem> {
+  const ops: JsonPatchOperation[] = Object.entries(input.fields).map(([field, value]) => ({ op: 'add', path: `/fields/${field}`, value }));
+  if (input.parentId !== undefined) {
+    const parentUrl = `${context.transport.org.baseUrl}/_apis/wit/workItems/${input.parentId}`;
+    ops.push({ op: 'add', path: '/relations/-', value: { rel: PARENT_RELATION, url: parentUrl } });
+  }
+  for (const relation of input.relations ?? []) ops.push({ op: 'add', path: '/relations/-', value: relation });
+  return context.transport.json<WorkItem>({
+    method: 'POST',
+    path: projectPath(context, `wit/workitems/$${encodeURIComponent(input.type)}`),
+    body: { kind: 'json', value: ops, contentType: 'application/json-patch+json' },
+    // Sending it twice would create two work items.
+    idempotency: 'unsafe',
+    signal: input.signal,
+  });
+}
+
+export interface UpdateOptions {
+  /** Adds `test /rev`: the update fails with ConflictError (412) if the item changed since. */
+  expectedRev?: number;
+  expand?: WorkItemExpand;
+  suppressNotifications?: boolean;
+  bypassRules?: boolean;
+  signal?: AbortSignal;
+}
+
+export function updateWorkItem(context: AdoContext, id: number, operations: JsonPatchOperation[], options: UpdateOptions = {}): Promise<WorkItem> {
+  const ops: JsonPatchOperation[] = options.expectedRev === undefined ? operations : [{ op: 'test', path: '/rev', value: options.expectedRev }, ...operations];
+  // With `test /rev`, a repeat of an update that did apply fails the test instead of applying twice.
+  const idempotency: Idempotency = ops.some((op) => op.op === 'test' && op.path === '/rev') ? 'idempotent' : 'unsafe';
+  return context.transport.json<WorkItem>({
+    method: 'PATCH',
+    path: projectPath(context, `wit/workitems/${id}`),
+    query: { $expand: options.expand, suppressNotifications: options.suppressNotifications, bypassRules: options.bypassRules },
+    body: { kind: 'json', value: ops, contentType: 'application/json-patch+json' },
+    idempotency,
+    signal: options.signal,
+  });
+}
+
+/** To the recycle bin, or for good with destroy. */
+export function deleteWorkItem(context: AdoContext, id: number, options: { destroy?: boolean; signal?: AbortSignal } = {}): Promise<WorkItemDelete | undefined> {
+  return context.transport.json<WorkItemDelete | undefined>({
+    method: 'DELETE',
+    path: projectPath(context, `wit/workitems/${id}`),
+    query: { destroy: options.destroy },
+    idempotency: 'idempotent',
+    signal: options.signal,
+  });
+}
+
+/** Every update of a work item, paging with $top/$skip. */
+export async function getWorkItemUpdates(context: AdoContext, id: number, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<WorkItemUpdate[]> {
+  const pageSize = options.pageSize ?? 200;
+  const updates: WorkItemUpdate[] = [];
+  for (let skip = 0; ; skip += pageSize) {
+    const page = await context.transport.json<CollectionResponse<WorkItemUpdate>>({
+      method: 'GET',
+      path: projectPath(context, `wit/workItems/${id}/updates`),
+      query: { $top: pageSize, $skip: skip },
+      idempotency: 'idempotent',
+      signal: options.signal,
+    });
+    const value = page?.value ?? [];
+    updates.push(...value);
+    if (value.length < pageSize) return updates;
+  }
+}
