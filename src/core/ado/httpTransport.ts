@@ -108,7 +108,8 @@ export class HttpTransport {
         if (!this.config.retry.shouldRetry(error, attempt, request.idempotency)) throw error;
         const wait = this.config.retry.delayMs(error, attempt);
         const reason = error instanceof Error ? error.message : String(error);
-        this.log('warn', `Retry ${attempt + 1}/${this.config.retry.options.maxRetries} of ${request.method} ${url} in ${wait} ms: ${reason}`);
+        // The reason names the method and URL already.
+        this.log('warn', `Retry ${attempt + 1}/${this.config.retry.options.maxRetries} in ${wait} ms after: ${reason}`);
         await this.config.clock.sleep(wait, request.signal).catch((sleepError) => {
           throw asCancelled(sleepError, request.method, url);
         });
