@@ -122,7 +122,9 @@ EOF
   log "code-server $CODE_SERVER_VERSION: installing with node $NODE_VERSION (log: $install_log)"
   # npm_config_* reach the nested npm installs of the postinstall too. Lockfiles keep their
   # resolved URLs so that npm can match the pinned allowScripts entries of lib/vscode.
-  if ! (cd "$CS_DIR" && PATH="$BIN_DIR:$PATH" npm_config_nodedir="$NODE_DIR" \
+  # Under `npm test` the outer npm (Node 20) exports npm_config_user_agent, which the nested
+  # npm would pass on unchanged; code-server's postinstall reads the Node version from it.
+  if ! (cd "$CS_DIR" && unset npm_config_user_agent && PATH="$BIN_DIR:$PATH" npm_config_nodedir="$NODE_DIR" \
     npm_config_omit_lockfile_registry_resolved=false npm_config_update_notifier=false \
     npm install --no-audit --no-fund --foreground-scripts >"$install_log" 2>&1); then
     tail -n 40 "$install_log" >&2
