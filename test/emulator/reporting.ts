@@ -1,0 +1,48 @@
+// Reporting work item revisions: a project-wide stream of (id, rev, fields) paged by an opaque
+// continuation token (here the revision watermark), with isLastBatch and nextLink (D-REP).
+import type { RouteEnv } from './routes';
+import { AdoError, type RequestContext, isRecord, sendJson } from './wire';
+
+const DEFAULT_PAGE = 200;
+const MAX_PAGE = 1000;
+
+export function reportingRevisions(ctx: RequestContext, env: RouteEnv, body: unknown): void {
+  const q = ctx.url.searchParams;
+  const token = q.get('continuationToken');
+  const start = q.get('startDateTime');
+  if (token && start) throw new AdoError(400, "The parameter 'startDateTime' cannot be used in conjunction with 'continuationToken'.", 'ArgumentException');
+  const opts = isRecord(body) ? body : {};
+  const fields = Array.isArray(opts.fields) ? opts.fields.map(String) : q.get('fields')?.split(',').filter(Boolean);
+  const types = Array.isArray(opts.types) ? opts.types.map(String) : q.get('types')?.split(',').filter(Boolean);
+  const expand = (q.get('$expand') ?? 'none').toLowerCase();
+  if (expand === 'fields' && fields?.length) throw new AdoError(400, 'The expand parameter can not be used with the fields parameter.', 'ConflictingParametersException');
+  const includeLatestOnly = (opts.includeLatestOnly ?? q.get('includeLatestOnly')) === true || q.get('includeLatestOnly') === 'true';
+  const pageSize = Math.min(MAX_PAGE, Number(q.get('$maxPageSize') ?? DEFAULT_PAGE) || DEFAULT_PAGE);
+  const after = token ? Number(token.split(';')[0]) : 0;
+  if (!Number.isFinite(after)) throw new AdoError(400, `The continuation token '${token}' is not valid.`, 'InvalidArgumentValueException');
+  const since = start ? Date.parse(start) : undefined;
+  const all = [...env.state.workItems.values()].flatMap((item) =>
+    (includeLatestOnly ? item.revisions.slice(-1) : item.revisions).map((r) => ({ item, r })),
+  )
+    .filter(({ r }) => r.watermark > after)
+    .filter(({ r }) => since === undefined || Date.parse(String(r.fields['System.ChangedDate'])) >= since)
+    .filter(({ r }) => !types || types.includes(String(r.fields['System.WorkItemType'])))
+    .sort((a, b) => a.r.watermark - b.r.watermark);
+  const page = all.slice(0, pageSize);
+  const last = page.length ? page[page.length - 1].r.watermark : Math.max(after, since === undefined ? 0 : 0);
+  const next = String(page.length ? last : after);
+  const values = page.map(({ item, r }) => {
+    const source = expand === 'fields' || !fields ? r.fields : Object.fromEntries(fields.filter((f) => f in r.fields).map((f) => [f, r.fields[f]]));
+    const out: Record<string, unknown> = { ...source };
+    delete out['System.Watermark'];
+    for (const [k, v] of Object.entries(out)) if (isRecord(v) && 'uniqueName' in v) out[k] = `${String(v.displayName)} <${String(v.uniqueName)}>`;
+    return { id: item.id, rev: r.rev, fields: out };
+  });
+  const base = `${ctx.collectionUrl}${ctx.projectSegment ? `/${env.state.projectId}` : ''}/_apis/wit/reporting/workItemRevisions`;
+  const carry = new URLSearchParams();
+  if (fields && !Array.isArray(opts.fields)) carry.set('fields', fields.join(','));
+  if (types && !Array.isArray(opts.types)) carry.set('types', types.join(','));
+  carry.set('continuationToken', next);
+  carry.set('api-version', ctx.apiVersion);
+  sendJson(ctx, 200, { values, nextLink: `${base}?${carry.toString()}`, continuationToken: next, isLastBatch: all.length <= pageSize });
+}
