@@ -16,7 +16,7 @@ export function basic(pat = PAT): string {
 
 export async function call(emulator: Pick<RunningEmulator, 'baseUrl'>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   const isRaw = typeof body === 'string';
-  const contentType = body === undefined ? {} : { 'Content-Type': isRaw ? 'application/octet-stream' : method === 'PATCH' || path.includes('/workitems/$') ? 'application/json-patch+json' : 'application/json' };
+  const contentType: Record<string, string> = body === undefined ? {} : { 'Content-Type': isRaw ? 'application/octet-stream' : method === 'PATCH' || path.includes('/workitems/$') ? 'application/json-patch+json' : 'application/json' };
   const response = await fetch(`${emulator.baseUrl}${path}`, {
     method,
     headers: { Authorization: basic(), 'X-TFS-FedAuthRedirect': 'Suppress', ...contentType, ...headers },
