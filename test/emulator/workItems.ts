@@ -39,11 +39,15 @@ function badPatch(message: string): AdoError {
   return new AdoError(400, message, 'WorkItemPatchException');
 }
 
+const NUMERIC_OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
+
 export function parseOperations(body: unknown): PatchOperation[] {
   if (!Array.isArray(body)) throw badPatch('You must pass a valid patch document in the body of the request.');
   return body.map((op: unknown) => {
-    if (!isRecord(op) || typeof op.op !== 'string' || typeof op.path !== 'string') throw badPatch('You must pass a valid patch document in the body of the request.');
-    return { op: op.op.toLowerCase(), path: op.path, value: op.value, from: typeof op.from === 'string' ? op.from : undefined };
+    // The official Node client serializes its Operation enum as numbers (Add = 0 ... Test = 5).
+    const name = typeof op === 'object' && op !== null && typeof (op as { op?: unknown }).op === 'number' ? NUMERIC_OPS[(op as { op: number }).op] : undefined;
+    if (!isRecord(op) || (typeof op.op !== 'string' && name === undefined) || typeof op.path !== 'string') throw badPatch('You must pass a valid patch document in the body of the request.');
+    return { op: name ?? String(op.op).toLowerCase(), path: op.path, value: op.value, from: typeof op.from === 'string' ? op.from : undefined };
   });
 }
 
@@ -268,7 +272,9 @@ export function defaultState(type: string): string {
 export type Expand = 'none' | 'relations' | 'fields' | 'links' | 'all';
 
 export function parseExpand(value: string | null | undefined): Expand {
-  const v = (value ?? 'none').toLowerCase();
+  // The official Node client sends its WorkItemExpand enum as a number (None = 0 ... All = 4).
+  const numeric = value !== null && value !== undefined && /^\d$/.test(value) ? ['none', 'relations', 'fields', 'links', 'all'][Number(value)] : undefined;
+  const v = numeric ?? (value ?? 'none').toLowerCase();
   if (v === 'none' || v === 'relations' || v === 'fields' || v === 'links' || v === 'all') return v;
   throw new AdoError(400, `The value '${value}' is not valid for the expand parameter. Valid values are None, Relations, Fields, Links, All.`, 'InvalidArgumentValueException');
 }
