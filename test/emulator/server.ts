@@ -113,13 +113,14 @@ async function delay(ms: number): Promise<void> {
 
 export function createServer(config: ServerConfig): http.Server {
   const server = http.createServer((req, res) => {
-    const started = { in: req.socket.bytesRead, out: req.socket.bytesWritten };
+    const socket = req.socket;
+    const started = { in: socket.bytesRead, out: socket.bytesWritten };
     let routeName = 'unmatched';
     res.on('close', () => {
-      recordStats(config.state.stats, `${req.method} ${routeName}`, res.statusCode, Math.max(0, req.socket.bytesRead - started.in), Math.max(0, req.socket.bytesWritten - started.out));
+      recordStats(config.state.stats, `${req.method} ${routeName}`, res.statusCode, Math.max(0, socket.bytesRead - started.in), Math.max(0, socket.bytesWritten - started.out));
     });
     handle(config, req, res, (name) => (routeName = name)).catch((error: unknown) => {
-      if (res.headersSent || res.destroyed) {
+      if (res.headersSent || res.destroyed || !req.socket || req.socket.destroyed) {
         res.destroy();
         return;
       }
@@ -128,7 +129,7 @@ export function createServer(config: ServerConfig): http.Server {
       if (adoError.status === 413 || (!req.complete && req.method !== 'GET')) adoError.headers.Connection = 'close';
       sendError({ res, bodyFault: undefined }, adoError);
       // An unread request body cannot be reused on this connection.
-      if (!req.complete) res.on('finish', () => req.socket.destroy());
+      if (!req.complete) res.on('finish', () => req.socket?.destroy());
     });
   });
   server.keepAliveTimeout = 5_000;
