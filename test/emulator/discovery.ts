@@ -25,14 +25,8 @@ const LOCATIONS: Location[] = [
   { id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'Subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}' },
 ];
 
-/** Highest version the emulator serves; lowered by the apiVersionMax option. */
-let maxVersion = '7.1';
-
-export function setMaxVersion(version: string): void {
-  maxVersion = version;
-}
-
-export function locationOptions(area: string): Record<string, unknown> {
+/** maxVersion = the emulator's apiVersionMax, so the client negotiates down to it. */
+export function locationOptions(area: string, maxVersion: string): Record<string, unknown> {
   const value = LOCATIONS.filter((l) => l.area.toLowerCase() === area.toLowerCase()).map((l) => ({
     ...l,
     minVersion: '1.0',

@@ -9,7 +9,6 @@ import { FaultInjector, parseFaultSpec, type FaultRule } from './faults';
 import { RateLimiter } from './rateLimit';
 import { HookDispatcher } from './hooks';
 import { DEMO_ITEMS, generatedItems, readSeedFile, seedItems } from './seed';
-import { setMaxVersion } from './discovery';
 
 export type { FaultKind, FaultRule } from './faults';
 export { parseFaultSpec } from './faults';
@@ -49,7 +48,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   await mkdir(dataDir, { recursive: true });
   const state = new EmulatorState();
   const apiVersionMax = options.apiVersionMax ?? '7.1';
-  setMaxVersion(apiVersionMax);
   const rules = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []);
   const faults = new FaultInjector(rules, options.faultSeed ?? 1);
   const hooks = new HookDispatcher(state, options.hookRetryDelaysMs ?? [1000, 5000, 15000], log);

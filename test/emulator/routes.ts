@@ -146,7 +146,7 @@ const ATTACHMENT_ID = '([0-9a-fA-F-]{36})';
 export const ROUTES: Route[] = [
   { method: 'GET', pattern: /^connectiondata$/, name: '/_apis/connectionData', noVersion: true, handler: (ctx, _p, env) => sendJson(ctx, 200, connectionData(ctx, env.state)) },
   { method: 'GET', pattern: /^resourceareas$/, name: '/_apis/resourceAreas', noVersion: true, handler: (ctx) => sendJson(ctx, 200, resourceAreas(ctx)) },
-  { method: 'OPTIONS', pattern: /^(\w+)\/?$/, name: '/_apis/{area}', noVersion: true, handler: (ctx, p) => sendJson(ctx, 200, locationOptions(p[0])) },
+  { method: 'OPTIONS', pattern: /^(\w+)\/?$/, name: '/_apis/{area}', noVersion: true, handler: (ctx, p) => sendJson(ctx, 200, locationOptions(p[0], ctx.apiVersion)) },
   {
     method: 'GET', pattern: /^projects$/, name: '/_apis/projects',
     handler: (ctx, _p, env) => sendJson(ctx, 200, { count: 1, value: [projectJson(ctx, env)] }),
