@@ -68,6 +68,8 @@ describe('emulator service hooks', () => {
     const list = await call(emulator, 'GET', `/_apis/hooks/subscriptions?eventType=workitem.created&${V}`);
     assert.equal(list.json().count, 1);
     assert.equal((await call(emulator, 'GET', `/_apis/hooks/subscriptions/${id}?${V}`)).json().id, id);
+    const paused = await call(emulator, 'PUT', `/_apis/hooks/subscriptions/${id}?${V}`, { ...subscription('workitem.created'), status: 'disabledByUser' });
+    assert.equal(paused.json().status, 'disabledByUser');
     assert.equal((await call(emulator, 'DELETE', `/_apis/hooks/subscriptions/${id}?${V}`)).status, 204);
     assert.equal((await call(emulator, 'GET', `/_apis/hooks/subscriptions/${id}?${V}`)).status, 404);
     const bad = await call(emulator, 'POST', `/_apis/hooks/subscriptions?${V}`, { ...subscription('workitem.updated'), consumerInputs: { url: 'not a url' } });

@@ -172,6 +172,7 @@ for (const version of ['7.1', '5.0']) {
       const created = await check(hooks, 'POST', `${HOOKS}/subscriptions`, `/_apis/hooks/subscriptions?${V}`, body);
       await check(hooks, 'GET', `${HOOKS}/subscriptions`, `/_apis/hooks/subscriptions?${V}`);
       await check(hooks, 'GET', `${HOOKS}/subscriptions/{subscriptionId}`, `/_apis/hooks/subscriptions/${String(created.json().id)}?${V}`);
+      await check(hooks, 'PUT', `${HOOKS}/subscriptions/{subscriptionId}`, `/_apis/hooks/subscriptions/${String(created.json().id)}?${V}`, { ...body, status: 'disabledByUser' });
     });
   });
 }

@@ -212,6 +212,15 @@ export const hookRoutes: Route[] = [
     handler: (ctx, p, env) => sendJson(ctx, 200, subscriptionJson(ctx, env.state, findSubscription(env, p[0]))),
   },
   {
+    method: 'PUT', pattern: /^hooks\/subscriptions\/([0-9a-fA-F-]{36})$/, name: '/_apis/hooks/subscriptions/{id}',
+    handler: async (ctx, p, env) => {
+      const sub = findSubscription(env, p[0]);
+      const body = validate(await readJson(ctx.req));
+      sub.body = { ...body, status: typeof body.status === 'string' ? body.status : 'enabled' };
+      sendJson(ctx, 200, subscriptionJson(ctx, env.state, sub));
+    },
+  },
+  {
     method: 'DELETE', pattern: /^hooks\/subscriptions\/([0-9a-fA-F-]{36})$/, name: '/_apis/hooks/subscriptions/{id}',
     handler: (ctx, p, env) => {
       const sub = findSubscription(env, p[0]);
