@@ -1,0 +1,97 @@
+import type { RepoContext } from './context';
+
+export type AttachmentSyncStatus = 'PENDING' | 'UPLOADING' | 'SYNCED' | 'FAILED' | 'DELETED' | 'CONFLICT';
+export type AttachmentSource = 'TOOL' | 'ADO';
+
+export interface AttachmentRow {
+  id: number; workItemId: number; attachmentGuid: string | null; attachmentUrl: string | null;
+  fileName: string; localPath: string | null; fileSize: number; sha256: string | null;
+  source: AttachmentSource; syncStatus: AttachmentSyncStatus; version: number; comment: string | null;
+  errorMessage: string | null; createdAt: string; updatedAt: string; lastSyncedAt: string | null;
+  deletedAt: string | null; remoteRemovedAt: string | null;
+}
+
+export interface NewAttachment {
+  workItemId: number; fileName: string; fileSize: number; source: AttachmentSource;
+  attachmentGuid?: string | null; attachmentUrl?: string | null; localPath?: string | null;
+  sha256?: string | null; syncStatus?: AttachmentSyncStatus; comment?: string | null;
+}
+
+export interface WorkItemSummary {
+  workItemId: number; totalAttachments: number; syncedCount: number; pendingCount: number;
+  failedCount: number; totalSizeBytes: number; lastModified: string | null;
+}
+
+const COLS = `id, work_item_id AS workItemId, attachment_guid AS attachmentGuid, attachment_url AS attachmentUrl,
+  file_name AS fileName, local_path AS localPath, file_size AS fileSize, sha256, source, sync_status AS syncStatus,
+  version, comment, error_message AS errorMessage, created_at AS createdAt, updated_at AS updatedAt,
+  last_synced_at AS lastSyncedAt, deleted_at AS deletedAt, remote_removed_at AS remoteRemovedAt`;
+
+/** attachment_sync_metadata: one row per file known on a work item. */
+export class AttachmentRepository {
+  constructor(private readonly c: RepoContext) {}
+
+  insert(a: NewAttachment): AttachmentRow {
+    const t = this.c.now();
+    const id = this.c.sql.insert(
+      `INSERT INTO attachment_sync_metadata (work_item_id, attachment_guid, attachment_url, file_name, local_path,
+        file_size, sha256, source, sync_status, comment, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+      [a.workItemId, a.attachmentGuid ?? null, a.attachmentUrl ?? null, a.fileName, a.localPath ?? null, a.fileSize,
+        a.sha256 ?? null, a.source, a.syncStatus ?? 'PENDING', a.comment ?? null, t, t]);
+    return this.get(id)!;
+  }
+
+  get(id: number): AttachmentRow | undefined {
+    return this.c.sql.get<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE id = ?`, [id]);
+  }
+
+  byGuid(guid: string): AttachmentRow | undefined {
+    return this.c.sql.get<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE attachment_guid = ?`, [guid]);
+  }
+
+  /** Live (not soft-deleted) rows unless includeDeleted. */
+  forWorkItem(workItemId: number, includeDeleted = false): AttachmentRow[] {
+    return this.c.sql.all<AttachmentRow>(
+      `SELECT ${COLS} FROM attachment_sync_metadata WHERE work_item_id = ? ${includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id`,
+      [workItemId]);
+  }
+
+  bySha256(sha256: string): AttachmentRow[] {
+    return this.c.sql.all<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE sha256 = ? ORDER BY id`, [sha256]);
+  }
+
+  setStatus(id: number, status: AttachmentSyncStatus, errorMessage: string | null = null): void {
+    const t = this.c.now();
+    this.c.sql.run(
+      `UPDATE attachment_sync_metadata SET sync_status = ?, error_message = ?, updated_at = ?,
+        last_synced_at = CASE WHEN ? = 'SYNCED' THEN ? ELSE last_synced_at END WHERE id = ?`,
+      [status, errorMessage, t, status, t, id]);
+  }
+
+  /** Records the remote identity after upload/link; bumps the version. */
+  markSynced(id: number, remote: { attachmentGuid: string; attachmentUrl: string; sha256?: string }): void {
+    const t = this.c.now();
+    this.c.sql.run(
+      `UPDATE attachment_sync_metadata SET attachment_guid = ?, attachment_url = ?, sha256 = COALESCE(?, sha256),
+        sync_status = 'SYNCED', error_message = NULL, version = version + 1, updated_at = ?, last_synced_at = ? WHERE id = ?`,
+      [remote.attachmentGuid, remote.attachmentUrl, remote.sha256 ?? null, t, t, id]);
+  }
+
+  softDelete(id: number): void {
+    const t = this.c.now();
+    this.c.sql.run(`UPDATE attachment_sync_metadata SET deleted_at = ?, sync_status = 'DELETED', updated_at = ? WHERE id = ?`, [t, t, id]);
+  }
+
+  markRemoteRemoved(id: number): void {
+    const t = this.c.now();
+    this.c.sql.run(`UPDATE attachment_sync_metadata SET remote_removed_at = ?, updated_at = ? WHERE id = ?`, [t, t, id]);
+  }
+
+  /** The seed's status response, from v_attachment_sync_summary. */
+  summary(workItemId: number): WorkItemSummary | undefined {
+    return this.c.sql.get<WorkItemSummary>(
+      `SELECT work_item_id AS workItemId, total_attachments AS totalAttachments, synced_count AS syncedCount,
+        pending_count AS pendingCount, failed_count AS failedCount, total_size_bytes AS totalSizeBytes,
+        last_modified AS lastModified FROM v_attachment_sync_summary WHERE work_item_id = ?`, [workItemId]);
+  }
+}

@@ -1,0 +1,190 @@
+import type { SqlValue } from '../sqlite';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { RepoContext } from './context';
+
+export type SyncHistoryKind = 'attachment_sync' | 'backlog_import';
+export type SyncTrigger = 'manual' | 'poll' | 'webhook' | 'attach' | 'import';
+export type SyncHistoryStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
+export type HistoryItemType = 'attachment' | 'epic' | 'feature' | 'user_story';
+export type HistoryItemStatus = 'created' | 'uploaded' | 'linked' | 'downloaded' | 'skipped' | 'failed' | 'deleted' | 'updated' | 'conflict';
+
+/** Counters updated with single `SET n = n + ?` statements. */
+export const HISTORY_COUNTERS = {
+  totalItems: 'total_items', itemsCreated: 'items_created', itemsFailed: 'items_failed', uploaded: 'uploaded',
+  linked: 'linked', downloaded: 'downloaded', skippedDuplicate: 'skipped_duplicate', deleted: 'deleted',
+  bytesTransferred: 'bytes_transferred', epicsCreated: 'epics_created', epicsFailed: 'epics_failed',
+  featuresCreated: 'features_created', featuresFailed: 'features_failed', userStoriesCreated: 'user_stories_created',
+  userStoriesFailed: 'user_stories_failed', deletionCount: 'deletion_count',
+} as const;
+export type HistoryCounter = keyof typeof HISTORY_COUNTERS;
+export type HistoryCounters = Record<HistoryCounter, number>;
+
+export interface SyncHistoryRow extends HistoryCounters {
+  id: number; kind: SyncHistoryKind; trigger: SyncTrigger; status: SyncHistoryStatus;
+  sourceType: string | null; sourceConfigId: string | null; targetType: string | null; targetConfigId: string | null;
+  projectName: string | null; workItemId: number | null; overwriteMode: string | null;
+  startedAt: string; completedAt: string | null; durationMs: number | null; errorMessage: string | null;
+  createdAt: string; updatedAt: string;
+}
+
+export interface NewSyncHistory {
+  kind?: SyncHistoryKind; trigger?: SyncTrigger; status?: SyncHistoryStatus; projectName?: string | null;
+  workItemId?: number | null; sourceType?: string | null; sourceConfigId?: string | null; targetType?: string | null;
+  targetConfigId?: string | null; overwriteMode?: string | null; startedAt?: string;
+}
+
+export interface SyncHistoryUpdate {
+  status?: SyncHistoryStatus; errorMessage?: string | null; completedAt?: string | null; totalItems?: number;
+}
+
+export interface SyncHistoryItemRow {
+  id: number; syncHistoryId: number; ardoqId: string | null; itemName: string; itemType: HistoryItemType;
+  status: HistoryItemStatus; workItemId: number | null; azureDevopsId: number | null; azureDevopsUrl: string | null;
+  filePath: string | null; fileSize: number | null; sha256: string | null; errorCode: string | null;
+  errorMessage: string | null; createdAt: string;
+}
+
+export type NewSyncHistoryItem = Pick<SyncHistoryItemRow, 'itemName' | 'status'> &
+  Partial<Omit<SyncHistoryItemRow, 'id' | 'syncHistoryId' | 'itemName' | 'status' | 'createdAt'>>;
+
+export interface HistoryFilter {
+  status?: SyncHistoryStatus | SyncHistoryStatus[]; kind?: SyncHistoryKind; trigger?: SyncTrigger;
+  workItemId?: number; projectName?: string;
+  /** Inclusive ISO bounds on started_at. */
+  from?: string; to?: string;
+  /** Substring of an item name or an error message (run's or an item's). */
+  text?: string;
+}
+
+export interface HistoryPage { rows: SyncHistoryRow[]; nextCursor: string | null; total: number }
+export interface DailyCount { day: string; status: SyncHistoryStatus; count: number }
+
+const counterCols = Object.entries(HISTORY_COUNTERS).map(([k, c]) => `${c} AS ${k}`).join(', ');
+const COLS = `id, kind, trigger, status, source_type AS sourceType, source_config_id AS sourceConfigId,
+  target_type AS targetType, target_config_id AS targetConfigId, project_name AS projectName, work_item_id AS workItemId,
+  overwrite_mode AS overwriteMode, ${counterCols}, started_at AS startedAt, completed_at AS completedAt,
+  duration_ms AS durationMs, error_message AS errorMessage, created_at AS createdAt, updated_at AS updatedAt`;
+const ITEM_COLS = `id, sync_history_id AS syncHistoryId, ardoq_id AS ardoqId, item_name AS itemName, item_type AS itemType,
+  status, work_item_id AS workItemId, azure_devops_id AS azureDevopsId, azure_devops_url AS azureDevopsUrl,
+  file_path AS filePath, file_size AS fileSize, sha256, error_code AS errorCode, error_message AS errorMessage, created_at AS createdAt`;
+
+/** sync_history + sync_history_items (seed 002). */
+export class HistoryRepository {
+  constructor(private readonly c: RepoContext) {}
+
+  /** createSyncHistory */
+  create(h: NewSyncHistory = {}): SyncHistoryRow {
+    const t = this.c.now();
+    const id = this.c.sql.insert(
+      `INSERT INTO sync_history (kind, trigger, status, source_type, source_config_id, target_type, target_config_id,
+        project_name, work_item_id, overwrite_mode, started_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      [h.kind ?? 'attachment_sync', h.trigger ?? 'manual', h.status ?? 'in_progress', h.sourceType ?? null, h.sourceConfigId ?? null,
+        h.targetType ?? null, h.targetConfigId ?? null, h.projectName ?? null, h.workItemId ?? null, h.overwriteMode ?? null,
+        h.startedAt ?? t, t, t]);
+    return this.get(id)!;
+  }
+
+  get(id: number): SyncHistoryRow | undefined {
+    return this.c.sql.get<SyncHistoryRow>(`SELECT ${COLS} FROM sync_history WHERE id = ?`, [id]);
+  }
+
+  /** updateSyncHistory; a terminal status stamps completed_at and duration_ms. */
+  update(id: number, u: SyncHistoryUpdate): void {
+    const t = this.c.now();
+    const terminal = u.status === 'completed' || u.status === 'failed' || u.status === 'cancelled';
+    const completedAt = u.completedAt !== undefined ? u.completedAt : terminal ? t : undefined;
+    this.c.sql.run(
+      `UPDATE sync_history SET status = COALESCE(?, status),
+        error_message = CASE WHEN ? THEN ? ELSE error_message END,
+        total_items = COALESCE(?, total_items),
+        completed_at = CASE WHEN ? THEN ? ELSE completed_at END,
+        duration_ms = CASE WHEN ? THEN CAST(ROUND((julianday(?) - julianday(started_at)) * 86400000) AS INTEGER) ELSE duration_ms END,
+        updated_at = ? WHERE id = ?`,
+      [u.status ?? null, u.errorMessage !== undefined ? 1 : 0, u.errorMessage ?? null, u.totalItems ?? null,
+        completedAt !== undefined ? 1 : 0, completedAt ?? null, completedAt ? 1 : 0, completedAt ?? null, t, id]);
+  }
+
+  /** incrementSyncHistoryCounters: one UPDATE, `col = col + ?` per given counter. */
+  increment(id: number, deltas: Partial<HistoryCounters>): void {
+    const keys = (Object.keys(deltas) as HistoryCounter[]).filter((k) => k in HISTORY_COUNTERS && deltas[k]);
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${HISTORY_COUNTERS[k]} = ${HISTORY_COUNTERS[k]} + ?`).join(', ');
+    this.c.sql.run(`UPDATE sync_history SET ${sets}, updated_at = ? WHERE id = ?`,
+      [...keys.map((k) => deltas[k] ?? 0), this.c.now(), id]);
+  }
+
+  /** createSyncHistoryItem, batched in one transaction with one prepared statement. */
+  addItems(syncHistoryId: number, items: NewSyncHistoryItem[]): void {
+    if (items.length === 0) return;
+    const t = this.c.now();
+    this.c.sql.tx(() => this.c.sql.batch(
+      `INSERT INTO sync_history_items (sync_history_id, ardoq_id, item_name, item_type, status, work_item_id, azure_devops_id,
+        azure_devops_url, file_path, file_size, sha256, error_code, error_message, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      items.map((i) => [syncHistoryId, i.ardoqId ?? null, i.itemName, i.itemType ?? 'attachment', i.status, i.workItemId ?? null,
+        i.azureDevopsId ?? null, i.azureDevopsUrl ?? null, i.filePath ?? null, i.fileSize ?? null, i.sha256 ?? null,
+        i.errorCode ?? null, i.errorMessage ?? null, t])));
+  }
+
+  items(syncHistoryId: number, limit = 1000, afterId = 0): SyncHistoryItemRow[] {
+    return this.c.sql.all<SyncHistoryItemRow>(
+      `SELECT ${ITEM_COLS} FROM sync_history_items WHERE sync_history_id = ? AND id > ? ORDER BY id LIMIT ?`, [syncHistoryId, afterId, limit]);
+  }
+
+  /** Keyset page ordered by (started_at DESC, id DESC); stable under inserts. */
+  page(filter: HistoryFilter = {}, limit = 50, cursor?: string | null): HistoryPage {
+    const { where, params } = filterSql(filter);
+    const keyset = cursor ? decodeCursor(cursor) : undefined;
+    const pageWhere = keyset ? [...where, '(started_at < ? OR (started_at = ? AND id < ?))'] : where;
+    const pageParams = keyset ? [...params, keyset.startedAt, keyset.startedAt, keyset.id] : params;
+    const rows = this.c.sql.all<SyncHistoryRow>(
+      `SELECT ${COLS} FROM sync_history ${whereSql(pageWhere)} ORDER BY started_at DESC, id DESC LIMIT ?`, [...pageParams, limit + 1]);
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return { rows, nextCursor: more && last ? encodeCursor({ startedAt: last.startedAt, id: last.id }) : null, total: this.count(filter) };
+  }
+
+  count(filter: HistoryFilter = {}): number {
+    const { where, params } = filterSql(filter);
+    return Number(this.c.sql.scalar(`SELECT COUNT(*) FROM sync_history ${whereSql(where)}`, params));
+  }
+
+  /** Runs per day (UTC, from started_at) and status, for the chart. */
+  dailyCounts(from: string, to: string): DailyCount[] {
+    return this.c.sql.all<DailyCount>(
+      `SELECT substr(started_at, 1, 10) AS day, status, COUNT(*) AS count FROM sync_history
+       WHERE started_at >= ? AND started_at <= ? GROUP BY day, status ORDER BY day, status`, [from, to]);
+  }
+
+  /** Explicit user prune: runs (and their items) started before cutoff. */
+  pruneBefore(cutoffIso: string): number {
+    return this.c.sql.tx(() => {
+      this.c.sql.run(`DELETE FROM sync_history_items WHERE sync_history_id IN (SELECT id FROM sync_history WHERE started_at < ?)`, [cutoffIso]);
+      return this.c.sql.run(`DELETE FROM sync_history WHERE started_at < ?`, [cutoffIso]);
+    });
+  }
+}
+
+function filterSql(f: HistoryFilter): { where: string[]; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (clause: string, ...values: SqlValue[]): void => { where.push(clause); params.push(...values); };
+  if (f.status !== undefined) {
+    const list = Array.isArray(f.status) ? f.status : [f.status];
+    add(`status IN (${list.map(() => '?').join(',')})`, ...list);
+  }
+  if (f.kind !== undefined) add('kind = ?', f.kind);
+  if (f.trigger !== undefined) add('trigger = ?', f.trigger);
+  if (f.workItemId !== undefined) add('work_item_id = ?', f.workItemId);
+  if (f.projectName !== undefined) add('project_name = ?', f.projectName);
+  if (f.from !== undefined) add('started_at >= ?', f.from);
+  if (f.to !== undefined) add('started_at <= ?', f.to);
+  if (f.text) {
+    const like = `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    add(`(error_message LIKE ? ESCAPE '\\' OR id IN (SELECT sync_history_id FROM sync_history_items
+      WHERE item_name LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\'))`, like, like, like);
+  }
+  return { where, params };
+}
+
+const whereSql = (w: string[]): string => (w.length ? `WHERE ${w.join(' AND ')}` : '');

@@ -1,0 +1,40 @@
+import type { RepoContext } from './context';
+
+export interface TrackedItemRow {
+  workItemId: number; projectName: string; title: string | null; localFolder: string | null;
+  lastRev: number | null; lastCheckedAt: string | null; addedAt: string;
+}
+
+const COLS = `work_item_id AS workItemId, project_name AS projectName, title, local_folder AS localFolder,
+  last_rev AS lastRev, last_checked_at AS lastCheckedAt, added_at AS addedAt`;
+
+/** tracked_work_items: the work items this workspace keeps in sync. */
+export class TrackedItemRepository {
+  constructor(private readonly c: RepoContext) {}
+
+  track(t: { workItemId: number; projectName: string; title?: string | null; localFolder?: string | null }): void {
+    this.c.sql.run(
+      `INSERT INTO tracked_work_items (work_item_id, project_name, title, local_folder, added_at) VALUES (?,?,?,?,?)
+       ON CONFLICT(work_item_id) DO UPDATE SET project_name = excluded.project_name,
+         title = COALESCE(excluded.title, title), local_folder = COALESCE(excluded.local_folder, local_folder)`,
+      [t.workItemId, t.projectName, t.title ?? null, t.localFolder ?? null, this.c.now()]);
+  }
+
+  untrack(workItemId: number): boolean {
+    return this.c.sql.run(`DELETE FROM tracked_work_items WHERE work_item_id = ?`, [workItemId]) > 0;
+  }
+
+  get(workItemId: number): TrackedItemRow | undefined {
+    return this.c.sql.get<TrackedItemRow>(`SELECT ${COLS} FROM tracked_work_items WHERE work_item_id = ?`, [workItemId]);
+  }
+
+  list(projectName?: string): TrackedItemRow[] {
+    return projectName === undefined
+      ? this.c.sql.all<TrackedItemRow>(`SELECT ${COLS} FROM tracked_work_items ORDER BY work_item_id`)
+      : this.c.sql.all<TrackedItemRow>(`SELECT ${COLS} FROM tracked_work_items WHERE project_name = ? ORDER BY work_item_id`, [projectName]);
+  }
+
+  markChecked(workItemId: number, rev: number): void {
+    this.c.sql.run(`UPDATE tracked_work_items SET last_rev = ?, last_checked_at = ? WHERE work_item_id = ?`, [rev, this.c.now(), workItemId]);
+  }
+}

@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import initSqlJs from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+
+export type { Database, SqlValue };
+export type Params = Record<string, SqlValue> | SqlValue[];
+export type Row = Record<string, SqlValue>;
+
+let loading: Promise<SqlJsStatic> | undefined;
+
+/** The wasm beside the running bundle (dist/) wins; else the one in node_modules. */
+export function sqlWasmPath(): string {
+  const beside = path.join(__dirname, 'sql-wasm.wasm');
+  if (fs.existsSync(beside)) return beside;
+  return require.resolve('sql.js/dist/sql-wasm.wasm');
+}
+
+/** sql.js is loaded lazily and once per process. */
+export function loadSqlJs(): Promise<SqlJsStatic> {
+  loading ??= initSqlJs({ wasmBinary: toArrayBuffer(fs.readFileSync(sqlWasmPath())) });
+  return loading;
+}
+
+function toArrayBuffer(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+/** Thin typed helpers over a sql.js Database; the only place statements are stepped. */
+export class Sql {
+  /** guard throws before a write (read-only or closed); onWrite marks the store dirty after one. */
+  constructor(readonly db: Database, private readonly guard: () => void, private readonly onWrite: () => void) {}
+
+  run(sql: string, params: Params = []): number {
+    this.guard();
+    this.db.run(sql, params);
+    const changed = this.db.getRowsModified();
+    if (changed > 0) this.onWrite();
+    return changed;
+  }
+
+  /** INSERT returning the new rowid. */
+  insert(sql: string, params: Params = []): number {
+    this.guard();
+    this.db.run(sql, params);
+    this.onWrite();
+    const id = this.db.exec('SELECT last_insert_rowid()')[0].values[0][0];
+    return Number(id);
+  }
+
+  all<T = Row>(sql: string, params: Params = []): T[] {
+    const stmt = this.db.prepare(sql);
+    try {
+      stmt.bind(params);
+      const out: T[] = [];
+      while (stmt.step()) out.push(stmt.getAsObject() as T);
+      return out;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  get<T = Row>(sql: string, params: Params = []): T | undefined {
+    return this.all<T>(sql, params)[0];
+  }
+
+  scalar(sql: string, params: Params = []): SqlValue {
+    const stmt = this.db.prepare(sql);
+    try {
+      stmt.bind(params);
+      return stmt.step() ? stmt.get()[0] : null;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  /** Runs fn in a transaction; rolls back on throw. */
+  tx<T>(fn: () => T): T {
+    this.guard();
+    this.db.exec('BEGIN');
+    try {
+      const r = fn();
+      this.db.exec('COMMIT');
+      this.onWrite();
+      return r;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /** Prepared statement reused for a batch of rows (batched inserts). */
+  batch(sql: string, rows: Params[]): void {
+    this.guard();
+    const stmt = this.db.prepare(sql);
+    try {
+      for (const r of rows) stmt.run(r);
+    } finally {
+      stmt.free();
+    }
+    this.onWrite();
+  }
+}
+
+export const toJson = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+export const fromJson = <T>(v: SqlValue): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
