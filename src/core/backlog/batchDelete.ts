@@ -25,6 +25,8 @@ interface DeleteBatchAnswer {
 
 export interface BatchDeleteOptions {
   destroy?: boolean;
+  /** Ids per call, at most DELETE_CHUNK. */
+  chunkSize?: number;
   signal?: AbortSignal;
   /** After each chunk: deletion_count is updated per chunk (seed 002 §2.7). */
   onChunk?: (result: BatchDeleteResult) => void;
@@ -33,9 +35,10 @@ export interface BatchDeleteOptions {
 export async function deleteWorkItemsInChunks(client: AdoClient, auth: AuthStrategy, ids: readonly number[], options: BatchDeleteOptions = {}): Promise<BatchDeleteResult> {
   const total: BatchDeleteResult = { deleted: [], failed: [] };
   let batchSupported = client.apiVersion === undefined || client.apiVersion === '7.1';
-  for (let start = 0; start < ids.length; start += DELETE_CHUNK) {
+  const size = Math.min(DELETE_CHUNK, Math.max(1, options.chunkSize ?? DELETE_CHUNK));
+  for (let start = 0; start < ids.length; start += size) {
     options.signal?.throwIfAborted();
-    const chunk = ids.slice(start, start + DELETE_CHUNK);
+    const chunk = ids.slice(start, start + size);
     let result: BatchDeleteResult | undefined;
     if (batchSupported) {
       result = await postDeleteBatch(client, auth, chunk, options);

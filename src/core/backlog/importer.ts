@@ -24,6 +24,8 @@ export interface BacklogImportOptions {
   overwrite?: boolean;
   /** Overwrite destroys for good instead of moving to the recycle bin. */
   destroy?: boolean;
+  /** Work items per batch delete call (default and maximum 200). */
+  deleteChunkSize?: number;
   /** Read everything, change nothing, record no history; events say what would happen. */
   dryRun?: boolean;
   history?: BacklogHistory;
@@ -153,6 +155,7 @@ async function deleteEarlierImport(state: RunState, ids: number[], emit: Backlog
   }
   const result = await deleteWorkItemsInChunks(options.client, options.auth, ids, {
     destroy: options.destroy,
+    chunkSize: options.deleteChunkSize,
     signal: options.signal,
     onChunk: (chunk) => {
       summary.deletionCount += chunk.deleted.length;
