@@ -113,6 +113,7 @@ export async function importBacklog(options: BacklogImportOptions): Promise<Back
     const cancelled = Boolean(options.signal?.aborted) || error instanceof ImportCancelledError;
     summary.status = cancelled ? 'cancelled' : 'failed';
     summary.error = cancelled ? 'Cancelled by the user.' : errorMessage(error);
+    if (!cancelled && error instanceof Error) summary.errorName = error.name;
     if (history.id === undefined) summary.historyId = await history.start(failedRunStart(options, summary, startedAt, origin));
     await endRun(history, summary, startedAt, now(), origin, options.source);
     emit(cancelled ? { type: 'sync:cancelled', summary } : { type: 'sync:error', error: summary.error, summary });

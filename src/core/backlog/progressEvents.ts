@@ -55,6 +55,8 @@ export interface BacklogImportSummary {
   skippedComponents: number;
   durationMs: number;
   error?: string;
+  /** The error class that ended a failed run (e.g. ArdoqAuthError, AuthenticationError). */
+  errorName?: string;
 }
 
 export function emptyKindCounters(): Record<BacklogKind, KindCounters> {
