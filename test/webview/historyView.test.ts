@@ -43,11 +43,12 @@ describe('history webview in Chromium', function () {
       store.history.update(run.id, { status: i === 5 ? 'failed' : 'completed' });
     }
     server = http.createServer((req, res) => {
-      const theme = THEMES[(new URL(req.url ?? '/', 'http://x').searchParams.get('theme') ?? 'light') as keyof typeof THEMES] ?? THEMES.light;
+      const themeName = new URL(req.url ?? '/', 'http://x').searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+      const theme = THEMES[themeName];
       if (req.url?.startsWith('/main.js')) { res.setHeader('content-type', 'text/javascript'); res.end(fs.readFileSync(path.join(dir, 'main.js'))); return; }
       if (req.url?.startsWith('/history.css')) { res.setHeader('content-type', 'text/css'); res.end(fs.readFileSync(path.join(root, 'media/history.css'))); return; }
       if (req.url?.startsWith('/theme.css')) { res.setHeader('content-type', 'text/css'); res.end(`:root{${theme.vars}}`); return; }
-      const html = historyHtml({ cspSource: base, scriptUri: `${base}/main.js`, styleUri: `${base}/history.css`, codiconUri: `${base}/theme.css`, preludeScript: `${shim}document.body.className='${theme.cls}';` });
+      const html = historyHtml({ cspSource: base, scriptUri: `${base}/main.js`, styleUri: `${base}/history.css`, codiconUri: `${base}/theme.css?theme=${themeName}`, preludeScript: `${shim}document.body.className='${theme.cls}';` });
       res.setHeader('content-type', 'text/html'); res.end(html);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
