@@ -30,7 +30,9 @@ async function fresh(name: string): Promise<SyncStore> {
 
 /** The raw floor: export the same db and write it with writeFileSync (no fsync, no rename). */
 function rawExportWrite(s: SyncStore): number {
-  const db = (s as unknown as { db: { export(): Uint8Array } }).db;
+  const inner = s as unknown as { db: { export(): Uint8Array }; sql: { forget(): void } };
+  inner.sql.forget(); // export() frees sql.js statements; drop our cache of them first
+  const db = inner.db;
   const [, t] = time(() => fs.writeFileSync(path.join(dir, 'raw.bin'), db.export()));
   return t;
 }

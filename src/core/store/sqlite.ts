@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 
 export type { Database, SqlValue };
 export type Params = Record<string, SqlValue> | SqlValue[];
@@ -31,9 +31,27 @@ export class Sql {
   /** guard throws before a write (read-only or closed); onWrite marks the store dirty after one. */
   constructor(readonly db: Database, private readonly guard: () => void, private readonly onWrite: () => void) {}
 
+  private readonly cache = new Map<string, Statement>();
+
+  /** Prepared once per SQL text; sql.js frees every statement on export(), so flush calls forget(). */
+  private stmt(sql: string): Statement {
+    let st = this.cache.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.cache.set(sql, st);
+    }
+    return st;
+  }
+
+  /** Drops cached statements (before db.export() or close()). */
+  forget(): void {
+    for (const st of this.cache.values()) st.free();
+    this.cache.clear();
+  }
+
   run(sql: string, params: Params = []): number {
     this.guard();
-    this.db.run(sql, params);
+    this.stmt(sql).run(params);
     const changed = this.db.getRowsModified();
     if (changed > 0) this.onWrite();
     return changed;
@@ -42,21 +60,20 @@ export class Sql {
   /** INSERT returning the new rowid. */
   insert(sql: string, params: Params = []): number {
     this.guard();
-    this.db.run(sql, params);
+    this.stmt(sql).run(params);
     this.onWrite();
-    const id = this.db.exec('SELECT last_insert_rowid()')[0].values[0][0];
-    return Number(id);
+    return Number(this.scalar('SELECT last_insert_rowid()'));
   }
 
   all<T = Row>(sql: string, params: Params = []): T[] {
-    const stmt = this.db.prepare(sql);
+    const st = this.stmt(sql);
     try {
-      stmt.bind(params);
+      st.bind(params);
       const out: T[] = [];
-      while (stmt.step()) out.push(stmt.getAsObject() as T);
+      while (st.step()) out.push(st.getAsObject() as T);
       return out;
     } finally {
-      stmt.free();
+      st.reset();
     }
   }
 
@@ -65,12 +82,12 @@ export class Sql {
   }
 
   scalar(sql: string, params: Params = []): SqlValue {
-    const stmt = this.db.prepare(sql);
+    const st = this.stmt(sql);
     try {
-      stmt.bind(params);
-      return stmt.step() ? stmt.get()[0] : null;
+      st.bind(params);
+      return st.step() ? st.get()[0] : null;
     } finally {
-      stmt.free();
+      st.reset();
     }
   }
 
@@ -92,12 +109,8 @@ export class Sql {
   /** Prepared statement reused for a batch of rows (batched inserts). */
   batch(sql: string, rows: Params[]): void {
     this.guard();
-    const stmt = this.db.prepare(sql);
-    try {
-      for (const r of rows) stmt.run(r);
-    } finally {
-      stmt.free();
-    }
+    const st = this.stmt(sql);
+    for (const r of rows) st.run(r);
     this.onWrite();
   }
 }

@@ -102,6 +102,7 @@ export class SyncStore {
     this.timer = undefined;
     if (!this.dirty || this.opts.readOnly) return undefined;
     const t0 = performance.now();
+    this.sql.forget();
     const bytes = this.db.export();
     writeFileAtomic(this.opts.path, bytes);
     this.dirty = false;
@@ -116,6 +117,7 @@ export class SyncStore {
       this.flush();
     } finally {
       this.closed = true;
+      this.sql.forget();
       this.db.close();
       this.lock?.release();
     }
