@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createAdoClient, PatAuth, type AdoClient } from '../../src/core/ado';
 import { type BacklogProgressEvent, type BacklogSource, componentTag, importBacklog, sourceTag, typeMapping } from '../../src/core/backlog';
 import { startEmulator, type RunningEmulator } from '../emulator';
+import { updateWorkItem as emulatorUpdate } from '../emulator/workItems';
 import { generateBacklog, childrenFirst, startArdoqEmulator, type ArdoqRecord, type RunningArdoqEmulator } from '../ardoq-emulator';
 import { MemoryHistory } from './memoryHistory';
 
@@ -199,6 +200,34 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     const rerun = await importBacklog({ source: source(), client, auth });
     assert.deepEqual([rerun.created, rerun.unchanged], [95, 30]);
     assert.equal(importedBy('ws-main').length, 125);
+  });
+
+  it('an item someone edits during the import is re-read and updated on top of their change (412)', async () => {
+    await importBacklog({ source: source('ws-other'), client, auth });
+    const story = ardoq.workspaces['ws-other'].find((c) => c.type === 'User Story') as ArdoqRecord;
+    story.name = 'Renamed in Ardoq';
+    const target = byArdoqId(importedBy('ws-other')).get(story._id) as EmulatedItem;
+    let edited = false;
+    const summary = await importBacklog({
+      source: source('ws-other'),
+      client,
+      auth,
+      onProgress: (e) => {
+        // After discovery read the item, a colleague changes it: our `test /rev` is now stale.
+        if (e.type === 'epic:unchanged' && !edited) {
+          edited = true;
+          const item = ado.state.liveWorkItem(target.id);
+          assert.ok(item);
+          emulatorUpdate(ado.state, item, [{ op: 'add', path: '/fields/System.State', value: 'Active' }], { collectionUrl: ado.baseUrl, by: ado.state.users[1] ?? ado.state.users[0] }, false);
+        }
+      },
+    });
+    assert.equal(summary.status, 'completed');
+    assert.deepEqual([summary.updated, summary.failed], [1, 0]);
+    const after = ado.state.workItems.get(target.id) as EmulatedItem;
+    assert.equal(after.fields['System.Title'], 'Renamed in Ardoq');
+    assert.equal(after.fields['System.State'], 'Active');
+    assert.equal((ado.state.stats.routes['PATCH /_apis/wit/workitems/{id}']?.byStatus as Record<string, number>)['412'], 1);
   });
 
   it('a dry run changes nothing and records no history', async () => {

@@ -181,6 +181,8 @@ async function importItem(state: RunState, item: PlannedItem, emit: BacklogProgr
     const existing = state.existing.get(item.ardoqId);
     if (existing) {
       adoId = existing.id;
+      // The work item exists even if this update fails: its children can still hang under it.
+      state.adoIds.set(item.ardoqId, existing.id);
       outcome = await updateExisting(state, existing, item, parentId);
     } else {
       adoId = options.dryRun ? undefined : (await options.client.createWorkItem({ type: item.adoType, fields: fieldsForNew(item, state.fieldOptions), parentId, signal: options.signal })).id;
