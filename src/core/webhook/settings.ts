@@ -1,0 +1,69 @@
+/** Receiver settings; extends core settings without editing settings.ts. */
+export type WebhookAuthMode = 'basic' | 'secret' | 'hmac';
+
+export interface WebhookSettings {
+  enabled: boolean;
+  host: string;
+  port: number;
+  path: string;
+  authModes: WebhookAuthMode[];
+  username?: string;
+  password?: string;
+  secret?: string;
+  publicUrl?: string;
+  maxBodyBytes: number;
+  debounceMs: number;
+}
+
+export const WEBHOOK_ENV = {
+  enabled: 'ADO_SYNC_WEBHOOK_ENABLED',
+  host: 'ADO_SYNC_WEBHOOK_HOST',
+  port: 'ADO_SYNC_WEBHOOK_PORT',
+  path: 'ADO_SYNC_WEBHOOK_PATH',
+  authModes: 'ADO_SYNC_WEBHOOK_AUTH',
+  username: 'ADO_SYNC_WEBHOOK_USERNAME',
+  password: 'ADO_SYNC_WEBHOOK_PASSWORD',
+  secret: 'ADO_SYNC_WEBHOOK_SECRET',
+  publicUrl: 'ADO_SYNC_WEBHOOK_PUBLIC_URL',
+} as const;
+
+export const WEBHOOK_DEFAULTS: WebhookSettings = {
+  enabled: false,
+  host: '127.0.0.1',
+  port: 8787,
+  path: '/api/webhooks/workitem',
+  authModes: [],
+  maxBodyBytes: 1024 * 1024,
+  debounceMs: 2000,
+};
+
+export class WebhookSettingsError extends Error {}
+
+export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
+  const s: WebhookSettings = { ...WEBHOOK_DEFAULTS };
+  s.enabled = env[WEBHOOK_ENV.enabled] === 'true' || env[WEBHOOK_ENV.enabled] === '1';
+  s.host = env[WEBHOOK_ENV.host] ?? s.host;
+  if (env[WEBHOOK_ENV.port] !== undefined) s.port = Number(env[WEBHOOK_ENV.port]);
+  s.path = env[WEBHOOK_ENV.path] ?? s.path;
+  s.username = env[WEBHOOK_ENV.username];
+  s.password = env[WEBHOOK_ENV.password];
+  s.secret = env[WEBHOOK_ENV.secret];
+  s.publicUrl = env[WEBHOOK_ENV.publicUrl];
+  const modes = env[WEBHOOK_ENV.authModes];
+  if (modes) s.authModes = modes.split(',').map((m) => m.trim()) as WebhookAuthMode[];
+  else {
+    if (s.username && s.password) s.authModes.push('basic');
+    if (s.secret) s.authModes.push('secret');
+  }
+  validateWebhookSettings(s);
+  return s;
+}
+
+export function validateWebhookSettings(s: WebhookSettings): void {
+  if (!Number.isInteger(s.port) || s.port < 0 || s.port > 65535) throw new WebhookSettingsError(`invalid port ${s.port}`);
+  if (s.authModes.length === 0) throw new WebhookSettingsError('at least one webhook auth mode is required');
+  for (const m of s.authModes) {
+    if (m === 'basic' && !(s.username && s.password)) throw new WebhookSettingsError('basic auth needs username and password');
+    if ((m === 'secret' || m === 'hmac') && !s.secret) throw new WebhookSettingsError(`${m} auth needs a secret`);
+  }
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/core/webhook';
+import { WEBHOOK_DEFAULTS, type WebhookSettings } from '../../src/core/webhook/settings';
+
+const basic = 'Basic ' + Buffer.from('hook:pw').toString('base64');
+const settings: WebhookSettings = {
+  ...WEBHOOK_DEFAULTS, port: 0, authModes: ['basic', 'hmac'], username: 'hook', password: 'pw', secret: 's3', debounceMs: 250,
+};
+
+function ev(id: string, workItemId: number, eventType = 'workitem.updated'): string {
+  return JSON.stringify({ id, notificationId: id, eventType, resource: eventType === 'workitem.updated' ? { id: 9, workItemId } : { id: workItemId } });
+}
+
+describe('webhook receiver', () => {
+  let r: WebhookReceiver;
+  let calls: number[];
+  beforeEach(async () => {
+    calls = [];
+    r = await startWebhookReceiver(settings, (id) => { calls.push(id); });
+  });
+  afterEach(() => r.close());
+  const post = (body: string, headers: Record<string, string> = { authorization: basic }) =>
+    fetch(r.url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const wait = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+  it('accepts updated/created, dedups, debounces per item', async () => {
+    assert.equal((await post(ev('a', 5))).status, 202);
+    assert.equal((await post(ev('a', 5))).status, 202);
+    assert.equal((await post(ev('b', 5))).status, 202);
+    assert.equal((await post(ev('c', 7, 'workitem.created'))).status, 202);
+    await wait(600);
+    assert.deepEqual(calls.sort(), [5, 7]);
+    assert.equal(r.state().duplicates, 1);
+    assert.equal(r.state().accepted, 3);
+  });
+  it('rejects bad credentials, bad bodies, ignores unknown events; nothing queued', async () => {
+    assert.equal((await post(ev('a', 5), {})).status, 401);
+    assert.equal((await post(ev('a', 5), { authorization: 'Basic eDp5' })).status, 401);
+    assert.equal((await post('{oops')).status, 400);
+    assert.equal((await post('x'.repeat(2 * 1024 * 1024))).status, 413);
+    assert.equal((await post(JSON.stringify({ eventType: 'build.complete', id: 'z' }))).status, 202);
+    await wait(500);
+    assert.deepEqual(calls, []);
+    assert.equal(r.state().rejected, 2);
+  });
+  it('accepts an HMAC-SHA256 hex signature of the raw body', async () => {
+    const body = ev('h', 11);
+    const sig = createHmac('sha256', 's3').update(body).digest('hex');
+    assert.equal((await post(body, { 'x-webhook-signature': sig })).status, 202);
+    assert.equal((await post(body.replace('h', 'i'), { 'x-webhook-signature': sig })).status, 401);
+    await wait(500);
+    assert.deepEqual(calls, [11]);
+  });
+  it('500 deliveries for 10 items give at most a handful of calls per item, every item reached', async () => {
+    await Promise.all(Array.from({ length: 500 }, (_, i) => post(ev(`f${i}`, 100 + (i % 10)))));
+    await wait(700);
+    for (let id = 100; id < 110; id++) {
+      const n = calls.filter((c) => c === id).length;
+      assert.ok(n >= 1 && n <= 3, `item ${id} got ${n} calls`);
+    }
+  });
+});
