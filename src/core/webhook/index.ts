@@ -1,3 +1,4 @@
 export * from './settings';
 export * from './auth';
 export * from './receiver';
+export * from './subscriptions';
