@@ -1,0 +1,152 @@
+// The contract of the sync engine that the CLI, the extension, the webhook receiver and the tests
+// drive. The engine itself is createSyncEngine() in syncEngine.ts; this file holds only types, so
+// that every caller codes against one shape.
+import type { AdoClient } from '../ado';
+import type { SyncSettings } from '../settings';
+import type { SyncStore } from '../store';
+import type { SyncEvents } from './events';
+import type { PlannedAction } from './planner';
+
+/** Why a run started; stored as sync_history.trigger. */
+export type RunTrigger = 'manual' | 'poll' | 'webhook' | 'attach';
+
+export type ItemOutcomeStatus =
+  /** Bytes sent to ADO and linked (or uploaded only, with link: false). */
+  | 'uploaded'
+  /** An attachment already in ADO (same content, other work item) linked without uploading. */
+  | 'linked'
+  | 'downloaded'
+  /** Same content already linked to this work item: nothing sent. */
+  | 'duplicate'
+  /** Both sides changed: the remote version was kept beside the local one under a conflict name. */
+  | 'conflict'
+  /** The relation is gone in ADO: the local record is marked, the file is kept. */
+  | 'remote_removed'
+  /** The relation was removed from the work item on the user's explicit request. */
+  | 'removed'
+  | 'failed'
+  | 'cancelled';
+
+export interface ItemError {
+  message: string;
+  /** The service's typeKey/errorCode (e.g. TF237082, VS403313) or our error class name. */
+  code?: string;
+}
+
+export interface ItemOutcome {
+  workItemId: number;
+  fileName: string;
+  direction: 'outbound' | 'inbound';
+  status: ItemOutcomeStatus;
+  localPath?: string;
+  sha256?: string;
+  size?: number;
+  /** Attachment GUID in ADO. */
+  attachmentId?: string;
+  attachmentUrl?: string;
+  error?: ItemError;
+}
+
+export interface RunCounters {
+  uploaded: number;
+  linked: number;
+  downloaded: number;
+  duplicates: number;
+  conflicts: number;
+  remoteRemoved: number;
+  removed: number;
+  failed: number;
+  bytesTransferred: number;
+}
+
+export interface RunSummary {
+  /** sync_history.id */
+  runId: number;
+  trigger: RunTrigger;
+  status: 'completed' | 'failed' | 'cancelled';
+  startedAt: string;
+  completedAt: string;
+  durationMs: number;
+  counters: RunCounters;
+  items: ItemOutcome[];
+  /** Set when the run itself failed (max-delete brake, authentication, ...), not one item. */
+  error?: ItemError;
+}
+
+export interface AttachRequest {
+  /** Paths of local files (absolute, or relative to the workspace root). */
+  files: readonly string[];
+  workItemId: number;
+  /** The user's part of the relation comment; the [sha256:...] marker is appended. */
+  comment?: string;
+  /** false: upload only (seed's upload without link). Default true. */
+  link?: boolean;
+  trigger?: RunTrigger;
+  signal?: AbortSignal;
+}
+
+export interface SyncRequest {
+  /** Default: every tracked work item. */
+  workItemIds?: readonly number[];
+  trigger?: RunTrigger;
+  signal?: AbortSignal;
+}
+
+export interface WorkItemAttachmentView {
+  workItemId: number;
+  /** attachment_sync_metadata rows merged with the ADO relations, one entry per file version. */
+  attachments: readonly {
+    fileName: string;
+    attachmentId?: string;
+    attachmentUrl?: string;
+    sha256?: string;
+    size?: number;
+    comment?: string;
+    /** synced | uploading | queued | failed | in_ado_only | local_only | conflict | remote_removed */
+    state: string;
+    localPath?: string;
+    error?: string;
+  }[];
+}
+
+export interface SyncEngine {
+  readonly events: SyncEvents;
+  /** Uploads (simple or chunked, resumable) and links files, de-duplicated by SHA-256. */
+  attach(request: AttachRequest): Promise<RunSummary>;
+  /** Links an attachment already in ADO (by URL or GUID) to a work item: the seed's link-only call. */
+  link(workItemId: number, attachmentUrl: string, options?: { comment?: string; fileName?: string; signal?: AbortSignal }): Promise<RunSummary>;
+  /** Two-way sync of tracked (or the given) work items, recorded in sync_history. */
+  sync(request?: SyncRequest): Promise<RunSummary>;
+  /** What sync() would do, without doing it (--dry-run). */
+  plan(request?: { workItemIds?: readonly number[]; signal?: AbortSignal }): Promise<PlannedAction[]>;
+  /** Downloads one attachment into the mirror folder (never overwriting a different local file). */
+  download(workItemId: number, attachmentId: string, options?: { signal?: AbortSignal }): Promise<ItemOutcome>;
+  /** Explicit removal of the relation from the work item (the file stays local). */
+  removeFromWorkItem(workItemId: number, attachmentId: string, options?: { signal?: AbortSignal }): Promise<ItemOutcome>;
+  /** Soft delete of the local record; ADO is untouched. False when unknown. */
+  deleteLocalRecord(attachmentId: string): boolean;
+  track(workItemIds: readonly number[]): Promise<void>;
+  untrack(workItemIds: readonly number[]): void;
+  trackedIds(): number[];
+  /** Runs left in_progress by a crash become failed ("interrupted"); expired leases return to the queue. */
+  recoverInterrupted(): number;
+  /** Waits for runs in flight (for graceful shutdown), then flushes the store. */
+  close(): Promise<void>;
+}
+
+export interface SyncEngineOptions {
+  client: AdoClient;
+  store: SyncStore;
+  settings: SyncSettings;
+  /** The workspace folder; relative settings paths (mirror folder) resolve against it. */
+  workspaceRoot: string;
+  events?: SyncEvents;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Recorded in audit_logs: who and what started a run. */
+  origin?: { client: string; version: string; host?: string; user?: string };
+  /** Parallel transfers (default 4). */
+  concurrency?: number;
+  now?: () => Date;
+}
+
+export type { PlannedAction };
