@@ -53,12 +53,21 @@ async function copyWasm() {
   await copyFile(wasm, 'dist/sql-wasm.wasm');
 }
 
+/** The history webview loads codicons locally (its CSP allows only webview.cspSource). */
+async function copyCodicons() {
+  const require = createRequire(import.meta.url);
+  const from = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+  await mkdir('dist/codicons', { recursive: true });
+  await Promise.all(['codicon.css', 'codicon.ttf'].map((f) => copyFile(path.join(from, f), path.join('dist/codicons', f))));
+}
+
 const selected = Object.entries(builds).filter(([name]) => !only || only.has(name));
 if (selected.length === 0) {
   console.error(`esbuild.mjs: nothing to build for --only ${[...only].join(',')}`);
   process.exit(2);
 }
 await copyWasm();
+await copyCodicons();
 if (watch) {
   for (const [, options] of selected) {
     const context = await esbuild.context(options);
