@@ -11,6 +11,8 @@ export const Commands = {
   copyDiagnostics: 'adoSync.copyDiagnostics',
   refresh: 'adoSync.refresh',
   openWorkItemInBrowser: 'adoSync.openWorkItemInBrowser',
+  showHistory: 'adoSync.showHistory',
+  importBacklog: 'adoSync.importBacklog',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -24,9 +26,16 @@ export const Views = {
   workItems: 'adoSyncWorkItems',
 } as const;
 
+/** Webview panel types (the serializer restores these after a reload). */
+export const WebviewTypes = {
+  history: 'adoSync.history',
+} as const;
+
 export const SETTINGS_SECTION = 'adoSync';
 export const STATUS_BAR_ID = 'adoSync.status';
 /** SecretStorage key of the PAT; never a setting. */
 export const PAT_SECRET_KEY = 'adoSync.pat';
+/** SecretStorage key of the Ardoq API token for the backlog import; never a setting. */
+export const ARDOQ_TOKEN_SECRET_KEY = 'adoSync.ardoqToken';
 
 export const LOG_CHANNEL_NAME = 'Azure DevOps Attachment Sync';
