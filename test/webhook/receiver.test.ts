@@ -42,7 +42,41 @@ describe('webhook receiver', () => {
     assert.equal((await post(JSON.stringify({ eventType: 'build.complete', id: 'z' }))).status, 202);
     await wait(500);
     assert.deepEqual(calls, []);
-    assert.equal(r.state().rejected, 2);
+    assert.equal(r.state().rejected, 4);
+    assert.deepEqual(r.state().rejections, { unauthorized: 2, malformed: 1, tooLarge: 1, unsupportedMediaType: 0 });
+    assert.equal(r.state().ignored, 1);
+    assert.equal(r.state().accepted, 0);
+  });
+  it('refuses non-JSON with 415, answers 404/405 off the path or method', async () => {
+    assert.equal((await fetch(r.url, { method: 'POST', body: ev('t', 5), headers: { 'content-type': 'text/plain', authorization: basic } })).status, 415);
+    assert.equal((await fetch(r.url.replace('/workitem', '/other'), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, 404);
+    assert.equal((await fetch(r.url, { headers: { authorization: basic } })).status, 405);
+    await wait(300);
+    assert.deepEqual(calls, []);
+  });
+  it('notification ids count per subscription: the same number from two subscriptions is two deliveries', async () => {
+    const delivery = (sub: string) => JSON.stringify({ subscriptionId: sub, notificationId: 1, eventType: 'workitem.created', resource: { id: 21 } });
+    const update = JSON.stringify({ subscriptionId: 's2', notificationId: 1, eventType: 'workitem.updated', resource: { id: 3, workItemId: 0, revision: { id: 22 } } });
+    assert.equal((await post(delivery('s1'))).status, 202);
+    assert.equal((await post(update)).status, 202);
+    assert.equal((await post(update)).status, 202);
+    await wait(500);
+    assert.deepEqual(calls.sort(), [21, 22], 'workItemId 0 (old samples) falls back to the revision id, not the update number');
+    assert.equal(r.state().duplicates, 1);
+  });
+  it('a steady stream for one item still reaches the handler within maxWaitMs', async () => {
+    const seen: number[] = [];
+    const r2 = await startWebhookReceiver({ ...settings, debounceMs: 200, maxWaitMs: 300 }, () => { seen.push(Date.now()); });
+    try {
+      const started = Date.now();
+      for (let i = 0; Date.now() - started < 800; i++) {
+        await fetch(r2.url, { method: 'POST', body: ev(`s${i}`, 40), headers: { 'content-type': 'application/json', authorization: basic } });
+        await wait(40);
+      }
+      assert.ok(seen.length >= 2, `called ${seen.length} times during an 800 ms stream`);
+    } finally {
+      await r2.close();
+    }
   });
   it('accepts an HMAC-SHA256 hex signature of the raw body', async () => {
     const body = ev('h', 11);

@@ -1,3 +1,6 @@
+// Receiver for Azure DevOps service hooks (workitem.created / workitem.updated). It answers fast
+// and only queues work: the handler is called once per work item after a burst goes quiet
+// (trailing debounce, bounded by maxWaitMs so a steady stream cannot starve an item).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAuthorized } from './auth';
@@ -13,12 +16,18 @@ export interface WebhookDelivery {
 /** Called once per debounced work item; must only queue work, never download. */
 export type WorkItemChangedHandler = (workItemId: number, delivery: WebhookDelivery) => void | Promise<void>;
 
+export type RejectReason = 'unauthorized' | 'malformed' | 'tooLarge' | 'unsupportedMediaType';
+
 export interface WebhookReceiverState {
   listening: boolean;
+  /** host:port the socket is bound to. */
+  address?: string;
   url?: string;
   lastEventAt?: Date;
   accepted: number;
+  /** Requests refused (401, 400, 413, 415), by reason in `rejections`. */
   rejected: number;
+  rejections: Record<RejectReason, number>;
   duplicates: number;
   ignored: number;
 }
@@ -35,14 +44,82 @@ const DEDUP_CAP = 10_000;
 
 interface Payload {
   id?: string;
+  subscriptionId?: string;
   notificationId?: number | string;
   eventType?: string;
-  resource?: { id?: number; workItemId?: number };
+  resource?: { id?: number; workItemId?: number; url?: string; revision?: { id?: number } };
 }
 
+const positiveId = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+
+/**
+ * The work item an event is about. For workitem.updated, resource.id is the UPDATE number, not the
+ * work item (ado-api.md §5.2); old samples carry workItemId 0, so fall back to the revision or URL.
+ */
 export function workItemIdOf(p: Payload): number | undefined {
-  const id = p.eventType === 'workitem.updated' ? (p.resource?.workItemId ?? p.resource?.id) : p.resource?.id;
-  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : undefined;
+  const r = p.resource;
+  if (!r) return undefined;
+  if (p.eventType === 'workitem.created') return positiveId(r.id);
+  const fromUrl = /\/workItems\/(\d+)\/updates\//i.exec(r.url ?? '')?.[1];
+  return positiveId(r.workItemId) ?? positiveId(r.revision?.id) ?? positiveId(fromUrl === undefined ? undefined : Number(fromUrl));
+}
+
+/**
+ * Identity of a delivery for de-duplication: the event id, else the notification of its
+ * subscription (notificationId counts per subscription, so it is not unique on its own).
+ */
+export function deliveryIdOf(p: Payload): string {
+  if (typeof p.id === 'string' && p.id) return p.id;
+  if (p.notificationId !== undefined) return `${p.subscriptionId ?? ''}#${String(p.notificationId)}`;
+  return '';
+}
+
+/** Per-item trailing debounce with a cap on how long an item may wait. */
+class ItemDebouncer {
+  private readonly timers = new Map<number, { timer: NodeJS.Timeout; firstAt: number }>();
+
+  constructor(
+    private readonly debounceMs: number,
+    private readonly maxWaitMs: number,
+    private readonly fire: (d: WebhookDelivery) => void,
+  ) {}
+
+  schedule(d: WebhookDelivery): void {
+    const pending = this.timers.get(d.workItemId);
+    const now = Date.now();
+    const firstAt = pending?.firstAt ?? now;
+    if (pending) clearTimeout(pending.timer);
+    const wait = Math.max(0, Math.min(this.debounceMs, firstAt + this.maxWaitMs - now));
+    const timer = setTimeout(() => {
+      this.timers.delete(d.workItemId);
+      this.fire(d);
+    }, wait);
+    this.timers.set(d.workItemId, { timer, firstAt });
+  }
+
+  clear(): void {
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+/** A bounded set that forgets its oldest entries. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly cap: number) {}
+  /** True when the id was seen before; remembers it otherwise. */
+  seen(id: string): boolean {
+    if (this.ids.has(id)) return true;
+    this.ids.add(id);
+    if (this.ids.size > this.cap) this.ids.delete(this.ids.values().next().value as string);
+    return false;
+  }
+}
+
+function answer(res: ServerResponse, code: number, body?: object): void {
+  if (res.headersSent) return;
+  res.writeHead(code, { 'content-type': 'application/json', connection: 'close' });
+  res.end(body ? JSON.stringify(body) : undefined);
 }
 
 export async function startWebhookReceiver(
@@ -50,86 +127,81 @@ export async function startWebhookReceiver(
   onWorkItemChanged: WorkItemChangedHandler,
   log: (msg: string) => void = () => undefined,
 ): Promise<WebhookReceiver> {
-  const st: WebhookReceiverState = { listening: false, accepted: 0, rejected: 0, duplicates: 0, ignored: 0 };
-  const seen = new Set<string>();
-  const timers = new Map<number, NodeJS.Timeout>();
+  const st: WebhookReceiverState = {
+    listening: false, accepted: 0, rejected: 0, duplicates: 0, ignored: 0,
+    rejections: { unauthorized: 0, malformed: 0, tooLarge: 0, unsupportedMediaType: 0 },
+  };
+  const recent = new RecentIds(DEDUP_CAP);
+  const debouncer = new ItemDebouncer(settings.debounceMs, settings.maxWaitMs ?? settings.debounceMs * 5, (d) => {
+    Promise.resolve()
+      .then(() => onWorkItemChanged(d.workItemId, d))
+      .catch((e: unknown) => log(`webhook handler failed for work item ${d.workItemId}: ${e instanceof Error ? e.message : String(e)}`));
+  });
 
-  const schedule = (d: WebhookDelivery): void => {
-    // Trailing debounce: a burst for one item collapses into one call after it goes quiet.
-    const pending = timers.get(d.workItemId);
-    if (pending) clearTimeout(pending);
-    timers.set(
-      d.workItemId,
-      setTimeout(() => {
-        timers.delete(d.workItemId);
-        Promise.resolve(onWorkItemChanged(d.workItemId, d)).catch((e: unknown) => log(`webhook handler failed: ${String(e)}`));
-      }, settings.debounceMs),
-    );
+  const reject = (res: ServerResponse, code: number, reason: RejectReason, body?: object): void => {
+    st.rejected++;
+    st.rejections[reason]++;
+    answer(res, code, body);
   };
 
-  const answer = (res: ServerResponse, code: number, body?: object): void => {
-    res.writeHead(code, { 'content-type': 'application/json', connection: 'close' });
-    res.end(body ? JSON.stringify(body) : undefined);
+  /** Refuses an oversized body as soon as it is known, then drops the connection once answered. */
+  const tooLarge = (req: IncomingMessage, res: ServerResponse): void => {
+    res.once('finish', () => req.destroy());
+    reject(res, 413, 'tooLarge', { error: `body larger than ${settings.maxBodyBytes} bytes` });
+  };
+
+  const dispatch = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
+    if (!isAuthorized(settings, req.headers, raw)) {
+      // The remote address only: never the credentials that were offered.
+      log(`webhook: unauthorized request from ${req.socket.remoteAddress ?? '?'}`);
+      return reject(res, 401, 'unauthorized');
+    }
+    let p: Payload;
+    try {
+      p = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, '')) as Payload;
+    } catch {
+      return reject(res, 400, 'malformed', { error: 'malformed JSON' });
+    }
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) return reject(res, 400, 'malformed', { error: 'expected a JSON object' });
+    if (!p.eventType || !KNOWN_EVENTS.has(p.eventType)) {
+      st.ignored++;
+      return answer(res, 202, { ignored: true });
+    }
+    const workItemId = workItemIdOf(p);
+    if (workItemId === undefined) return reject(res, 400, 'malformed', { error: 'no work item id' });
+    const deliveryId = deliveryIdOf(p);
+    if (deliveryId && recent.seen(deliveryId)) {
+      st.duplicates++;
+      return answer(res, 202, { duplicate: true });
+    }
+    st.accepted++;
+    st.lastEventAt = new Date();
+    debouncer.schedule({ deliveryId, eventType: p.eventType, workItemId, receivedAt: st.lastEventAt });
+    answer(res, 202, { queued: workItemId });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== settings.path) return answer(res, 404);
     if (req.method !== 'POST') return answer(res, 405);
-    const ct = req.headers['content-type'] ?? '';
-    if (!/^application\/(.+\+)?json/i.test(ct)) return answer(res, 415);
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > settings.maxBodyBytes) {
-      answer(res, 413);
-      req.destroy();
-      return;
-    }
+    if (!/^application\/(.+\+)?json/i.test(req.headers['content-type'] ?? '')) return reject(res, 415, 'unsupportedMediaType');
+    if (Number(req.headers['content-length'] ?? 0) > settings.maxBodyBytes) return tooLarge(req, res);
     const chunks: Buffer[] = [];
     let size = 0;
-    let aborted = false;
+    let over = false;
     req.on('data', (c: Buffer) => {
+      if (over) return;
       size += c.length;
-      if (size > settings.maxBodyBytes && !aborted) {
-        aborted = true;
-        answer(res, 413);
-        req.destroy();
-      } else if (!aborted) chunks.push(c);
+      if (size > settings.maxBodyBytes) {
+        over = true;
+        chunks.length = 0;
+        tooLarge(req, res);
+      } else chunks.push(c);
     });
     req.on('end', () => {
-      if (aborted) return;
-      const raw = Buffer.concat(chunks);
-      if (!isAuthorized(settings, req.headers, raw)) {
-        st.rejected++;
-        log(`webhook: unauthorized request from ${req.socket.remoteAddress ?? '?'}`);
-        return answer(res, 401);
-      }
-      let p: Payload;
-      try {
-        p = JSON.parse(raw.toString('utf8')) as Payload;
-      } catch {
-        return answer(res, 400, { error: 'malformed JSON' });
-      }
-      if (typeof p !== 'object' || p === null) return answer(res, 400, { error: 'malformed JSON' });
-      if (!p.eventType || !KNOWN_EVENTS.has(p.eventType)) {
-        st.ignored++;
-        return answer(res, 202, { ignored: true });
-      }
-      const workItemId = workItemIdOf(p);
-      if (workItemId === undefined) return answer(res, 400, { error: 'no work item id' });
-      const deliveryId = String(p.notificationId ?? p.id ?? '');
-      if (deliveryId && seen.has(deliveryId)) {
-        st.duplicates++;
-        return answer(res, 202, { duplicate: true });
-      }
-      if (deliveryId) {
-        seen.add(deliveryId);
-        if (seen.size > DEDUP_CAP) seen.delete(seen.values().next().value as string);
-      }
-      st.accepted++;
-      st.lastEventAt = new Date();
-      schedule({ deliveryId, eventType: p.eventType, workItemId, receivedAt: st.lastEventAt });
-      answer(res, 202, { queued: workItemId });
+      if (!over) dispatch(req, res, Buffer.concat(chunks));
     });
+    req.on('error', () => undefined);
   };
 
   const server: Server = createServer(handle);
@@ -138,16 +210,17 @@ export async function startWebhookReceiver(
     server.listen(settings.port, settings.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.host}:${port}${settings.path}`;
+  const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const url = `http://${hostForUrl}:${port}${settings.path}`;
   st.listening = true;
   st.url = url;
+  st.address = `${hostForUrl}:${port}`;
   return {
     port,
     url,
-    state: () => ({ ...st }),
+    state: () => ({ ...st, rejections: { ...st.rejections } }),
     close: async () => {
-      for (const t of timers.values()) clearTimeout(t);
-      timers.clear();
+      debouncer.clear();
       st.listening = false;
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -12,7 +12,10 @@ export interface WebhookSettings {
   secret?: string;
   publicUrl?: string;
   maxBodyBytes: number;
+  /** Quiet time after the last event for a work item before its sync is queued. */
   debounceMs: number;
+  /** Longest an item waits under a steady stream of events (default 5 x debounceMs). */
+  maxWaitMs?: number;
 }
 
 export const WEBHOOK_ENV = {
