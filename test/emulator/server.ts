@@ -111,12 +111,20 @@ async function delay(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Bytes of each keep-alive socket already counted for earlier requests. By the time a request
+ * event fires the socket has read its head and often the first body bytes too, so counting
+ * from socket.bytesRead at that point would miss them.
+ */
+const countedBytesRead = new WeakMap<object, number>();
+
 export function createServer(config: ServerConfig): http.Server {
   const server = http.createServer((req, res) => {
     const socket = req.socket;
-    const started = { in: socket.bytesRead, out: socket.bytesWritten };
+    const started = { in: countedBytesRead.get(socket) ?? 0, out: socket.bytesWritten };
     let routeName = 'unmatched';
     res.on('close', () => {
+      countedBytesRead.set(socket, socket.bytesRead);
       recordStats(config.state.stats, `${req.method} ${routeName}`, res.statusCode, Math.max(0, socket.bytesRead - started.in), Math.max(0, socket.bytesWritten - started.out));
     });
     handle(config, req, res, (name) => (routeName = name)).catch((error: unknown) => {
