@@ -122,9 +122,13 @@ export class HttpTransport {
     let bodyStream: Readable | undefined;
     let response: Response | undefined;
     try {
-      const init = await this.requestInit(request, attempt);
-      bodyStream = init.body as Readable | undefined;
-      response = await observeRequest(attempt, () => fetch(url, init));
+      // The body stream is opened inside the observed context too: Node announces a request on
+      // the diagnostics channel only when its body ends, from the body stream's async context.
+      response = await observeRequest(attempt, async () => {
+        const init = await this.requestInit(request, attempt);
+        bodyStream = init.body as Readable | undefined;
+        return fetch(url, init);
+      });
       attempt.touch();
       attempt.watch(response.body);
       this.observeRateLimitHeaders(response);

@@ -30,7 +30,11 @@ function subscribeOnce(): void {
   });
 }
 
-/** Runs start (which must call fetch synchronously) with observer attached to its request. */
+/**
+ * Runs start with observer attached to the request it makes. Node publishes the channel message
+ * when the request's body has ended, so start must also create any body stream (the message then
+ * comes from that stream's async context, which inherits this one).
+ */
 export function observeRequest<T>(observer: RequestObserver, start: () => T): T {
   subscribeOnce();
   return context.run(observer, start);
