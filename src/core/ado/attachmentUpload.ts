@@ -14,7 +14,8 @@
 // to the record: a changed file fails with UploadSessionMismatchError instead of producing a
 // blend of two versions. The same pass seeds the running hash, so the final sha256 still covers
 // the whole file. If the server no longer knows the upload id (404 before any new chunk is
-// acknowledged), the upload starts over with a new session.
+// acknowledged), the upload starts over with a new session. So does an upload whose chunk, sent
+// again after a lost answer, is refused: the lost try may have been stored (ChunkOutcomeUnknown).
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import { basename } from 'node:path';
 import { pipeline } from 'node:stream';
 import { type ByteRange, chunkRanges, formatContentRange, rangeLength } from './contentRange';
 import { type AdoContext, projectPath } from './context';
-import { CancelledError, FileChangedError, NotFoundError, UploadSessionMismatchError } from './errors';
+import { ApiVersionError, BadRequestError, CancelledError, FileChangedError, NotFoundError, UploadSessionMismatchError } from './errors';
 import { type Attempt, readJson } from './httpTransport';
 import { FILE_READ_CHUNK, HashingCounter, hashFileRange, newSha256 } from './streamingHash';
 import type { AttachmentReference } from './types';
@@ -93,11 +94,36 @@ export async function uploadAttachment(context: AdoContext, filePath: string, op
   return { id: reference.id, url: reference.url, sha256: attemptHash.digest('hex'), size };
 }
 
+/**
+ * A chunk was sent more than once and the server refused a later try (400). The earlier try may
+ * have been stored with its answer lost: ADO documents no way to ask how far an upload got, nor
+ * whether a re-sent range is accepted (ado-api.md §1.2). Only a new session is sure to be whole.
+ */
+class ChunkOutcomeUnknown extends Error {
+  constructor(readonly refusal: BadRequestError) {
+    super(refusal.message);
+  }
+}
+
 export async function uploadAttachmentChunked(context: AdoContext, filePath: string, options: ChunkedUploadOptions): Promise<UploadResult> {
   if (!Number.isSafeInteger(options.chunkSize) || options.chunkSize <= 0) throw new RangeError(`invalid chunk size ${options.chunkSize}`);
   const { size } = await stat(filePath);
   if (size === 0) return uploadAttachment(context, filePath, options);
   const fileName = options.fileName ?? basename(filePath);
+  // New sessions after a refused re-send come out of the same budget as retries of one request.
+  const maxRestarts = context.transport.config.retry.options.maxRetries;
+  for (let restarts = 0; ; restarts++) {
+    try {
+      return await uploadInSession(context, filePath, size, fileName, restarts === 0 ? options : { ...options, resume: undefined });
+    } catch (error) {
+      if (!(error instanceof ChunkOutcomeUnknown)) throw error;
+      if (restarts >= maxRestarts) throw error.refusal;
+      context.transport.log('warn', `A re-sent chunk of ${fileName} was refused (${error.refusal.serverMessage ?? error.refusal.status}); the lost try may have been stored, so starting over with a new upload session.`);
+    }
+  }
+}
+
+async function uploadInSession(context: AdoContext, filePath: string, size: number, fileName: string, options: ChunkedUploadOptions): Promise<UploadResult> {
   if (options.resume) {
     const resumed = await resumeSession(filePath, size, options.resume, options.signal);
     try {
@@ -105,7 +131,7 @@ export async function uploadAttachmentChunked(context: AdoContext, filePath: str
     } catch (error) {
       if (!(error instanceof NotFoundError) || resumed.record.nextByte !== options.resume.nextByte) throw error;
       context.transport.log('warn', `The server no longer knows upload ${options.resume.uploadId}; starting ${fileName} over.`);
-      return uploadAttachmentChunked(context, filePath, { ...options, resume: undefined });
+      return uploadInSession(context, filePath, size, fileName, { ...options, resume: undefined });
     }
   }
   const started = await startSession(context, fileName, options.signal);
@@ -147,6 +173,7 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
   for (const range of chunkRanges(total, record.chunkSize, record.nextByte)) {
     if (options.signal?.aborted) throw new CancelledError('Upload cancelled', { url: record.url });
     let attemptHash = hash;
+    let tries = 0;
     await context.transport.send({
       method: 'PUT',
       path: projectPath(context, `${ATTACHMENTS}/${encodeURIComponent(record.uploadId)}`),
@@ -156,6 +183,7 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
         kind: 'stream',
         length: rangeLength(range),
         open: (attempt) => {
+          tries += 1;
           attemptHash = hash.copy();
           return fileRangeStream(filePath, range, attemptHash, attempt, (sent) => options.onProgress?.({ transferred: range.start + sent, total }));
         },
@@ -163,6 +191,9 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
       idempotency: 'idempotent',
       signal: options.signal,
       read: (response) => readJson<AttachmentReference>(response),
+    }).catch((error: unknown) => {
+      if (tries > 1 && error instanceof BadRequestError && !(error instanceof ApiVersionError)) throw new ChunkOutcomeUnknown(error);
+      throw error;
     });
     hash = attemptHash;
     record = { ...record, nextByte: range.end + 1, sha256: hash.copy().digest('hex') };
