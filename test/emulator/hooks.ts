@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { EmulatorState, Subscription, WorkItem, WorkItemUpdate } from './state';
+import type { EmulatorState, Identity, Subscription, WorkItem, WorkItemUpdate } from './state';
 import type { Route, RouteEnv } from './routes';
 import { AdoError, type RequestContext, adoDate, isRecord, readJson, sendJson } from './wire';
 import { renderIdentity, renderUpdate, renderWorkItem, workItemUrl } from './workItems';
@@ -181,6 +181,30 @@ function validate(body: unknown): Record<string, unknown> {
   return body;
 }
 
+/** Users (identities of one emulator's state) without the "Edit subscription" permission. */
+const cannotEditSubscriptions = new WeakSet<Identity>();
+
+/** Makes the service refuse this user's subscription changes with 403, as it does for non-admins. */
+export function denyEditSubscriptions(user: Identity): void {
+  cannotEditSubscriptions.add(user);
+}
+
+/**
+ * Managing service hooks needs "Edit subscription" on the project's PublisherSecurity token
+ * (ado-api.md §5.1, Permissions). The service answers 403 with an AccessCheckException in the
+ * usual error shape (§8.1); the message is the form users report (microsoft/appcenter #672).
+ */
+async function asEditor(ctx: RequestContext, env: RouteEnv, change: () => Promise<void> | void): Promise<void> {
+  const user = env.state.users[ctx.userIndex] ?? env.state.users[0];
+  if (!cannotEditSubscriptions.has(user)) return change();
+  sendJson(ctx, 403, {
+    $id: '1', innerException: null,
+    message: `Access Denied: ${user.displayName} needs the following permission(s) on the resource PublisherSecurity/${env.state.projectId} to perform this action: Edit Subscription`,
+    typeName: 'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
+    typeKey: 'AccessCheckException', errorCode: 0, eventId: 3000,
+  });
+}
+
 function findSubscription(env: RouteEnv, id: string): Subscription {
   const sub = env.state.subscriptions.get(id.toLowerCase());
   if (!sub) throw new AdoError(404, `VS1050001: Subscription with ID ${id} does not exist.`, 'SubscriptionNotFoundException');
@@ -190,12 +214,12 @@ function findSubscription(env: RouteEnv, id: string): Subscription {
 export const hookRoutes: Route[] = [
   {
     method: 'POST', pattern: /^hooks\/subscriptions$/, name: '/_apis/hooks/subscriptions',
-    handler: async (ctx, _p, env) => {
+    handler: (ctx, _p, env) => asEditor(ctx, env, async () => {
       const body = validate(await readJson(ctx.req));
       const sub: Subscription = { id: randomUUID(), body: { ...body, status: 'enabled' }, createdDate: adoDate(), createdBy: env.state.users[ctx.userIndex] ?? env.state.users[0], notificationCount: 0 };
       env.state.subscriptions.set(sub.id, sub);
       sendJson(ctx, 200, subscriptionJson(ctx, env.state, sub));
-    },
+    }),
   },
   {
     method: 'GET', pattern: /^hooks\/subscriptions$/, name: '/_apis/hooks/subscriptions',
@@ -213,21 +237,21 @@ export const hookRoutes: Route[] = [
   },
   {
     method: 'PUT', pattern: /^hooks\/subscriptions\/([0-9a-fA-F-]{36})$/, name: '/_apis/hooks/subscriptions/{id}',
-    handler: async (ctx, p, env) => {
+    handler: (ctx, p, env) => asEditor(ctx, env, async () => {
       const sub = findSubscription(env, p[0]);
       const body = validate(await readJson(ctx.req));
       sub.body = { ...body, status: typeof body.status === 'string' ? body.status : 'enabled' };
       sendJson(ctx, 200, subscriptionJson(ctx, env.state, sub));
-    },
+    }),
   },
   {
     method: 'DELETE', pattern: /^hooks\/subscriptions\/([0-9a-fA-F-]{36})$/, name: '/_apis/hooks/subscriptions/{id}',
-    handler: (ctx, p, env) => {
+    handler: (ctx, p, env) => asEditor(ctx, env, () => {
       const sub = findSubscription(env, p[0]);
       env.state.subscriptions.delete(sub.id);
       ctx.res.writeHead(204, { 'x-vss-e2eid': randomUUID() });
       ctx.res.end();
-    },
+    }),
   },
 ];
 
