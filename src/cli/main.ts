@@ -4,7 +4,7 @@ import { version } from '../../package.json';
 import { GLOBAL_OPTIONS, type Command } from './command';
 import { commands } from './commands';
 import { CliError, ExitCode, type ExitCodeValue } from './exitCodes';
-import { createOutput } from './output';
+import { createOutput, type CliOutput, type CliStream } from './output';
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -32,19 +32,27 @@ function commandUsage(command: Command): string {
   return `Usage: ado-sync ${command.name} ${command.usage}\n\n${command.summary}\n`;
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<ExitCodeValue> {
+/** Where a run reads and writes; the process's own unless a test runs main() in-process. */
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+  cwd: string;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal, io: Partial<CliIo> = {}): Promise<ExitCodeValue> {
+  const { stdout = process.stdout, stderr = process.stderr, cwd = process.cwd() } = io;
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(usage());
+    stdout.write(usage());
     return ExitCode.ok;
   }
   if (name === 'version' || name === '--version') {
-    process.stdout.write(`${version}\n`);
+    stdout.write(`${version}\n`);
     return ExitCode.ok;
   }
   const command = commands.find((candidate) => candidate.name === name);
   const json = rest.includes('--json');
-  const output = createOutput(json, process.stdout, process.stderr);
+  const output = createOutput(json, stdout, stderr);
   if (!command) {
     output.error(`unknown command "${name}". Run "ado-sync help" for the list.`);
     return ExitCode.usage;
@@ -57,28 +65,31 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       strict: true,
     });
     if (values.help) {
-      process.stdout.write(commandUsage(command));
+      stdout.write(commandUsage(command));
       return ExitCode.ok;
     }
-    return await command.run({ values, positionals, output, env, cwd: process.cwd(), signal: signal ?? new AbortController().signal });
+    return await command.run({ values, positionals, output, env, cwd, signal: signal ?? new AbortController().signal });
   } catch (error) {
     return reportFailure(error, command, output);
   }
 }
 
-function reportFailure(error: unknown, command: Command, output: ReturnType<typeof createOutput>): ExitCodeValue {
-  if (error instanceof CliError) {
-    output.error(error.message);
-    return error.exitCode;
-  }
+function reportFailure(error: unknown, command: Command, output: CliOutput): ExitCodeValue {
+  const { message, exitCode } = failureOf(error, command);
+  output.error(message);
+  // Scripts reading --json get an answer on stdout too, in the seed's {success, message} form.
+  if (output.json) output.result({ success: false, message: message.split('\n')[0], exitCode }, () => '');
+  return exitCode;
+}
+
+function failureOf(error: unknown, command: Command): { message: string; exitCode: ExitCodeValue } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   // parseArgs reports unknown or malformed options with these codes.
   const code = (error as { code?: string }).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    output.error(`${(error as Error).message}\n${commandUsage(command)}`);
-    return ExitCode.usage;
+    return { message: `${(error as Error).message}\n${commandUsage(command)}`, exitCode: ExitCode.usage };
   }
-  output.error(error instanceof Error ? error.message : String(error));
-  return ExitCode.itemFailed;
+  return { message: error instanceof Error ? error.message : String(error), exitCode: ExitCode.itemFailed };
 }
 
 /** Runs when the bundle is executed as a program, not when tests import it. */

@@ -2,6 +2,8 @@
 // lines otherwise, diagnostics and progress on stderr so that stdout stays parseable.
 import type { Writable } from 'node:stream';
 
+export type CliStream = Writable & { isTTY?: boolean };
+
 export interface CliOutput {
   readonly json: boolean;
   readonly interactive: boolean;
@@ -10,23 +12,41 @@ export interface CliOutput {
   info(line: string): void;
   warn(line: string): void;
   error(line: string): void;
+  /** Redraws the one progress line on an interactive stderr; does nothing otherwise. */
+  progress(line: string): void;
 }
 
-export function createOutput(json: boolean, stdout: Writable & { isTTY?: boolean }, stderr: Writable & { isTTY?: boolean }): CliOutput {
+export function createOutput(json: boolean, stdout: CliStream, stderr: CliStream): CliOutput {
+  const interactive = Boolean(stderr.isTTY) && !json;
+  // A progress line is open until the next ordinary line, which must start on a line of its own.
+  let progressOpen = false;
+  const line = (text: string) => {
+    if (progressOpen) stderr.write('\n');
+    progressOpen = false;
+    stderr.write(`${text}\n`);
+  };
   return {
     json,
-    interactive: Boolean(stderr.isTTY) && !json,
+    interactive,
     result(value, human) {
+      if (progressOpen) stderr.write('\n');
+      progressOpen = false;
       stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
     },
-    info(line) {
-      if (!json) stderr.write(`${line}\n`);
+    info(text) {
+      if (!json) line(text);
     },
-    warn(line) {
-      stderr.write(`warning: ${line}\n`);
+    warn(text) {
+      line(`warning: ${text}`);
     },
-    error(line) {
-      stderr.write(`error: ${line}\n`);
+    error(text) {
+      line(`error: ${text}`);
+    },
+    progress(text) {
+      if (!interactive) return;
+      // \x1b[K clears what a longer earlier line left behind.
+      stderr.write(`\r${text}\x1b[K`);
+      progressOpen = true;
     },
   };
 }

@@ -3,7 +3,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { version } from '../../../package.json';
-import { createAdoClient, environmentProxyAgent, PatAuth } from '../../core/ado';
 import {
   asKind,
   type BacklogHistory,
@@ -17,10 +16,11 @@ import {
   typeMapping,
   TypeMappingError,
 } from '../../core/backlog';
-import { requireConnection, SettingsError, settingsFromEnv, type ApiVersionSetting } from '../../core/settings';
 import { openStore, type SyncStore } from '../../core/store';
 import type { Command, CommandContext, OptionValues } from '../command';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
+import { progressBar } from '../progress';
+import { clientFor, optionText as text, settingsFor, USER_AGENT, userName } from '../session';
 
 const USAGE = `--from ardoq|file [options]
 
@@ -39,11 +39,6 @@ Run:
   --overwrite              delete the work items earlier imports of this source created, then create
   --destroy                with --overwrite: destroy instead of moving to the recycle bin
   --dry-run                read both sides, change nothing, record no history`;
-
-function text(values: OptionValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 function sourceFrom(values: OptionValues, env: NodeJS.ProcessEnv, cwd: string): BacklogSource {
   const from = text(values, 'from');
@@ -80,11 +75,6 @@ function mappingFrom(values: OptionValues) {
 /** A bar on an interactive stderr; failures as warnings otherwise. */
 function progressReporter(context: CommandContext): (event: BacklogProgressEvent) => void {
   const { output } = context;
-  const bar = (done: number, total: number, failed: number) => {
-    const width = 30;
-    const filled = total ? Math.round((done / total) * width) : width;
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}${failed ? `, ${failed} failed` : ''} `);
-  };
   let failed = 0;
   return (event) => {
     if (event.type === 'source:loaded') output.info(`${event.components} components read${event.skipped ? ` (${event.skipped} of other types skipped)` : ''}.`);
@@ -92,11 +82,10 @@ function progressReporter(context: CommandContext): (event: BacklogProgressEvent
     else if ('outcome' in event) {
       if (event.outcome === 'failed') {
         failed += 1;
-        if (output.interactive) process.stderr.write('\n');
         output.warn(`${event.kind} "${event.name}" (${event.ardoqId}) failed: ${event.error}`);
       }
-      if (output.interactive) bar(event.done, event.total, failed);
-    } else if (event.type.startsWith('sync:') && event.type !== 'sync:started' && output.interactive) process.stderr.write('\n');
+      output.progress(`${progressBar(event.done, event.total)} ${event.done}/${event.total}${failed ? `, ${failed} failed` : ''}`);
+    }
   };
 }
 
@@ -154,30 +143,8 @@ export const importBacklogCommand: Command = {
     const { values, env, output } = context;
     const source = sourceFrom(values, env, context.cwd);
     const mapping = mappingFrom(values);
-    const settings = settingsFromEnv(env);
-    settings.orgUrl = text(values, 'org-url') ?? settings.orgUrl;
-    settings.project = text(values, 'project') ?? settings.project;
-    settings.apiVersion = (text(values, 'api-version') as ApiVersionSetting | undefined) ?? settings.apiVersion;
-    settings.dbPath = text(values, 'db') ?? settings.dbPath;
-    try {
-      requireConnection(settings);
-    } catch (error) {
-      if (error instanceof SettingsError) throw new CliError(error.message);
-      throw error;
-    }
-    const pat = env.AZDO_PAT?.trim();
-    if (!pat) throw new CliError('The personal access token is missing: set AZDO_PAT.');
-    const auth = new PatAuth(pat);
-    const client = createAdoClient({
-      orgUrl: settings.orgUrl,
-      project: settings.project,
-      auth,
-      apiVersion: settings.apiVersion,
-      requestsPerMinute: settings.rateLimitRpm,
-      timeoutMs: settings.requestTimeoutMs,
-      agent: environmentProxyAgent(),
-      userAgent: `ado-sync-cli/${version}`,
-    });
+    const settings = settingsFor(context);
+    const { client, auth } = clientFor(context, settings);
     const dryRun = values['dry-run'] === true;
     const { history, store } = dryRun ? {} : await openHistory(context, settings.dbPath);
     try {
@@ -191,7 +158,7 @@ export const importBacklogCommand: Command = {
         destroy: values.destroy === true,
         dryRun,
         history,
-        origin: { userAgent: `ado-sync-cli/${version}`, host: os.hostname(), userName: safeUserName(), clientVersion: version },
+        origin: { userAgent: USER_AGENT, host: os.hostname(), userName: userName(), clientVersion: version },
         signal: context.signal,
         onProgress: progressReporter(context),
         log: (message) => output.warn(message),
@@ -203,11 +170,3 @@ export const importBacklogCommand: Command = {
     }
   },
 };
-
-function safeUserName(): string | undefined {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,0 +1,66 @@
+// `ado-sync dedup <sha256|file>`: the seed's GET /api/sync/deduplication/:sha256. Is this content
+// already in Azure DevOps? A file is hashed streaming, whatever its size.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { sha256OfFile } from '../../core/ado';
+import type { SyncStore } from '../../core/store';
+import { onePositional } from '../args';
+import type { Command, CommandContext } from '../command';
+import { CliError, ExitCode } from '../exitCodes';
+import { withReadStore } from '../session';
+
+const SHA256 = /^[0-9a-f]{64}$/i;
+
+/** The digest given, or the file's. Anything else is a usage error naming what was expected. */
+async function digestOf(context: CommandContext, arg: string): Promise<{ sha256: string; file?: string }> {
+  if (SHA256.test(arg)) return { sha256: arg.toLowerCase() };
+  const file = path.resolve(context.cwd, arg);
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new CliError(`"${arg}" is neither a SHA-256 (64 hex digits) nor a file that exists.`);
+  return { sha256: (await sha256OfFile(file, context.signal)).sha256, file: arg };
+}
+
+interface DedupAnswer {
+  isDuplicate: boolean;
+  sha256: string;
+  file?: string;
+  attachment: { work_item_id: number; attachment_guid: string; attachment_url: string | null; file_name: string | null; file_size: number } | null;
+  /** Work items with a record of this content in ADO. */
+  workItems: number[];
+}
+
+/** The deduplication index first (the attachment the engine would link); records as a fallback. */
+function lookUp(store: SyncStore, sha256: string): Omit<DedupAnswer, 'sha256' | 'file'> {
+  const records = store.attachments.bySha256(sha256).filter((r) => r.attachmentGuid !== null);
+  const workItems = [...new Set(records.map((r) => r.workItemId))];
+  const indexed = store.dedup.find(sha256);
+  if (indexed) {
+    const record = records.find((r) => r.attachmentGuid === indexed.attachmentGuid) ?? records[0];
+    return { isDuplicate: true, workItems, attachment: { work_item_id: indexed.firstWorkItemId, attachment_guid: indexed.attachmentGuid, attachment_url: indexed.attachmentUrl, file_name: record?.fileName ?? null, file_size: indexed.fileSize } };
+  }
+  const first = records[0];
+  if (!first?.attachmentGuid) return { isDuplicate: false, workItems, attachment: null };
+  return { isDuplicate: true, workItems, attachment: { work_item_id: first.workItemId, attachment_guid: first.attachmentGuid, attachment_url: first.attachmentUrl, file_name: first.fileName, file_size: first.fileSize } };
+}
+
+function dedupHuman(a: DedupAnswer): string {
+  const what = a.file ? `${a.file} (sha256 ${a.sha256})` : `sha256 ${a.sha256}`;
+  if (!a.attachment) return `Not a duplicate: ${what} is not in Azure DevOps yet.`;
+  const others = a.workItems.filter((id) => id !== a.attachment?.work_item_id);
+  return `Duplicate: ${what} is already attachment ${a.attachment.attachment_guid} ("${a.attachment.file_name ?? '?'}") on work item ${a.attachment.work_item_id}${others.length ? `, also on ${others.join(', ')}` : ''}.`;
+}
+
+export const dedupCommand: Command = {
+  name: 'dedup',
+  summary: 'Tell whether content (a SHA-256, or a file to hash) is already uploaded to Azure DevOps.',
+  usage: '<sha256|file>',
+  options: {},
+  async run(context) {
+    const { sha256, file } = await digestOf(context, onePositional(context.positionals, 'SHA-256 or file'));
+    return withReadStore(context, async ({ store }) => {
+      const answer: DedupAnswer = { sha256, ...(file ? { file } : {}), ...lookUp(store, sha256) };
+      context.output.result(answer, () => dedupHuman(answer));
+      return ExitCode.ok;
+    });
+  },
+};

@@ -1,0 +1,58 @@
+// `ado-sync list <workItemId>`: the seed's GET /api/sync/attachments/:workItemId, local records
+// and ADO attachments side by side, plus each file's sync state.
+import { listWorkItemAttachments, type WorkItemAttachmentListing } from '../../core/sync/workItemAttachments';
+import { onePositional, workItemId } from '../args';
+import type { Command } from '../command';
+import { ExitCode } from '../exitCodes';
+import { formatBytes } from '../progress';
+import { withClient } from '../session';
+import { snakeKeys, table } from '../table';
+
+const PENDING_STATES = new Set(['queued', 'uploading']);
+
+export function listJson(listing: WorkItemAttachmentListing) {
+  const count = (test: (state: string) => boolean) => listing.attachments.filter((a) => test(a.state)).length;
+  return {
+    workItemId: listing.workItemId,
+    localAttachments: listing.local.map(snakeKeys),
+    adoAttachments: listing.remote.map((r) => ({ guid: r.attachmentId, name: r.name, url: r.url, comment: r.comment ?? null, size: r.size ?? null, sha256: r.sha256 ?? null })),
+    syncSummary: {
+      localCount: listing.local.length,
+      adoCount: listing.remote.length,
+      syncedCount: count((s) => s === 'synced'),
+      pendingCount: count((s) => PENDING_STATES.has(s)),
+      failedCount: count((s) => s === 'failed'),
+      conflictCount: count((s) => s === 'conflict'),
+    },
+    attachments: listing.attachments,
+  };
+}
+
+function listHuman(listing: WorkItemAttachmentListing): string {
+  const { syncSummary: s } = listJson(listing);
+  const head = `Work item ${listing.workItemId}: ${s.adoCount} attachment(s) in Azure DevOps, ${s.localCount} local record(s); ${s.syncedCount} synced, ${s.pendingCount} pending, ${s.failedCount} failed, ${s.conflictCount} in conflict.`;
+  if (listing.attachments.length === 0) return head;
+  const rows = listing.attachments.map((a) => [
+    a.state,
+    a.fileName,
+    a.size === undefined ? '' : formatBytes(a.size),
+    a.attachmentId ?? '',
+    a.error ?? a.comment ?? '',
+  ]);
+  return `${head}\n\n${table(['STATE', 'FILE', 'SIZE', 'ATTACHMENT', 'NOTE'], rows)}`;
+}
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: "List a work item's attachments, local and in Azure DevOps, with each file's sync state.",
+  usage: '<workItemId>',
+  options: {},
+  async run(context) {
+    const id = workItemId(onePositional(context.positionals, 'work item id'), 'The work item id');
+    return withClient(context, async ({ client, store }) => {
+      const listing = await listWorkItemAttachments(client, store, id, context.signal);
+      context.output.result(listJson(listing), () => listHuman(listing));
+      return ExitCode.ok;
+    });
+  },
+};

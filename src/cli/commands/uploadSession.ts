@@ -1,0 +1,52 @@
+// `ado-sync upload-session <uuid>`: the seed's GET /api/sync/upload-session/:sessionUuid, the
+// progress of a chunked (resumable) upload.
+import type { UploadSessionRow } from '../../core/store';
+import { onePositional } from '../args';
+import type { Command } from '../command';
+import { CliError, ExitCode } from '../exitCodes';
+import { formatBytes, progressBar } from '../progress';
+import { withReadStore } from '../session';
+
+function sessionJson(s: UploadSessionRow) {
+  return {
+    sessionUuid: s.sessionUuid,
+    workItemId: s.workItemId,
+    fileName: s.fileName,
+    totalSize: s.totalSize,
+    chunkSize: s.chunkSize,
+    totalChunks: s.totalChunks,
+    chunksReceived: s.chunksReceived,
+    progress: `${s.chunksReceived}/${s.totalChunks}`,
+    percentComplete: s.totalChunks > 0 ? Math.floor((s.chunksReceived / s.totalChunks) * 100) : 0,
+    bytesReceived: s.nextByte,
+    status: s.status,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    expiresAt: s.expiresAt,
+  };
+}
+
+function sessionHuman(s: ReturnType<typeof sessionJson>): string {
+  return [
+    `Upload session ${s.sessionUuid}: ${s.fileName} for work item ${s.workItemId}, ${s.status}.`,
+    `${progressBar(s.chunksReceived, s.totalChunks)} ${s.progress} chunks (${s.percentComplete}%), ${formatBytes(s.bytesReceived)} of ${formatBytes(s.totalSize)}.`,
+    `Expires ${s.expiresAt}.`,
+  ].join('\n');
+}
+
+export const uploadSessionCommand: Command = {
+  name: 'upload-session',
+  summary: 'Show the progress of a chunked upload session.',
+  usage: '<sessionUuid>',
+  options: {},
+  async run(context) {
+    const uuid = onePositional(context.positionals, 'session id').toLowerCase();
+    return withReadStore(context, async ({ store }) => {
+      const session = store.uploadSessions.get(uuid);
+      if (!session) throw new CliError(`No upload session ${uuid} in the state database.`, ExitCode.itemFailed);
+      const answer = sessionJson(session);
+      context.output.result(answer, () => sessionHuman(answer));
+      return ExitCode.ok;
+    });
+  },
+};

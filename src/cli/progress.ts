@@ -1,0 +1,44 @@
+// Progress on an interactive stderr: the bar import-backlog draws per work item and the transfer
+// line attach, sync and download draw per file from the engine's itemProgress events.
+import type { SyncEvents } from '../core/sync/events';
+import type { CliOutput } from './output';
+
+const BAR_WIDTH = 30;
+
+/** "[#######-----------------------] " for done of total. */
+export function progressBar(done: number, total: number, width = BAR_WIDTH): string {
+  const filled = total > 0 ? Math.min(width, Math.max(0, Math.round((done / total) * width))) : width;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 -> "1.5 KB", 73400320 -> "70 MB" (binary multiples; one decimal below 10). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+/**
+ * Draws the file in flight (its bytes) and how many files are finished. Returns the unsubscribe.
+ * Quiet unless stderr is a terminal: pipelines get the result only.
+ */
+export function showTransferProgress(output: CliOutput, events: SyncEvents): () => void {
+  if (!output.interactive) return () => undefined;
+  let finished = 0;
+  const offs = [
+    events.on('itemProgress', (e) => {
+      const done = finished ? `, ${finished} file(s) done` : '';
+      output.progress(`${progressBar(e.bytes, e.total)} ${formatBytes(e.bytes)}/${formatBytes(e.total)} ${e.fileName}${done}`);
+    }),
+    events.on('itemDone', () => {
+      finished += 1;
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

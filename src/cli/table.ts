@@ -1,0 +1,14 @@
+// Plain aligned columns for human output: no colours, no box drawing, so it reads the same in a
+// terminal, a CI log and a file.
+
+/** Left-aligned columns separated by two spaces; the last column is not padded. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** { workItemId: 1 } -> { work_item_id: 1 }: the seed's API answers with the database's column names. */
+export function snakeKeys(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
