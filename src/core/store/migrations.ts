@@ -206,6 +206,17 @@ const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // v2: a resumed chunked upload checks the bytes already sent against their SHA-256, so a file
+  // changed in between fails instead of producing a blend of two versions.
+  `
+  ALTER TABLE chunked_upload_sessions ADD COLUMN sent_sha256 TEXT;
+  -- One ADO attachment can be linked to several work items (de-duplication links the existing URL):
+  -- unique per work item, not globally.
+  DROP INDEX idx_attachment_guid;
+  CREATE UNIQUE INDEX idx_attachment_item_guid ON attachment_sync_metadata(work_item_id, attachment_guid) WHERE attachment_guid IS NOT NULL;
+  CREATE INDEX idx_attachment_guid ON attachment_sync_metadata(attachment_guid);
+  CREATE INDEX idx_upload_sessions_resume ON chunked_upload_sessions(work_item_id, file_path, sha256);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

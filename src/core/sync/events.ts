@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
+import type { ItemOutcome, RunSummary, RunTrigger } from './engineApi';
 
-/** Events for the UI, the counterpart of the seed's SSE events. */
+/** Events for the UI (status bar, tree, history view, CLI progress bar): the seed's SSE events. */
 export interface SyncEventMap {
-  runStarted: { runId: string; trigger: string; totalItems: number };
-  itemProgress: { runId: string; fileName: string; workItemId: number; bytes: number; total: number };
-  itemDone: { runId: string; fileName: string; workItemId: number; status: 'synced' | 'skipped' | 'failed'; error?: string };
-  runFinished: { runId: string; status: 'completed' | 'failed' | 'cancelled'; succeeded: number; failed: number; skipped: number };
+  /** runId is the sync_history id. totalItems is what the run planned (it can grow while it runs). */
+  runStarted: { runId: number; trigger: RunTrigger; totalItems: number; workItemIds: readonly number[] };
+  itemProgress: { runId: number; fileName: string; workItemId: number; direction: 'outbound' | 'inbound'; bytes: number; total: number };
+  itemDone: { runId: number; fileName: string; workItemId: number; status: ItemOutcome['status']; error?: string; outcome: ItemOutcome };
+  runFinished: { runId: number; status: RunSummary['status']; succeeded: number; failed: number; skipped: number; summary: RunSummary };
 }
 
 export type SyncEventName = keyof SyncEventMap;
@@ -13,6 +15,11 @@ export type SyncEventName = keyof SyncEventMap;
 /** A typed wrapper over EventEmitter; a throwing listener never breaks the sync. */
 export class SyncEvents {
   private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Every view and the status bar listen; that is not a leak.
+    this.emitter.setMaxListeners(100);
+  }
 
   on<K extends SyncEventName>(name: K, listener: (event: SyncEventMap[K]) => void): () => void {
     const safe = (event: SyncEventMap[K]): void => {

@@ -49,6 +49,23 @@ export class AttachmentRepository {
     return this.c.sql.get<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE attachment_guid = ?`, [guid]);
   }
 
+  /** The record of this attachment on this work item (one attachment may be linked to several). */
+  forWorkItemAndGuid(workItemId: number, guid: string): AttachmentRow | undefined {
+    return this.c.sql.get<AttachmentRow>(
+      `SELECT ${COLS} FROM attachment_sync_metadata WHERE work_item_id = ? AND attachment_guid = ? ORDER BY id DESC LIMIT 1`, [workItemId, guid]);
+  }
+
+  /** Every record of this attachment (it may be linked to several work items). */
+  listByGuid(guid: string): AttachmentRow[] {
+    return this.c.sql.all<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE attachment_guid = ? ORDER BY id`, [guid]);
+  }
+
+  /** The latest record of this content on this work item. */
+  forWorkItemAndSha(workItemId: number, sha256: string): AttachmentRow | undefined {
+    return this.c.sql.get<AttachmentRow>(
+      `SELECT ${COLS} FROM attachment_sync_metadata WHERE work_item_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1`, [workItemId, sha256]);
+  }
+
   /** Live (not soft-deleted) rows unless includeDeleted. */
   forWorkItem(workItemId: number, includeDeleted = false): AttachmentRow[] {
     return this.c.sql.all<AttachmentRow>(

@@ -61,6 +61,22 @@ export class JobRepository {
     });
   }
 
+  /** Leases this one job if it is due and PENDING (a worker that runs its own run's jobs). */
+  claim(id: number, owner: string, leaseMs: number): boolean {
+    const t = this.c.now();
+    return this.c.sql.run(
+      `UPDATE sync_job_queue SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+       WHERE id = ? AND status = 'PENDING'`, [owner, addMs(t, leaseMs), t, id]) > 0;
+  }
+
+  /** At startup of the one writer: work left by a dead process is re-planned by the next sync, not replayed. */
+  abandonUnfinished(reason: string): number {
+    const t = this.c.now();
+    return this.c.sql.run(
+      `UPDATE sync_job_queue SET status = 'FAILED', last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE status IN ('PENDING', 'IN_PROGRESS')`, [reason, t]);
+  }
+
   complete(id: number): void {
     const t = this.c.now();
     this.c.sql.run(
@@ -76,6 +92,13 @@ export class JobRepository {
         status = CASE WHEN attempts + 1 >= max_attempts THEN 'DEAD' ELSE 'PENDING' END,
         next_run_at = ? WHERE id = ?`, [error, t, addMs(t, backoffMs), id]);
     return this.get(id)!.status;
+  }
+
+  /** A failure no retry can mend (or the last attempt): straight to the dead letter. */
+  deadLetter(id: number, error: string): void {
+    this.c.sql.run(
+      `UPDATE sync_job_queue SET status = 'DEAD', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_expires_at = NULL,
+        updated_at = ? WHERE id = ?`, [error, this.c.now(), id]);
   }
 
   /** Back to PENDING at runAt without consuming an attempt (rate limit, Retry-After). */

@@ -5,6 +5,8 @@ export type UploadSessionStatus = 'ACTIVE' | 'COMPLETED' | 'FAILED' | 'EXPIRED';
 export interface UploadSessionRow {
   sessionUuid: string; workItemId: number; filePath: string; fileName: string; totalSize: number;
   chunkSize: number; totalChunks: number; chunksReceived: number; nextByte: number; sha256: string | null;
+  /** SHA-256 of bytes [0, nextByte): what a resume checks the file against. */
+  sentSha256: string | null;
   adoUploadId: string | null; adoUploadUrl: string | null; status: UploadSessionStatus;
   createdAt: string; updatedAt: string; expiresAt: string;
 }
@@ -19,7 +21,7 @@ export const UPLOAD_SESSION_TTL_MS = 24 * 3600_000;
 
 const COLS = `session_uuid AS sessionUuid, work_item_id AS workItemId, file_path AS filePath, file_name AS fileName,
   total_size AS totalSize, chunk_size AS chunkSize, total_chunks AS totalChunks, chunks_received AS chunksReceived,
-  next_byte AS nextByte, sha256, ado_upload_id AS adoUploadId, ado_upload_url AS adoUploadUrl, status,
+  next_byte AS nextByte, sha256, sent_sha256 AS sentSha256, ado_upload_id AS adoUploadId, ado_upload_url AS adoUploadUrl, status,
   created_at AS createdAt, updated_at AS updatedAt, expires_at AS expiresAt`;
 
 /** chunked_upload_sessions: resumable chunked uploads. */
@@ -50,10 +52,11 @@ export class UploadSessionRepository {
   }
 
   /** One chunk accepted: single counter UPDATE. */
-  recordChunk(sessionUuid: string, nextByte: number): void {
+  recordChunk(sessionUuid: string, nextByte: number, sentSha256: string | null = null): void {
     this.c.sql.run(
-      `UPDATE chunked_upload_sessions SET chunks_received = chunks_received + 1, next_byte = ?, updated_at = ? WHERE session_uuid = ?`,
-      [nextByte, this.c.now(), sessionUuid]);
+      `UPDATE chunked_upload_sessions SET chunks_received = chunks_received + 1, next_byte = ?, sent_sha256 = COALESCE(?, sent_sha256),
+        updated_at = ? WHERE session_uuid = ?`,
+      [nextByte, sentSha256, this.c.now(), sessionUuid]);
   }
 
   setStatus(sessionUuid: string, status: UploadSessionStatus): void {
