@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
 import { SCHEMA_VERSION, StoreVersionError } from '../../src/core/store';
+import { migrate } from '../../src/core/store/migrations';
 import { TempStores } from './helpers';
 
 async function writeForeignDb(file: string, userVersion: number, withOurTables = false): Promise<void> {
@@ -33,8 +34,27 @@ describe('store: migrations', () => {
     db.close();
   });
 
+  it('migrates a v1 database (rows kept, v2 columns and the per-work-item guid index added)', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    migrate(db, 1);
+    const t0 = '2026-01-01T00:00:00.000Z';
+    db.run(`INSERT INTO attachment_sync_metadata (work_item_id, attachment_guid, file_name, source, created_at, updated_at)
+      VALUES (7, 'aaaaaaaa-0000-0000-0000-000000000001', 'a.txt', 'TOOL', ?, ?)`, [t0, t0]);
+    db.run(`INSERT INTO chunked_upload_sessions (session_uuid, work_item_id, file_path, file_name, total_size, chunk_size, total_chunks, created_at, updated_at, expires_at)
+      VALUES ('s1', 7, '/f', 'f', 10, 5, 2, ?, ?, ?)`, [t0, t0, t0]);
+    fs.writeFileSync(t.dbPath(), db.export());
+    db.close();
+    const s = await t.open();
+    assert.equal(s.attachments.forWorkItem(7)[0].fileName, 'a.txt');
+    assert.equal(s.uploadSessions.get('s1')?.sentSha256, null);
+    // v2: one attachment may be recorded on two work items (de-duplication links it twice).
+    s.attachments.insert({ workItemId: 8, fileName: 'a.txt', fileSize: 1, source: 'TOOL', attachmentGuid: 'aaaaaaaa-0000-0000-0000-000000000001' });
+    assert.equal(s.attachments.listByGuid('aaaaaaaa-0000-0000-0000-000000000001').length, 2);
+    assert.throws(() => s.attachments.insert({ workItemId: 8, fileName: 'b.txt', fileSize: 1, source: 'TOOL', attachmentGuid: 'aaaaaaaa-0000-0000-0000-000000000001' }));
+  });
+
   it('opens a database already at each earlier-or-equal version, keeping its rows', async () => {
-    // v1 is the only shipped version so far; each later migration must add a fixture here.
     const s = await t.open();
     const run = s.history.create({ trigger: 'poll' });
     s.close();
