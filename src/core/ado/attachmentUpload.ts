@@ -16,6 +16,8 @@
 // the whole file. If the server no longer knows the upload id (404 before any new chunk is
 // acknowledged), the upload starts over with a new session. So does an upload whose chunk, sent
 // again after a lost answer, is refused: the lost try may have been stored (ChunkOutcomeUnknown).
+// The first chunk of a resumed upload counts as such a re-send: the cancelled or crashed run may
+// have delivered it whole (TCP had the bytes) without ever seeing the answer.
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -95,7 +97,7 @@ export async function uploadAttachment(context: AdoContext, filePath: string, op
 }
 
 /**
- * A chunk was sent more than once and the server refused a later try (400). The earlier try may
+ * A chunk was sent more than once (or first after a resume) and the server refused it (400). A try may
  * have been stored with its answer lost: ADO documents no way to ask how far an upload got, nor
  * whether a re-sent range is accepted (ado-api.md §1.2). Only a new session is sure to be whole.
  */
@@ -127,7 +129,7 @@ async function uploadInSession(context: AdoContext, filePath: string, size: numb
   if (options.resume) {
     const resumed = await resumeSession(filePath, size, options.resume, options.signal);
     try {
-      return await sendChunks(context, filePath, resumed.record, resumed.hash, options);
+      return await sendChunks(context, filePath, resumed.record, resumed.hash, options, true);
     } catch (error) {
       if (!(error instanceof NotFoundError) || resumed.record.nextByte !== options.resume.nextByte) throw error;
       context.transport.log('warn', `The server no longer knows upload ${options.resume.uploadId}; starting ${fileName} over.`);
@@ -166,7 +168,9 @@ async function resumeSession(filePath: string, size: number, record: UploadSessi
   return { record, hash };
 }
 
-async function sendChunks(context: AdoContext, filePath: string, initial: UploadSessionRecord, initialHash: Hash, options: ChunkedUploadOptions): Promise<UploadResult> {
+/** resumed: the first chunk may have reached the server before (the record is written after its answer). */
+async function sendChunks(context: AdoContext, filePath: string, initial: UploadSessionRecord, initialHash: Hash, options: ChunkedUploadOptions, resumed = false): Promise<UploadResult> {
+  let mayBeStored = resumed;
   let record = initial;
   let hash = initialHash;
   const total = record.total;
@@ -192,9 +196,10 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
       signal: options.signal,
       read: (response) => readJson<AttachmentReference>(response),
     }).catch((error: unknown) => {
-      if (tries > 1 && error instanceof BadRequestError && !(error instanceof ApiVersionError)) throw new ChunkOutcomeUnknown(error);
+      if ((tries > 1 || mayBeStored) && error instanceof BadRequestError && !(error instanceof ApiVersionError)) throw new ChunkOutcomeUnknown(error);
       throw error;
     });
+    mayBeStored = false;
     hash = attemptHash;
     record = { ...record, nextByte: range.end + 1, sha256: hash.copy().digest('hex') };
     await options.onSession?.(record);
