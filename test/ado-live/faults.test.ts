@@ -3,21 +3,15 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { sha256OfFile } from '../../src/core/ado';
-import { startEmulator, type RunningEmulator } from '../emulator/index';
-import { attachmentRelations, clearFaults, clientFor, emulatorState, emulatorStats, scratchDir, type ScratchDir, setFaults, storedAttachment } from './support';
+import type { RunningEmulator } from '../emulator/index';
+import { attachmentRelations, clearFaults, clientFor, emulatorState, emulatorStats, type ScratchDir, setFaults, storedAttachment, useLiveEmulator } from './support';
 
 describe('ado client live: 30% injected faults', function () {
   this.timeout(60_000);
+  const live = useLiveEmulator();
   let emulator: RunningEmulator;
   let dir: ScratchDir;
-  before(async () => {
-    emulator = await startEmulator();
-    dir = await scratchDir();
-  });
-  after(async () => {
-    await emulator.close();
-    await dir.remove();
-  });
+  before(() => ({ emulator, dir } = live));
 
   it('20 files of mixed sizes (half chunked): byte-identical on the server, one relation each, downloads verified', async () => {
     const workItem = await clientFor(emulator).createWorkItem({ type: 'Task', fields: { 'System.Title': 'fault target' } });

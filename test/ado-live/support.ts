@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type AdoClient, type AdoClientOptions, createAdoClient, PatAuth } from '../../src/core/ado';
-import type { FaultRule, RunningEmulator } from '../emulator/index';
+import { type EmulatorOptions, type FaultRule, type RunningEmulator, startEmulator } from '../emulator/index';
 import type { Stats } from '../emulator/state';
 import { adminUrl, PAT } from '../emulator-tests/client';
 
@@ -151,6 +151,48 @@ export async function headerStrippingProxy(emulator: Pick<RunningEmulator, 'port
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+export interface LiveFixture {
+  readonly emulator: RunningEmulator;
+  /** clientFor(emulator, clientOptions). */
+  readonly client: AdoClient;
+  readonly dir: ScratchDir;
+}
+
+/**
+ * Registers, in the calling describe(): an emulator started with `options` and a scratch folder
+ * before its tests, faults cleared after each test, both gone at the end.
+ */
+export function useLiveEmulator(options: EmulatorOptions = {}, clientOptions: Partial<AdoClientOptions> = {}): LiveFixture {
+  let emulator: RunningEmulator | undefined;
+  let client: AdoClient | undefined;
+  let dir: ScratchDir | undefined;
+  before(async () => {
+    emulator = await startEmulator(options);
+    client = clientFor(emulator, clientOptions);
+    dir = await scratchDir();
+  });
+  afterEach(() => (emulator ? clearFaults(emulator) : undefined));
+  after(async () => {
+    await emulator?.close();
+    await dir?.remove();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    assert.ok(value !== undefined, 'the live emulator is started in before()');
+    return value;
+  };
+  return {
+    get emulator() {
+      return ready(emulator);
+    },
+    get client() {
+      return ready(client);
+    },
+    get dir() {
+      return ready(dir);
+    },
   };
 }
 

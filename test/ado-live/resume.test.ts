@@ -1,0 +1,100 @@
+// Resumable chunked uploads: a resumed upload sends only what the server has not acknowledged,
+// and refuses a file that changed since.
+import assert from 'node:assert/strict';
+import { open } from 'node:fs/promises';
+import { type AdoClient, CancelledError, UploadSessionMismatchError, type UploadSessionRecord } from '../../src/core/ado';
+import type { RunningEmulator } from '../emulator/index';
+import { clearFaults, clientFor, emulatorState, emulatorStats, ROUTE, routeDelta, type ScratchDir, setFaults, storedAttachment, useLiveEmulator, waitForStats } from './support';
+
+const CHUNK = 64 * 1024;
+
+describe('ado client live: resumed chunked uploads', function () {
+  this.timeout(20_000);
+  const live = useLiveEmulator({ seed: 'empty' });
+  let emulator: RunningEmulator;
+  let client: AdoClient;
+  let dir: ScratchDir;
+  before(() => ({ emulator, client, dir } = live));
+
+  /** Uploads until `stopAt` bytes are acknowledged, then cancels; returns the last persisted record. */
+  async function interrupted(path: string, stopAt: number): Promise<UploadSessionRecord> {
+    const controller = new AbortController();
+    let saved: UploadSessionRecord | undefined;
+    await assert.rejects(
+      client.uploadAttachmentChunked(path, {
+        chunkSize: CHUNK,
+        signal: controller.signal,
+        onSession: (record) => {
+          // What a caller would persist (a copy: the record is the caller's from now on).
+          saved = { ...record };
+          if (record.nextByte >= stopAt) controller.abort();
+        },
+      }),
+      CancelledError,
+    );
+    assert.ok(saved);
+    return saved;
+  }
+
+  it('sends only the remaining bytes, in the same session, and the server ends with the whole file', async () => {
+    const file = await dir.file('resume.bin', 10 * CHUNK + 1234);
+    const record = await interrupted(file.path, 4 * CHUNK);
+    assert.equal(record.nextByte, 4 * CHUNK);
+    const before = await emulatorStats(emulator);
+    const resumed = await client.uploadAttachmentChunked(file.path, { chunkSize: CHUNK, resume: record });
+    const after = await emulatorStats(emulator);
+
+    const remaining = file.size - record.nextByte;
+    const puts = routeDelta(before, after, ROUTE.chunk);
+    assert.equal(puts.count, 7, '6 full chunks and the 1,234-byte tail');
+    assert.ok(puts.bytesIn >= remaining && puts.bytesIn < remaining + 7 * 1024, `only the remaining ${remaining} bytes, plus headers (${puts.bytesIn})`);
+    assert.equal(routeDelta(before, after, ROUTE.attachments).count, 0, 'no new session');
+    assert.equal(resumed.id, record.uploadId);
+    assert.equal(resumed.sha256, file.sha256, 'the hash covers the whole file, not just the resumed part');
+    const stored = storedAttachment(await emulatorState(emulator), resumed.id);
+    assert.deepEqual([stored.complete, stored.size, stored.sha256], [true, file.size, file.sha256]);
+  });
+
+  it('a file changed since (same size, other bytes; or other size) fails with UploadSessionMismatchError and sends nothing', async () => {
+    const file = await dir.file('changed.bin', 6 * CHUNK);
+    const record = await interrupted(file.path, 2 * CHUNK);
+    const handle = await open(file.path, 'r+');
+    try {
+      await handle.write(Buffer.from('edited'), 0, 6, CHUNK + 10);
+    } finally {
+      await handle.close();
+    }
+    const before = await emulatorStats(emulator);
+    await assert.rejects(client.uploadAttachmentChunked(file.path, { chunkSize: CHUNK, resume: record }), UploadSessionMismatchError);
+    await assert.rejects(client.uploadAttachmentChunked(file.path, { chunkSize: CHUNK, resume: { ...record, total: record.total + 1 } }), UploadSessionMismatchError);
+    assert.equal((await emulatorStats(emulator)).totalRequests - before.totalRequests, 1, 'only our stats call');
+    assert.equal(storedAttachment(await emulatorState(emulator), record.uploadId).size, 2 * CHUNK, 'the partial upload is untouched');
+  });
+
+  it('cancelled mid-chunk after the server took the whole chunk: the resume is refused and starts a new session, whole', async () => {
+    const file = await dir.file('midchunk.bin', 5 * CHUNK);
+    // The server holds every chunk for 300 ms before reading it: cancel while the third waits.
+    await setFaults(emulator, [{ route: 'attachments/', method: 'PUT', rate: 1, kinds: ['delay'], delayMs: 300 }]);
+    const controller = new AbortController();
+    let saved: UploadSessionRecord | undefined;
+    const before = await emulatorStats(emulator);
+    const upload = client.uploadAttachmentChunked(file.path, { chunkSize: CHUNK, signal: controller.signal, onSession: (r) => void (saved = { ...r }) });
+    const rejected = assert.rejects(upload, CancelledError);
+    await waitForStats(emulator, (s) => s.faultsInjected >= before.faultsInjected + 3);
+    controller.abort();
+    await rejected;
+    assert.equal(saved?.nextByte, 2 * CHUNK);
+    // The chunk was on the wire: the server still stores it, unacknowledged.
+    await waitForStats(emulator, (s) => routeDelta(before, s, ROUTE.chunk).count >= 3);
+    assert.equal(storedAttachment(await emulatorState(emulator), saved.uploadId).size, 3 * CHUNK);
+    await clearFaults(emulator);
+
+    const warnings: string[] = [];
+    const logging = clientFor(emulator, { log: (level, message) => level === 'warn' && warnings.push(message) });
+    const result = await logging.uploadAttachmentChunked(file.path, { chunkSize: CHUNK, resume: saved });
+    assert.notEqual(result.id, saved.uploadId);
+    assert.ok(warnings.some((w) => /new upload session/.test(w)));
+    const stored = storedAttachment(await emulatorState(emulator), result.id);
+    assert.deepEqual([stored.complete, stored.sha256], [true, file.sha256]);
+  });
+});
