@@ -28,6 +28,7 @@ export const WEBHOOK_ENV = {
   password: 'ADO_SYNC_WEBHOOK_PASSWORD',
   secret: 'ADO_SYNC_WEBHOOK_SECRET',
   publicUrl: 'ADO_SYNC_WEBHOOK_PUBLIC_URL',
+  debounceMs: 'ADO_SYNC_WEBHOOK_DEBOUNCE_MS',
 } as const;
 
 export const WEBHOOK_DEFAULTS: WebhookSettings = {
@@ -40,10 +41,15 @@ export const WEBHOOK_DEFAULTS: WebhookSettings = {
   debounceMs: 2000,
 };
 
-export class WebhookSettingsError extends Error {}
+export class WebhookSettingsError extends Error {
+  override readonly name = 'WebhookSettingsError';
+}
+
+const AUTH_MODES: readonly WebhookAuthMode[] = ['basic', 'secret', 'hmac'];
 
 export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
-  const s: WebhookSettings = { ...WEBHOOK_DEFAULTS };
+  // A fresh authModes array: the defaults' one must never be pushed to.
+  const s: WebhookSettings = { ...WEBHOOK_DEFAULTS, authModes: [] };
   s.enabled = env[WEBHOOK_ENV.enabled] === 'true' || env[WEBHOOK_ENV.enabled] === '1';
   s.host = env[WEBHOOK_ENV.host] ?? s.host;
   if (env[WEBHOOK_ENV.port] !== undefined) s.port = Number(env[WEBHOOK_ENV.port]);
@@ -52,6 +58,7 @@ export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): We
   s.password = env[WEBHOOK_ENV.password];
   s.secret = env[WEBHOOK_ENV.secret];
   s.publicUrl = env[WEBHOOK_ENV.publicUrl];
+  if (env[WEBHOOK_ENV.debounceMs] !== undefined) s.debounceMs = Number(env[WEBHOOK_ENV.debounceMs]);
   const modes = env[WEBHOOK_ENV.authModes];
   if (modes) s.authModes = modes.split(',').map((m) => m.trim()) as WebhookAuthMode[];
   else {
@@ -63,9 +70,13 @@ export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): We
 }
 
 export function validateWebhookSettings(s: WebhookSettings): void {
-  if (!Number.isInteger(s.port) || s.port < 0 || s.port > 65535) throw new WebhookSettingsError(`invalid port ${s.port}`);
-  if (s.authModes.length === 0) throw new WebhookSettingsError('at least one webhook auth mode is required');
+  if (!Number.isInteger(s.port) || s.port < 0 || s.port > 65535) throw new WebhookSettingsError(`${WEBHOOK_ENV.port}: invalid port ${s.port}`);
+  if (!Number.isInteger(s.debounceMs) || s.debounceMs < 0 || s.debounceMs > 600_000) throw new WebhookSettingsError(`${WEBHOOK_ENV.debounceMs} must be 0..600000 ms; got ${s.debounceMs}`);
+  if (s.authModes.length === 0) {
+    throw new WebhookSettingsError(`the webhook receiver needs credentials: set ${WEBHOOK_ENV.username} and ${WEBHOOK_ENV.password}, or ${WEBHOOK_ENV.secret}`);
+  }
   for (const m of s.authModes) {
+    if (!AUTH_MODES.includes(m)) throw new WebhookSettingsError(`${WEBHOOK_ENV.authModes}: unknown mode "${String(m)}" (known: ${AUTH_MODES.join(', ')})`);
     if (m === 'basic' && !(s.username && s.password)) throw new WebhookSettingsError('basic auth needs username and password');
     if ((m === 'secret' || m === 'hmac') && !s.secret) throw new WebhookSettingsError(`${m} auth needs a secret`);
   }
