@@ -6,6 +6,7 @@ import { importBacklogCommand } from './importBacklog';
 import { listCommand } from './list';
 import { statusCommand } from './status';
 import { uploadSessionCommand } from './uploadSession';
+import { webhookCommand } from './webhook';
 
 export const commands: readonly Command[] = [
   listCommand,
@@ -14,4 +15,5 @@ export const commands: readonly Command[] = [
   uploadSessionCommand,
   historyCommand,
   importBacklogCommand,
+  webhookCommand,
 ];
