@@ -7,7 +7,7 @@ import { CliError } from './exitCodes';
 export function workItemId(raw: string | undefined, what: string): number {
   const text = raw?.trim() ?? '';
   const id = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw new CliError(`${what} must be a work item id (a positive whole number); got "${raw ?? ''}".`);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new CliError(`${what} must be a work item id, a positive whole number; got "${raw ?? ''}".`);
   return id;
 }
 
@@ -27,7 +27,7 @@ export function onePositional(positionals: readonly string[], name: string): str
 /** Work item ids given as positionals, at least one. */
 export function workItemIds(positionals: readonly string[], what: string): number[] {
   if (positionals.length === 0) throw new CliError(`give at least one ${what}.`);
-  return [...new Set(positionals.map((p) => workItemId(p, what)))];
+  return [...new Set(positionals.map((p) => workItemId(p, 'Each argument')))];
 }
 
 /** A value out of a fixed list, or undefined when the option is absent. */

@@ -101,23 +101,16 @@ export async function withClient<T>(context: CommandContext, run: (session: Clie
   }
 }
 
-/** Error classes (by name, as run summaries carry them) that the user fixes in the credentials. */
-export const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set(['AuthenticationError', 'PermissionError']);
-
-/** The actionable message for a rejected PAT or a denied request; undefined for other errors. */
-export function credentialMessage(error: { name?: string; code?: string; message: string }): string | undefined {
-  const kind = error.code ?? error.name;
-  if (kind === 'AuthenticationError') return `Azure DevOps rejected the personal access token in AZDO_PAT (401): it is wrong, expired or revoked. ${error.message}`;
-  if (kind === 'PermissionError') return `Azure DevOps denied access (403): give the token in AZDO_PAT the Work Items (Read & write) scope, or check your permissions on the project. ${error.message}`;
-  return undefined;
-}
+/** What to do about credentials Azure DevOps refused. */
+export const CREDENTIAL_HINT = 'Check the personal access token in AZDO_PAT: it may be wrong, expired or revoked, or lack the Work Items (Read & write) scope.';
 
 /** Rejected credentials anywhere in a command end it with exit code 2 and what to fix. */
 export async function credentialErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AuthenticationError || error instanceof PermissionError) throw new CliError(credentialMessage(error) ?? error.message, ExitCode.usage);
+    if (error instanceof AuthenticationError) throw new CliError(`Azure DevOps rejected the personal access token in AZDO_PAT (401): ${error.message}. ${CREDENTIAL_HINT}`, ExitCode.usage);
+    if (error instanceof PermissionError) throw new CliError(`Azure DevOps denied access (403): ${error.message}. ${CREDENTIAL_HINT}`, ExitCode.usage);
     throw error;
   }
 }

@@ -1,8 +1,10 @@
 // The bundled CLI as a user runs it: a real process, its output and exit codes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CliFixture } from './support';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -34,5 +36,51 @@ describe('ado-sync process', () => {
     assert.equal(result.status, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /unknown command "frobnicate". Run "ado-sync help"/);
+  });
+});
+
+describe('ado-sync process against the emulator', () => {
+  const f = new CliFixture();
+  before(async function () {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run "node esbuild.mjs --only cli" first');
+    await f.start();
+    await writeFile(path.join(f.dir, 'report.txt'), 'quarterly report');
+  });
+  after(() => f.stop());
+
+  // Asynchronous: the emulator answers from this process, so it must not be blocked.
+  function spawnCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: f.dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+  }
+
+  it('attaches a file, lists it as synced and shows the run in history, with the state database under the working directory', async () => {
+    const attach = await spawnCli(['attach', 'report.txt', '--work-item', '4', '--json'], f.env);
+    assert.equal(attach.status, 0, attach.stderr);
+    assert.equal((JSON.parse(attach.stdout) as { attachment: { status: string } }).attachment.status, 'uploaded');
+    assert.equal(attach.stderr, '', 'no progress bar on a pipe');
+    const list = await spawnCli(['list', '4', '--json'], f.env);
+    assert.equal(list.status, 0, list.stderr);
+    const states = (JSON.parse(list.stdout) as { attachments: { fileName: string; state: string }[] }).attachments;
+    assert.equal(states.find((a) => a.fileName === 'report.txt')?.state, 'synced');
+    const history = await spawnCli(['history', '--limit', '1'], { PATH: process.env.PATH ?? '' });
+    assert.equal(history.status, 0, history.stderr);
+    assert.match(history.stdout, /^RUN .+\n\d+\s+\S+\s+attachment_sync\s+attach\s+completed\s+1 up/);
+    assert.ok(existsSync(f.dbPath));
+  });
+
+  it('exits 2 with the variables to set when nothing is configured, and on a wrong PAT after one 401', async () => {
+    const bare = await spawnCli(['list', '4'], {});
+    assert.equal(bare.status, 2);
+    assert.match(bare.stderr, /--org-url or AZDO_ORG_URL/);
+    const before = f.responses(401);
+    const wrong = await spawnCli(['sync', '--work-item', '4', '--json'], { ...f.env, AZDO_PAT: 'wrong' });
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /AZDO_PAT/);
+    assert.equal(f.responses(401) - before, 1);
   });
 });

@@ -42,7 +42,7 @@ describe('ado-sync configuration and credentials', () => {
     assert.match(url.err, /--org-url or AZDO_ORG_URL/);
     const id = await f.run(['list', 'four']);
     assert.equal(id.code, 2);
-    assert.match(id.err, /work item id \(a positive whole number\); got "four"/);
+    assert.match(id.err, /The argument must be a work item id, a positive whole number; got "four"/);
     const option = await f.run(['list', '4', '--pat', 'secret']);
     assert.equal(option.code, 2);
     assert.match(option.err, /Unknown option '--pat'[\s\S]*Usage: ado-sync list <workItemId>/);

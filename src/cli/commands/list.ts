@@ -15,7 +15,7 @@ export function listJson(listing: WorkItemAttachmentListing) {
   return {
     workItemId: listing.workItemId,
     localAttachments: listing.local.map(snakeKeys),
-    adoAttachments: listing.remote.map((r) => ({ guid: r.attachmentId, name: r.name, url: r.url, comment: r.comment ?? null, size: r.size ?? null, sha256: r.sha256 ?? null })),
+    adoAttachments: listing.remote.map((r) => ({ guid: r.attachmentId, name: r.fileName, url: r.url, comment: r.comment ?? null, size: r.size ?? null, sha256: r.sha256 ?? null })),
     syncSummary: {
       localCount: listing.local.length,
       adoCount: listing.remote.length,
@@ -48,7 +48,7 @@ export const listCommand: Command = {
   usage: '<workItemId>',
   options: {},
   async run(context) {
-    const id = workItemId(onePositional(context.positionals, 'work item id'), 'The work item id');
+    const id = workItemId(onePositional(context.positionals, 'work item id'), 'The argument');
     return withClient(context, async ({ client, store }) => {
       const listing = await listWorkItemAttachments(client, store, id, context.signal);
       context.output.result(listJson(listing), () => listHuman(listing));

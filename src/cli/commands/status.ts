@@ -54,7 +54,7 @@ export const statusCommand: Command = {
   usage: '<workItemId>',
   options: {},
   async run(context) {
-    const id = workItemId(onePositional(context.positionals, 'work item id'), 'The work item id');
+    const id = workItemId(onePositional(context.positionals, 'work item id'), 'The argument');
     return withReadStore(context, async ({ store }) => {
       const answer = statusOf(store, id);
       context.output.result(answer, () => statusHuman(answer));

@@ -3,26 +3,15 @@
 // show this, so it lives in core. Matching is by attachment GUID, then by content (the
 // [sha256:...] marker of the relation comment), so a record made before its upload finished, or
 // restored after the database was lost, still meets its relation.
-import { ATTACHED_FILE, attachmentIdFromUrl, type AdoClient, type WorkItemRelation } from '../ado';
+import type { AdoClient } from '../ado';
 import type { AttachmentRow, SyncStore, WorkItemSummary } from '../store';
-import { markerOf, stripMarker } from './contentMarker';
+import { stripMarker } from './contentMarker';
 import type { WorkItemAttachmentView } from './engineApi';
+import { type RemoteAttachment, remoteAttachmentsOf } from './remoteAttachments';
 
 export type AttachmentViewState = 'synced' | 'uploading' | 'queued' | 'failed' | 'in_ado_only' | 'local_only' | 'conflict' | 'remote_removed';
 
 export type AttachmentViewEntry = WorkItemAttachmentView['attachments'][number] & { state: AttachmentViewState };
-
-/** An AttachedFile relation of the work item, as ADO reports it. */
-export interface RemoteAttachment {
-  attachmentId: string;
-  url: string;
-  name: string;
-  size?: number;
-  /** The whole relation comment, marker included. */
-  comment?: string;
-  /** From the comment's [sha256:...] marker; absent for files attached by other tools. */
-  sha256?: string;
-}
 
 export interface WorkItemAttachmentListing extends WorkItemAttachmentView {
   attachments: AttachmentViewEntry[];
@@ -36,7 +25,7 @@ export interface WorkItemAttachmentListing extends WorkItemAttachmentView {
 /** Reads the work item's relations and merges them with the store's records. */
 export async function listWorkItemAttachments(client: AdoClient, store: SyncStore, workItemId: number, signal?: AbortSignal): Promise<WorkItemAttachmentListing> {
   const item = await client.getWorkItem(workItemId, { expand: 'relations', signal });
-  const remote = (item.relations ?? []).flatMap(remoteAttachment);
+  const remote = remoteAttachmentsOf(item);
   const local = store.attachments.forWorkItem(workItemId);
   return {
     workItemId,
@@ -45,26 +34,6 @@ export async function listWorkItemAttachments(client: AdoClient, store: SyncStor
     remote,
     summary: store.attachments.summary(workItemId) ?? emptySummary(workItemId),
   };
-}
-
-function remoteAttachment(relation: WorkItemRelation): RemoteAttachment[] {
-  if (relation.rel !== ATTACHED_FILE) return [];
-  let attachmentId: string;
-  try {
-    attachmentId = attachmentIdFromUrl(relation.url);
-  } catch {
-    return []; // not an attachment URL we understand: nothing we could sync either
-  }
-  const attributes = relation.attributes ?? {};
-  const comment = typeof attributes.comment === 'string' ? attributes.comment : undefined;
-  return [{
-    attachmentId,
-    url: relation.url,
-    name: typeof attributes.name === 'string' && attributes.name !== '' ? attributes.name : attachmentId,
-    size: typeof attributes.resourceSize === 'number' ? attributes.resourceSize : undefined,
-    comment,
-    sha256: markerOf(comment),
-  }];
 }
 
 /** Pure merge, exported for the tree's tests: each relation is claimed by at most one record. */
@@ -100,7 +69,7 @@ function localEntry(row: AttachmentRow, relation: RemoteAttachment | undefined):
 
 function remoteFields(r: RemoteAttachment): Omit<AttachmentViewEntry, 'state'> {
   return {
-    fileName: r.name,
+    fileName: r.fileName,
     attachmentId: r.attachmentId,
     attachmentUrl: r.url,
     sha256: r.sha256,

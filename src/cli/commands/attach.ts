@@ -1,0 +1,83 @@
+// `ado-sync attach <file...> --work-item <id>`: the seed's POST /api/sync/upload (and link):
+// upload the files, de-duplicated by content, and link them to the work item; --no-link only
+// uploads.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ItemOutcome, RunSummary } from '../../core/sync/engineApi';
+import { workItemOption } from '../args';
+import type { Command } from '../command';
+import { finishRun, runHuman, withEngine } from '../engineSession';
+import { CliError } from '../exitCodes';
+import { showTransferProgress } from '../progress';
+import { optionText } from '../session';
+
+/** An attachment in the seed's upload answer, with our outcome beside it. */
+export function attachmentJson(i: ItemOutcome) {
+  return {
+    attachmentGuid: i.attachmentId ?? null,
+    attachmentUrl: i.attachmentUrl ?? null,
+    fileName: i.fileName,
+    // The content was in Azure DevOps already: linked without sending the bytes, or already on the item.
+    isDuplicate: i.status === 'duplicate' || i.status === 'linked',
+    status: i.status,
+    sha256: i.sha256 ?? null,
+    size: i.size ?? null,
+    ...(i.localPath ? { localPath: i.localPath } : {}),
+    ...(i.error ? { error: i.error } : {}),
+  };
+}
+
+function attachMessage(s: RunSummary, link: boolean): string {
+  const ok = s.items.length - s.counters.failed;
+  const what = link ? 'uploaded and linked' : 'uploaded';
+  return s.items.length === 1 ? (ok ? `Attachment ${what}` : 'Attachment failed') : `${ok} of ${s.items.length} attachments ${what}`;
+}
+
+/** Every file must exist before anything is sent: a typo should not leave half a batch attached. */
+async function checkFiles(cwd: string, args: readonly string[]): Promise<string[]> {
+  if (args.length === 0) throw new CliError('give at least one file to attach.');
+  const files = args.map((arg) => path.resolve(cwd, arg));
+  const kinds = await Promise.all(files.map((file) => stat(file).then((info) => (info.isFile() ? undefined : 'not a file'), () => 'no such file')));
+  const problems = args.flatMap((arg, i) => (kinds[i] ? [`${arg}: ${kinds[i]}`] : []));
+  if (problems.length) throw new CliError(`${problems.join('; ')}. Nothing was uploaded.`);
+  return files;
+}
+
+export const attachCommand: Command = {
+  name: 'attach',
+  summary: 'Upload files and link them to a work item (content already in Azure DevOps is linked, not sent again).',
+  usage: `<file...> --work-item <id> [--comment <text>] [--no-link]
+
+  --work-item <id>     the work item to attach to
+  --comment <text>     the relation comment (the content's [sha256:...] marker is appended)
+  --no-link            upload only; print the attachment URL for "ado-sync link"`,
+  options: {
+    'work-item': { type: 'string' },
+    comment: { type: 'string' },
+    'no-link': { type: 'boolean', default: false },
+  },
+  async run(context) {
+    const { values, output } = context;
+    const workItemId = workItemOption(values);
+    const files = await checkFiles(context.cwd, context.positionals);
+    const link = values['no-link'] !== true;
+    return withEngine(context, async ({ engine }) => {
+      const stop = showTransferProgress(output, engine.events);
+      let summary: RunSummary;
+      try {
+        summary = await engine.attach({ files, workItemId, comment: optionText(values, 'comment'), link, trigger: 'attach', signal: context.signal });
+      } finally {
+        stop();
+      }
+      // Transfers finish in any order; answer in the order the files were given.
+      const order = new Map(files.map((file, i) => [file, i]));
+      summary = { ...summary, items: [...summary.items].sort((a, b) => (order.get(a.localPath ?? '') ?? files.length) - (order.get(b.localPath ?? '') ?? files.length)) };
+      const attachments = summary.items.map(attachmentJson);
+      output.result(
+        { success: summary.status === 'completed', message: attachMessage(summary, link), attachment: attachments[0] ?? null, attachments, run: summary },
+        () => runHuman(link ? 'Attach' : 'Upload', summary),
+      );
+      return finishRun(output, summary);
+    });
+  },
+};

@@ -1,0 +1,58 @@
+// `ado-sync download <guid> --work-item <id>`: the seed's POST /api/sync/download/:attachmentGuid,
+// into the mirror folder (<storage>/<work item>/<file>), never over a different local file.
+import path from 'node:path';
+import { attachmentIdFromUrl } from '../../core/ado';
+import type { ItemOutcome } from '../../core/sync/engineApi';
+import { onePositional, workItemOption } from '../args';
+import type { CommandContext, Command } from '../command';
+import { finishItem, isFailed, itemsTable, withEngine } from '../engineSession';
+import { CliError } from '../exitCodes';
+import { formatBytes, showTransferProgress } from '../progress';
+import { attachmentJson } from './attach';
+
+/** A GUID, or an attachment URL (its GUID is taken). */
+export function attachmentIdArg(context: CommandContext): string {
+  const raw = onePositional(context.positionals, 'attachment GUID');
+  try {
+    return attachmentIdFromUrl(raw);
+  } catch {
+    throw new CliError(`"${raw}" is not an attachment GUID (or attachment URL).`);
+  }
+}
+
+const MESSAGES: Partial<Record<ItemOutcome['status'], string>> = {
+  downloaded: 'Attachment downloaded',
+  duplicate: 'The same file is already in the mirror folder',
+  conflict: 'A different local file has that name: the attachment was saved beside it under a conflict name',
+};
+
+function downloadHuman(o: ItemOutcome, cwd: string): string {
+  const where = o.localPath ? path.relative(cwd, o.localPath) || o.localPath : '';
+  if (o.status === 'downloaded') return `Downloaded ${o.fileName}${o.size === undefined ? '' : ` (${formatBytes(o.size)})`} to ${where}.`;
+  if (o.status === 'duplicate') return `${where || o.fileName} is already this attachment; nothing downloaded.`;
+  if (o.status === 'conflict') return `Saved as ${where}: a different local file had that name and was kept.`;
+  return itemsTable([o]);
+}
+
+export const downloadCommand: Command = {
+  name: 'download',
+  summary: "Download one attachment of a work item into the mirror folder.",
+  usage: '<attachmentGuid> --work-item <id>',
+  options: { 'work-item': { type: 'string' } },
+  async run(context) {
+    const { output } = context;
+    const attachmentId = attachmentIdArg(context);
+    const workItemId = workItemOption(context.values);
+    return withEngine(context, async ({ engine }) => {
+      const stop = showTransferProgress(output, engine.events);
+      let outcome: ItemOutcome;
+      try {
+        outcome = await engine.download(workItemId, attachmentId, { signal: context.signal });
+      } finally {
+        stop();
+      }
+      output.result({ success: !isFailed(outcome), message: MESSAGES[outcome.status] ?? 'Download failed', attachment: attachmentJson(outcome) }, () => downloadHuman(outcome, context.cwd));
+      return finishItem(output, outcome);
+    });
+  },
+};

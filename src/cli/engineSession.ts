@@ -1,0 +1,115 @@
+// The sync engine for the commands that move or record attachments (attach, link, sync,
+// download, delete, track, untrack), and how their run summaries read and end. Kept apart from
+// session.ts so that the reporting commands never load the engine.
+import os from 'node:os';
+import { version } from '../../package.json';
+import type { ItemError, ItemOutcome, RunSummary, SyncEngine } from '../core/sync/engineApi';
+import { createSyncEngine } from '../core/sync/syncEngine';
+import type { CommandContext } from './command';
+import { ExitCode, type ExitCodeValue } from './exitCodes';
+import type { CliOutput } from './output';
+import { formatBytes } from './progress';
+import { type ClientSession, clientFor, CREDENTIAL_HINT, credentialErrors, settingsFor, storeFor, userName } from './session';
+import { table } from './table';
+
+export interface EngineSession extends ClientSession { engine: SyncEngine }
+
+export async function withEngine<T>(context: CommandContext, run: (session: EngineSession) => Promise<T>): Promise<T> {
+  const settings = settingsFor(context);
+  const { client } = clientFor(context, settings);
+  const store = await storeFor(context, settings);
+  let engine: SyncEngine | undefined;
+  try {
+    engine = createSyncEngine({
+      client,
+      store,
+      settings,
+      workspaceRoot: context.cwd,
+      origin: { client: 'ado-sync-cli', version, host: os.hostname(), user: userName() },
+      log: (level, message) => {
+        if (level === 'warn' || level === 'error') context.output.warn(message);
+      },
+    });
+    // We hold the database's lock: runs left in progress were a process that died.
+    engine.recoverInterrupted();
+    const session = { settings, client, store, engine };
+    return await credentialErrors(() => run(session));
+  } finally {
+    try {
+      await engine?.close();
+    } finally {
+      store.close();
+    }
+  }
+}
+
+/**
+ * Codes meaning the credentials failed: our error classes, and the service's typeKey for a 401
+ * (ItemError.code carries the typeKey when ADO sent one).
+ */
+const CREDENTIAL_CODES = new Set(['AuthenticationError', 'PermissionError', 'UnauthorizedRequestException']);
+
+export function isCredentialError(error: ItemError | undefined): boolean {
+  return error?.code !== undefined && CREDENTIAL_CODES.has(error.code);
+}
+
+const FAILED: ReadonlySet<ItemOutcome['status']> = new Set(['failed', 'cancelled']);
+
+/**
+ * The exit code for outcomes: 2 when the credentials failed (nothing works until they are fixed;
+ * said on stderr with what to do), 1 when anything failed, else 0.
+ */
+function finish(output: CliOutput, errors: readonly (ItemError | undefined)[], failed: boolean): ExitCodeValue {
+  const credential = errors.find(isCredentialError);
+  if (credential) {
+    output.error(`Azure DevOps refused the credentials (${credential.code}): ${credential.message} ${CREDENTIAL_HINT}`);
+    return ExitCode.usage;
+  }
+  return failed ? ExitCode.itemFailed : ExitCode.ok;
+}
+
+export function isFailed(outcome: ItemOutcome): boolean {
+  return FAILED.has(outcome.status);
+}
+
+export function finishRun(output: CliOutput, s: RunSummary): ExitCodeValue {
+  return finish(output, [s.error, ...s.items.map((i) => i.error)], s.status !== 'completed' || s.items.some(isFailed));
+}
+
+export function finishItem(output: CliOutput, outcome: ItemOutcome): ExitCodeValue {
+  return finish(output, [outcome.error], isFailed(outcome));
+}
+
+/** One line per item: status, work item, file, and the error or the attachment it became. */
+export function itemsTable(items: readonly ItemOutcome[]): string {
+  return table(['STATUS', 'WORK ITEM', 'FILE', 'SIZE', 'DETAIL'], items.map((i) => [
+    i.status,
+    String(i.workItemId),
+    i.fileName,
+    i.size === undefined ? '' : formatBytes(i.size),
+    i.error ? `${i.error.code ? `${i.error.code}: ` : ''}${i.error.message}` : (i.attachmentId ?? i.localPath ?? ''),
+  ]));
+}
+
+/** "Sync completed: 1 uploaded, 2 downloaded, 1 failed (3.2 MB, 840 ms, history run #7)." */
+export function runHeadline(label: string, s: RunSummary): string {
+  const c = s.counters;
+  const parts = ([
+    [c.uploaded, 'uploaded'], [c.linked, 'linked'], [c.downloaded, 'downloaded'], [c.duplicates, 'already there'],
+    [c.conflicts, 'kept as conflict copies'], [c.remoteRemoved, 'removed in ADO'], [c.removed, 'removed'], [c.failed, 'failed'],
+  ] as const).filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  const counts = parts.length ? parts.join(', ') : 'nothing to do';
+  return `${label} ${s.status}: ${counts} (${formatBytes(c.bytesTransferred)}, ${s.durationMs} ms, history run #${s.runId}).`;
+}
+
+export function runHuman(label: string, s: RunSummary): string {
+  const lines = [runHeadline(label, s)];
+  if (s.error) lines.push(`  ${s.error.code ? `${s.error.code}: ` : ''}${s.error.message}`);
+  if (s.items.length) lines.push('', itemsTable(s.items));
+  return lines.join('\n');
+}
+
+/** The run as --json shows it: the summary, with the seed's success flag. */
+export function runJson(s: RunSummary, message: string): Record<string, unknown> {
+  return { success: s.status === 'completed', message, status: s.status.toUpperCase(), run: s };
+}
