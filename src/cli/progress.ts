@@ -1,7 +1,10 @@
 // Progress on an interactive stderr: the bar import-backlog draws per work item and the transfer
 // line attach, sync and download draw per file from the engine's itemProgress events.
 import type { SyncEvents } from '../core/sync/events';
+import { formatBytes } from '../shared/format';
 import type { CliOutput } from './output';
+
+export { formatBytes };
 
 const BAR_WIDTH = 30;
 
@@ -9,19 +12,6 @@ const BAR_WIDTH = 30;
 export function progressBar(done: number, total: number, width = BAR_WIDTH): string {
   const filled = total > 0 ? Math.min(width, Math.max(0, Math.round((done / total) * width))) : width;
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-}
-
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** 1536 -> "1.5 KB", 73400320 -> "70 MB" (binary multiples; one decimal below 10). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
 /**
