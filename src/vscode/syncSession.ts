@@ -1,0 +1,112 @@
+// The extension's sync session: one store (sql.js, opened lazily on first use, never at
+// activation) and one engine per connection, shared by the tree, the commands, the status bar and
+// the history view. Lifecycle logic lives in syncSessionCore.ts (vscode-free, unit-tested).
+//
+// API for the rest of the extension (keep it this small):
+//   events             SyncEvents of every engine this session makes (subscribe any time)
+//   engine()/store()   the engine / store of the current connection (undefined when not connected)
+//   historyStore()     the store even when not connected, for viewing history
+//   requireEngine()    engine() that tells the user why there is none
+//   onDidChange        store opened/closed/read-only; onDidFinishRun: how each run ended
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { openStore, type SyncStore } from '../core/store';
+import type { SyncEngine, SyncEngineOptions } from '../core/sync/engineApi';
+import type { SyncEvents } from '../core/sync/events';
+import { Commands, SETTINGS_SECTION } from '../shared/ids';
+import type { Connection } from './connection';
+import { readSettings } from './settings';
+import { SyncSessionCore, type RunOutcome, type SessionStatus, type SessionTarget } from './syncSessionCore';
+
+export type { RunOutcome, SessionStatus };
+
+export const STATE_FILE = 'state.sqlite';
+
+export class SyncSession implements vscode.Disposable {
+  private readonly core: SyncSessionCore;
+  private readonly changed = new vscode.EventEmitter<SessionStatus>();
+  private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly onDidChange = this.changed.event;
+  readonly onDidFinishRun = this.finished.event;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly connection: Connection,
+    createEngine: (options: SyncEngineOptions) => SyncEngine,
+    log: vscode.LogOutputChannel,
+  ) {
+    const version = String(context.extension.packageJSON.version ?? '0.0.0');
+    this.core = new SyncSessionCore({
+      openStore, createEngine, origin: { client: 'vscode', version },
+      target: () => sessionTarget(context),
+      log: (level, message) => log[level](message),
+    });
+    const offChange = this.core.onDidChange((s) => { this.changed.fire(s); if (s.kind === 'open' && s.readOnly) void this.explainReadOnly(s); });
+    const offRun = this.core.onDidFinishRun((o) => this.finished.fire(o));
+    this.disposables.push(this.changed, this.finished, { dispose: offChange }, { dispose: offRun },
+      connection.onDidChange((state) => { void this.core.setClient(state?.client); }));
+    if (connection.current) void this.core.setClient(connection.current.client);
+  }
+
+  get events(): SyncEvents { return this.core.events; }
+  get status(): SessionStatus { return this.core.status; }
+  /** The store if already open; never opens it. */
+  get openedStore(): SyncStore | undefined { return this.core.openedStore; }
+
+  /** The engine of the current connection (opens the store on first use). */
+  engine(): Promise<SyncEngine | undefined> { return this.core.engine(); }
+
+  /** The store of the current connection; undefined when not connected or no folder is open. */
+  async store(): Promise<SyncStore | undefined> { return this.connection.current ? this.core.store() : undefined; }
+
+  /** The store whether connected or not: history is local and stays viewable after sign-out. */
+  historyStore(): Promise<SyncStore | undefined> { return this.core.store(); }
+
+  /** engine(), or a message saying why there is none (not connected, no folder, database in use). */
+  async requireEngine(): Promise<SyncEngine | undefined> {
+    const engine = await this.core.engine();
+    if (engine) return engine;
+    const status = this.core.status;
+    if (!this.connection.current) {
+      const pick = await vscode.window.showWarningMessage('Connect to Azure DevOps first.', 'Connect');
+      if (pick) await vscode.commands.executeCommand(Commands.connect);
+    } else if (status.kind === 'noFolder') {
+      void vscode.window.showWarningMessage('Open a folder: attachments are synced with a workspace folder.');
+    } else if (status.kind === 'open' && status.readOnly) {
+      void this.explainReadOnly(status);
+    }
+    return undefined;
+  }
+
+  /** Flushes and closes (sign-out, deactivate): waits for runs in flight first. */
+  close(): Promise<void> { return this.core.close(); }
+
+  private async explainReadOnly(status: Extract<SessionStatus, { readOnly: true }>): Promise<void> {
+    const pick = await vscode.window.showWarningMessage(
+      `The sync database is in use by another process (pid ${status.lockedBy.pid} on ${status.lockedBy.host}, e.g. the ado-sync CLI). ` +
+      'Sync History is shown read-only and syncing is paused until it is released.',
+      'Show History (read-only)', 'Try Again');
+    if (pick === 'Show History (read-only)') await vscode.commands.executeCommand(Commands.showHistory);
+    if (pick === 'Try Again') await this.core.reopen();
+  }
+
+  dispose(): void {
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+/**
+ * The database: adoSync.dbPath when the user set it (shared with the CLI), else state.sqlite in
+ * the workspace storage folder. Undefined without an open folder.
+ */
+export function sessionTarget(context: vscode.ExtensionContext): SessionTarget | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || folder.uri.scheme !== 'file' || !context.storageUri) return undefined;
+  const settings = readSettings();
+  const root = folder.uri.fsPath;
+  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>('dbPath');
+  const explicit = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+  const dbPath = explicit ? path.resolve(root, explicit) : path.join(context.storageUri.fsPath, STATE_FILE);
+  return { dbPath, workspaceRoot: root, settings };
+}
