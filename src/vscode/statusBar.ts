@@ -1,23 +1,49 @@
-// One status bar item (with an id so users can hide it): not connected or connected; click opens the log.
+// One status bar item (with an id so users can hide it), driven by StatusModel: not connected,
+// synced, syncing n/m (spinning), k failed (warning background), offline. Click opens the history.
 import * as vscode from 'vscode';
 import { Commands, STATUS_BAR_ID } from '../shared/ids';
 import type { Connection, ConnectionState } from './connection';
+import { StatusModel } from './statusBarModel';
+import type { SyncSession } from './syncSession';
 
-export function createStatusBar(connection: Connection): vscode.Disposable[] {
+export interface StatusBar extends vscode.Disposable {
+  readonly model: StatusModel;
+  /** Re-render after changing the model from outside (e.g. the webhook receiver's state). */
+  render(): void;
+}
+
+export function createStatusBar(connection: Connection, session: SyncSession): StatusBar {
   const item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   item.name = 'Azure DevOps Attachment Sync';
-  const render = (state: ConnectionState | undefined) => {
-    if (!state) {
-      item.text = '$(cloud) ADO: not connected';
-      item.tooltip = 'Azure DevOps Attachment Sync: not connected. Click to connect.';
-      item.command = Commands.connect;
-    } else {
-      item.text = '$(check) ADO: synced';
-      item.tooltip = `Connected to ${state.client.org.baseUrl} (${state.client.project}) as ${state.identity}`;
-      item.command = Commands.showLog;
-    }
+  const model = new StatusModel();
+  const render = (): void => {
+    const view = model.view();
+    item.text = view.text;
+    item.tooltip = view.tooltip;
+    item.command = view.command === 'connect' ? Commands.connect : Commands.showHistory;
+    item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    item.accessibilityInformation = { label: view.text.replace(/\$\([\w~-]+\)\s*/g, ''), role: 'button' };
   };
-  render(connection.current);
+  const onConnection = (state: ConnectionState | undefined): void => {
+    model.setConnection(state && { identity: state.identity, orgUrl: state.client.org.baseUrl, project: state.client.project });
+    render();
+  };
+  const events = session.events;
+  const offs = [
+    events.on('runStarted', (e) => { model.runStarted(e.runId, e.totalItems); render(); }),
+    events.on('itemDone', (e) => { model.itemDone(e.runId); render(); }),
+    events.on('runFinished', (e) => { model.runFinished(e.summary); render(); }),
+  ];
+  const subscriptions = [
+    connection.onDidChange(onConnection),
+    session.onDidChange((s) => { model.setReadOnly(s.kind === 'open' && s.readOnly); render(); }),
+    session.onDidFinishRun((o) => { if (o.error) { model.runThrew(o.error); render(); } }),
+  ];
+  onConnection(connection.current);
   item.show();
-  return [item, connection.onDidChange(render)];
+  return {
+    model,
+    render,
+    dispose: () => { offs.forEach((off) => off()); subscriptions.forEach((s) => s.dispose()); item.dispose(); },
+  };
 }

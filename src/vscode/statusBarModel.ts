@@ -1,0 +1,92 @@
+// What the status bar shows, as a pure state machine fed by connection changes and engine events
+// (vscode-free, unit-tested): not connected, synced, syncing n/m, k failed, offline.
+import type { RunSummary } from '../core/sync/engineApi';
+
+/** Error classes of the ADO client that mean the service could not be reached. */
+const NETWORK_CODES = new Set(['NetworkError', 'TimeoutError', 'ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
+
+export interface StatusConnection { identity: string; orgUrl: string; project: string }
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  /** Warning background (failed items or a failed run). */
+  warning: boolean;
+  /** Click target: connect when not connected, else the history. */
+  command: 'connect' | 'showHistory';
+}
+
+interface RunProgress { done: number; total: number }
+
+export class StatusModel {
+  private connection: StatusConnection | undefined;
+  private readonly running = new Map<number, RunProgress>();
+  private lastSyncAt: Date | undefined;
+  private failedItems = 0;
+  private runError: string | undefined;
+  private offline = false;
+  private readOnly = false;
+  private webhook: string | undefined;
+
+  constructor(private readonly formatTime: (d: Date) => string = (d) => d.toLocaleString()) {}
+
+  setConnection(c: StatusConnection | undefined): void {
+    this.connection = c;
+    if (!c) { this.running.clear(); this.offline = false; this.failedItems = 0; this.runError = undefined; }
+  }
+
+  /** The store is held by another process: syncing is paused. */
+  setReadOnly(readOnly: boolean): void { this.readOnly = readOnly; }
+  /** One line about the webhook receiver (e.g. "listening on :8091, 3 deliveries"), or undefined. */
+  setWebhook(state: string | undefined): void { this.webhook = state; }
+
+  runStarted(runId: number, totalItems: number): void { this.running.set(runId, { done: 0, total: totalItems }); }
+
+  itemDone(runId: number): void {
+    const run = this.running.get(runId);
+    if (run) { run.done += 1; run.total = Math.max(run.total, run.done); }
+  }
+
+  runFinished(summary: RunSummary): void {
+    this.running.delete(summary.runId);
+    const networkItems = summary.items.filter((i) => i.status === 'failed' && isNetworkCode(i.error?.code)).length;
+    const anySuccess = summary.items.some((i) => i.status !== 'failed' && i.status !== 'cancelled');
+    this.offline = isNetworkCode(summary.error?.code) || (networkItems > 0 && networkItems === summary.counters.failed && !anySuccess);
+    if (this.offline) return;
+    this.lastSyncAt = new Date(summary.completedAt);
+    this.failedItems = summary.counters.failed;
+    this.runError = summary.status === 'failed' ? summary.error?.message ?? 'the run failed' : undefined;
+  }
+
+  /** A run that threw instead of returning a summary. */
+  runThrew(error: Error): void {
+    this.offline = isNetworkCode(error.name) || isNetworkCode((error as { code?: string }).code);
+    if (!this.offline) this.runError = error.message;
+  }
+
+  view(): StatusView {
+    const c = this.connection;
+    if (!c) return { text: '$(cloud) ADO: not connected', tooltip: 'Azure DevOps Attachment Sync: not connected. Click to connect.', warning: false, command: 'connect' };
+    const lines = [`Azure DevOps Attachment Sync`, `${c.identity} · ${c.orgUrl} (${c.project})`,
+      `Last sync: ${this.lastSyncAt ? this.formatTime(this.lastSyncAt) : 'not yet'}`];
+    if (this.webhook) lines.push(`Webhook receiver: ${this.webhook}`);
+    if (this.readOnly) lines.push('Syncing paused: the sync database is in use by another process.');
+    if (this.runError) lines.push(`Last run failed: ${this.runError}`);
+    lines.push('Click to open Sync History.');
+    const tooltip = lines.join('\n');
+    if (this.running.size > 0) {
+      let done = 0, total = 0;
+      for (const r of this.running.values()) { done += r.done; total += r.total; }
+      return { text: `$(sync~spin) ADO: syncing ${done}/${total}`, tooltip, warning: false, command: 'showHistory' };
+    }
+    if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory' };
+    if (this.failedItems > 0) return { text: `$(warning) ADO: ${this.failedItems} failed`, tooltip, warning: true, command: 'showHistory' };
+    if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory' };
+    if (this.readOnly) return { text: '$(lock) ADO: read-only', tooltip, warning: false, command: 'showHistory' };
+    return { text: '$(check) ADO: synced', tooltip, warning: false, command: 'showHistory' };
+  }
+}
+
+function isNetworkCode(code: string | undefined): boolean {
+  return code !== undefined && NETWORK_CODES.has(code);
+}
