@@ -49,7 +49,8 @@ export type ViewToHost =
 /** Live engine events, relayed without polling the database. */
 export type LiveEvent =
   | { event: 'runStarted'; run: SyncHistoryRow }
-  | { event: 'itemProgress'; runId: number; bytes: number; total: number }
+  /** Items done so far (fractional while a file is in flight) of the run's total. */
+  | { event: 'itemProgress'; runId: number; done: number; total: number }
   | { event: 'itemDone'; runId: number; run: SyncHistoryRow }
   | { event: 'runFinished'; run: SyncHistoryRow };
 

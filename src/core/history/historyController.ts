@@ -56,7 +56,10 @@ export class HistoryController {
   private runDetail(runId: number): RunDetail | null {
     const run = this.store.history.get(runId);
     if (!run) return null;
-    return { run, items: this.store.history.items(runId), audit: this.store.audit.forEntity('sync_history', String(runId)) };
+    // The recorders audit runs as entity 'sync' (seed 002); older entries used 'sync_history'.
+    const audit = [...this.store.audit.forEntity('sync', String(runId)), ...this.store.audit.forEntity('sync_history', String(runId))]
+      .sort((a, b) => a.id - b.id);
+    return { run, items: this.store.history.items(runId), audit };
   }
 
   private audit(filter: { action?: string; text?: string }, limit: number): ResponseByKind['audit'] {

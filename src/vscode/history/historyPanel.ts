@@ -1,25 +1,28 @@
 // The thin VS Code host of the Sync History view: one panel (revealed, not duplicated), restored by
-// a serializer with its filters and page; requests go to the vscode-free HistoryController.
+// a serializer with its filters and page; requests go to a backend (the vscode-free
+// HistoryController on the session's store), live events are relayed as they come.
 import * as vscode from 'vscode';
-import { HistoryController } from '../../core/history/historyController';
 import { historyHtml } from '../../core/history/historyHtml';
-import type { HostToView, LiveEvent, ViewState, ViewToHost } from '../../shared/historyProtocol';
+import type { HostToView, LiveEvent, Request, ResponseByKind, ViewState, ViewToHost } from '../../shared/historyProtocol';
+import { WebviewTypes } from '../../shared/ids';
 
-/** Move to src/shared/ids.ts (Views.history / Commands.showHistory) when wired. */
-export const HISTORY_VIEW_TYPE = 'adoSync.history';
+/** Answers the view's requests (HistoryController.handle on the current store). */
+export type HistoryBackend = (request: Request) => Promise<ResponseByKind[Request['kind']]>;
+
+export const HISTORY_TITLE = 'Sync History';
 
 export class HistoryPanel implements vscode.Disposable {
   private static current: HistoryPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
-    private readonly controller: HistoryController, restore?: ViewState) {
+    private readonly backend: HistoryBackend, private readonly restore?: ViewState) {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: HistoryPanel.roots(extensionUri) };
     const uri = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
     webview.html = historyHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('media', 'history.css'),
       codiconUri: uri('dist', 'codicons', 'codicon.css') });
-    this.disposables.push(webview.onDidReceiveMessage((m: ViewToHost) => this.onMessage(m, restore)));
+    this.disposables.push(webview.onDidReceiveMessage((m: ViewToHost) => this.onMessage(m)));
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
   }
 
@@ -27,19 +30,21 @@ export class HistoryPanel implements vscode.Disposable {
     return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
   }
 
-  static show(extensionUri: vscode.Uri, controller: HistoryController): HistoryPanel {
+  static get isOpen(): boolean { return HistoryPanel.current !== undefined; }
+
+  static show(extensionUri: vscode.Uri, backend: HistoryBackend): HistoryPanel {
     if (HistoryPanel.current) { HistoryPanel.current.panel.reveal(); return HistoryPanel.current; }
-    const panel = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, 'Sync History', vscode.ViewColumn.Active,
+    const panel = vscode.window.createWebviewPanel(WebviewTypes.history, HISTORY_TITLE, vscode.ViewColumn.Active,
       { enableScripts: true, localResourceRoots: HistoryPanel.roots(extensionUri), retainContextWhenHidden: false });
-    return (HistoryPanel.current = new HistoryPanel(panel, extensionUri, controller));
+    return (HistoryPanel.current = new HistoryPanel(panel, extensionUri, backend));
   }
 
-  /** Serializer: restores the panel after a reload with the state the view saved. */
-  static serializer(extensionUri: vscode.Uri, controller: () => HistoryController): vscode.WebviewPanelSerializer<ViewState> {
+  /** Serializer: restores the panel after a reload with the state the view saved (filters, page, tab). */
+  static serializer(extensionUri: vscode.Uri, backend: HistoryBackend): vscode.WebviewPanelSerializer<ViewState> {
     return {
       async deserializeWebviewPanel(panel, state) {
         HistoryPanel.current?.dispose();
-        HistoryPanel.current = new HistoryPanel(panel, extensionUri, controller(), state ?? undefined);
+        HistoryPanel.current = new HistoryPanel(panel, extensionUri, backend, state ?? undefined);
       },
     };
   }
@@ -49,10 +54,10 @@ export class HistoryPanel implements vscode.Disposable {
 
   private post(m: HostToView): Thenable<boolean> { return this.panel.webview.postMessage(m); }
 
-  private async onMessage(m: ViewToHost, restore?: ViewState): Promise<void> {
-    if (m.type === 'ready') { if (restore) await this.post({ type: 'restore', state: restore }); return; }
+  private async onMessage(m: ViewToHost): Promise<void> {
+    if (m.type === 'ready') { if (this.restore) await this.post({ type: 'restore', state: this.restore }); return; }
     try {
-      await this.post({ type: 'response', id: m.id, ok: true, result: await this.controller.handle(m.request) });
+      await this.post({ type: 'response', id: m.id, ok: true, result: await this.backend(m.request) });
     } catch (e) {
       await this.post({ type: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });
     }

@@ -1,4 +1,5 @@
 // Editor actions of the history view, implemented with the VS Code API.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostActions } from '../../core/history/historyController';
 
@@ -11,7 +12,10 @@ export function vscodeHostActions(workItemUrl: (id: number) => string | undefine
     async revealFile(filePath) {
       const folder = vscode.workspace.workspaceFolders?.[0];
       if (!folder) return false;
-      await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(folder.uri, filePath));
+      // Recorded paths are absolute (the engine's localPath) or relative to the workspace folder.
+      const uri = path.isAbsolute(filePath) ? vscode.Uri.file(filePath) : vscode.Uri.joinPath(folder.uri, filePath);
+      try { await vscode.workspace.fs.stat(uri); } catch { return false; }
+      await vscode.commands.executeCommand('revealInExplorer', uri);
       return true;
     },
     async copyText(text) { await vscode.env.clipboard.writeText(text); return true; },

@@ -1,0 +1,40 @@
+// Wires the Sync History view: the adoSync.showHistory command, the serializer that restores the
+// panel after a reload, the controller on the session's store, and live updates from the
+// engine's events (no polling). Returns the relay so that the backlog import can feed it too.
+import * as vscode from 'vscode';
+import { webUrl } from '../../core/backlog';
+import { engineRetry } from '../../core/history/engineRetry';
+import { HistoryController, HistoryRequestError } from '../../core/history/historyController';
+import { LiveRelay } from '../../core/history/liveRelay';
+import { Commands, WebviewTypes } from '../../shared/ids';
+import type { Connection } from '../connection';
+import type { SyncSession } from '../syncSession';
+import { HistoryPanel, type HistoryBackend } from './historyPanel';
+import { vscodeHostActions } from './hostActions';
+
+export interface HistoryWiring {
+  readonly relay: LiveRelay;
+  readonly disposables: vscode.Disposable[];
+}
+
+export function registerHistory(context: vscode.ExtensionContext, session: SyncSession, connection: Connection, log: vscode.LogOutputChannel): HistoryWiring {
+  const host = vscodeHostActions((id) => (connection.current ? webUrl(connection.current.client, id) : undefined));
+  const backend: HistoryBackend = async (request) => {
+    const store = await session.historyStore();
+    if (!store) throw new HistoryRequestError('Open a folder to see its sync history.');
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    const retry = engineRetry(store, () => session.requireEngine(), root, (m) => log.warn(m));
+    return new HistoryController(store, retry, host).handle(request);
+  };
+  // Rows are read only while a view is open to receive them.
+  const relay = new LiveRelay(() => (HistoryPanel.isOpen ? session.openedStore : undefined), (e) => HistoryPanel.live(e));
+  const offEvents = relay.attach(session.events);
+  return {
+    relay,
+    disposables: [
+      vscode.commands.registerCommand(Commands.showHistory, () => { HistoryPanel.show(context.extensionUri, backend); }),
+      vscode.window.registerWebviewPanelSerializer(WebviewTypes.history, HistoryPanel.serializer(context.extensionUri, backend)),
+      { dispose: () => { offEvents(); relay.dispose(); } },
+    ],
+  };
+}
