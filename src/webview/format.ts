@@ -1,0 +1,44 @@
+// Pure formatting of history rows for the view (no DOM), so node unit tests cover it.
+import type { SyncHistoryRow, SyncHistoryStatus } from '../core/store/repositories/history';
+
+export const STATUSES: SyncHistoryStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'cancelled'];
+export const STATUS_ICON: Record<SyncHistoryStatus, string> = {
+  pending: 'circle-outline', in_progress: 'sync', completed: 'pass', failed: 'error', cancelled: 'circle-slash',
+};
+
+export function fmtBytes(n: number): string {
+  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
+  return `${n.toFixed(i ? 1 : 0)} ${u[i]}`;
+}
+
+export const fmtDuration = (ms: number | null): string =>
+  ms === null ? '' : ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+
+/** Counter columns of the runs table, shared by both kinds of run. */
+export const RUN_COLUMNS = ['Uploaded', 'Linked', 'Downloaded', 'Skipped (dup)', 'Created', 'Failed', 'Deleted'] as const;
+
+const NA = '–';
+
+/**
+ * One cell per RUN_COLUMNS entry. Attachment syncs have no "created"; backlog imports create work
+ * items, and their "deleted" is the overwrite's deletion_count.
+ */
+export function runCounterCells(r: SyncHistoryRow): { title: string; text: string }[] {
+  const values = r.kind === 'backlog_import'
+    ? [NA, NA, NA, NA, String(r.itemsCreated), String(r.itemsFailed), String(r.deletionCount)]
+    : [String(r.uploaded), String(r.linked), String(r.downloaded), String(r.skippedDuplicate), NA, String(r.itemsFailed), String(r.deleted)];
+  return RUN_COLUMNS.map((title, i) => ({ title, text: values[i] }));
+}
+
+/** The per-type counters of a backlog import, for its detail. */
+export function backlogCounters(r: SyncHistoryRow): (readonly [string, string])[] {
+  return [
+    ['Items', String(r.totalItems)],
+    ['Epics created', String(r.epicsCreated)], ['Epics failed', String(r.epicsFailed)],
+    ['Features created', String(r.featuresCreated)], ['Features failed', String(r.featuresFailed)],
+    ['User stories created', String(r.userStoriesCreated)], ['User stories failed', String(r.userStoriesFailed)],
+    ['Deleted (overwrite)', String(r.deletionCount)],
+  ];
+}
