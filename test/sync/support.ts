@@ -40,7 +40,7 @@ export class SyncWorld {
 
   async open(settings: Partial<SyncSettings> = {}): Promise<void> {
     this.store = await openStore({ path: this.dbPath, debounceMs: 50 });
-    const client = createAdoClient({ orgUrl: this.emulator.baseUrl, project: 'Demo', auth: new PatAuth(PAT), backoff: { baseMs: 20, capMs: 200 }, maxRetries: 4 });
+    const client = createAdoClient({ orgUrl: this.emulator.baseUrl, project: 'Demo', auth: new PatAuth(PAT), backoff: { baseMs: 20, capMs: 200 }, maxRetries: 4, requestsPerMinute: 60_000 });
     this.engine = createSyncEngine({
       client, store: this.store, workspaceRoot: this.workspace, log: (level, m) => this.logs.push(`${level}: ${m}`),
       settings: { ...DEFAULT_SETTINGS, orgUrl: this.emulator.baseUrl, project: 'Demo', chunkSize: 64 * 1024, ...settings },

@@ -24,6 +24,8 @@ export interface OutboundContext {
   settings: SyncSettings;
   signal?: AbortSignal;
   onProgress?: (bytes: number, total: number) => void;
+  /** Runs the link PATCH of one work item at a time: concurrent PATCHes of one item only meet 412s. */
+  serialize?: <T>(workItemId: number, task: () => Promise<T>) => Promise<T>;
 }
 
 export interface OutboundFile {
@@ -74,7 +76,8 @@ export async function attachFile(ctx: OutboundContext, workItemId: number, file:
       : await upload(ctx, workItemId, file.path, fileName, sha256, size);
     if (!known) ctx.store.dedup.remember({ sha256Hash: sha256, attachmentGuid: uploaded.id, attachmentUrl: uploaded.url, fileSize: size, firstWorkItemId: workItemId });
     if (options.link) {
-      await ctx.client.linkAttachment(workItemId, uploaded.url, { comment: commentWithMarker(options.comment, sha256), name: fileName, signal: ctx.signal });
+      const link = () => ctx.client.linkAttachment(workItemId, uploaded.url, { comment: commentWithMarker(options.comment, sha256), name: fileName, signal: ctx.signal });
+      await (ctx.serialize ? ctx.serialize(workItemId, link) : link());
     }
     ctx.store.attachments.markSynced(record.id, { attachmentGuid: uploaded.id, attachmentUrl: uploaded.url, sha256 });
     return { ...base, status: known ? (options.link ? 'linked' : 'duplicate') : 'uploaded', attachmentId: uploaded.id, attachmentUrl: uploaded.url };

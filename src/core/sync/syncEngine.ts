@@ -196,8 +196,9 @@ class Engine implements SyncEngine {
       const p = spec.payload;
       const onProgress = (bytes: number, total: number) => this.events.emit('itemProgress', { runId: run.runId, workItemId: spec.workItemId, fileName: p.fileName, direction: p.kind === 'upload' ? 'outbound' : 'inbound', bytes, total });
       if (p.kind === 'upload') {
-        return this.itemLock.run(spec.workItemId, () => attachFile({ client: this.o.client, store: this.store, settings: this.o.settings, signal: run.signal, onProgress },
-          spec.workItemId, { path: p.path, fileName: p.fileName, sha256: p.sha256, size: p.size }, outbound));
+        const serialize = <T>(id: number, task: () => Promise<T>) => this.itemLock.run(id, task);
+        return attachFile({ client: this.o.client, store: this.store, settings: this.o.settings, signal: run.signal, onProgress, serialize },
+          spec.workItemId, { path: p.path, fileName: p.fileName, sha256: p.sha256, size: p.size }, outbound);
       }
       return downloadAttachmentInto({ ...this.inboundContext(run.signal), onProgress }, p);
     };
