@@ -1,17 +1,14 @@
 // Pure formatting of history rows for the view (no DOM), so node unit tests cover it.
 import type { SyncHistoryRow, SyncHistoryStatus } from '../core/store/repositories/history';
+import { formatBytes } from '../shared/format';
 
 export const STATUSES: SyncHistoryStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'cancelled'];
 export const STATUS_ICON: Record<SyncHistoryStatus, string> = {
   pending: 'circle-outline', in_progress: 'sync', completed: 'pass', failed: 'error', cancelled: 'circle-slash',
 };
 
-export function fmtBytes(n: number): string {
-  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
-  return `${n.toFixed(i ? 1 : 0)} ${u[i]}`;
-}
+/** Sizes as the CLI and the tree show them. */
+export const fmtBytes = formatBytes;
 
 export const fmtDuration = (ms: number | null): string =>
   ms === null ? '' : ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
