@@ -4,7 +4,11 @@ import { Commands, LOG_CHANNEL_NAME, Views } from './shared/ids';
 import { Connection } from './vscode/connection';
 import { registerConnectCommands } from './vscode/connectCommands';
 import { registerDiagnostics } from './vscode/diagnostics';
+import { registerImportBacklog } from './vscode/backlog/importBacklogCommand';
+import { registerHistory } from './vscode/history/registerHistory';
 import { createStatusBar } from './vscode/statusBar';
+import { SyncSession } from './vscode/syncSession';
+import { createSyncEngine } from './core/sync/syncEngine';
 import { WorkItemNode, WorkItemsTree } from './vscode/workItemsTree';
 
 export interface AdoSyncApi {
@@ -20,6 +24,8 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   const connection = new Connection(context.secrets, log);
   const tree = new WorkItemsTree(connection, log);
+  const session = new SyncSession(context, connection, createSyncEngine, log);
+  activeSession = session;
   context.subscriptions.push(
     log,
     connection,
@@ -30,8 +36,11 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
     vscode.commands.registerCommand(Commands.openWorkItemInBrowser, (node?: WorkItemNode) => openInBrowser(connection, node)),
     ...registerConnectCommands(connection),
     registerDiagnostics(context, connection),
-    ...createStatusBar(connection),
+    session,
+    createStatusBar(connection, session),
   );
+  const history = registerHistory(context, session, connection, log);
+  context.subscriptions.push(...history.disposables, registerImportBacklog({ context, connection, session, relay: history.relay, log }));
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   log.info(`Azure DevOps Attachment Sync ${version} activated`);
   void connection.restore().finally(() => log.info(`Activation ready in ${Math.round(performance.now() - started)} ms`));
@@ -50,6 +59,11 @@ async function openInBrowser(connection: Connection, node?: WorkItemNode): Promi
   await vscode.env.openExternal(vscode.Uri.parse(url));
 }
 
-export function deactivate(): void {
-  // Disposables registered on the context are released by VS Code.
+let activeSession: SyncSession | undefined;
+
+/** Waits for runs in flight, flushes and releases the store; disposables are released by VS Code. */
+export function deactivate(): Promise<void> | undefined {
+  const session = activeSession;
+  activeSession = undefined;
+  return session?.close();
 }
