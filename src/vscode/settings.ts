@@ -16,3 +16,8 @@ export async function writeConnectionSettings(orgUrl: string, project: string): 
   await config.update('orgUrl', orgUrl, target);
   await config.update('project', project, target);
 }
+
+/** adoSync.workItemQuery: WIQL of the tree's "Query" group; empty hides the group. */
+export function readWorkItemQuery(): string {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>('workItemQuery', '').trim();
+}

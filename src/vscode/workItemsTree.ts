@@ -1,64 +1,107 @@
-// The Work Items tree: "Assigned to Me" from WIQL once connected; empty (welcome view) otherwise.
+// The Work Items tree: Tracked, Assigned to Me and the adoSync.workItemQuery groups; work items
+// with their attachments below. Nodes live in tree/ (one file per kind).
 import * as vscode from 'vscode';
-import type { WorkItem } from '../core/ado';
-import type { Connection } from './connection';
+import { ASSIGNED_TO_ME_WIQL, GroupNode, type GroupSpec } from './tree/groupNode';
+import type { TreeEnv } from './tree/treeEnv';
+import type { TreeNode } from './tree/treeNode';
+import { WorkItemNode } from './tree/workItemNode';
+import { readWorkItemQuery } from './settings';
 
-const ASSIGNED_TO_ME = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.AssignedTo] = @me ORDER BY [System.ChangedDate] DESC";
+export { WorkItemNode } from './tree/workItemNode';
+export { AttachmentNode } from './tree/attachmentNode';
 
-export class GroupNode {
-  constructor(readonly label: string, readonly wiql: string) {}
-}
-export class WorkItemNode {
-  constructor(readonly item: WorkItem) {}
-}
-type Node = GroupNode | WorkItemNode;
+/** A finished run changes counts and states everywhere: coalesce bursts into one reload. */
+const RELOAD_DEBOUNCE_MS = 300;
 
-export class WorkItemsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** Work item nodes on screen, by id: transfers re-render just these. */
+  private readonly shown = new Map<number, WorkItemNode[]>();
+  private tracked: Promise<ReadonlySet<number>> | undefined;
+  private reloadTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly connection: Connection, private readonly log: vscode.LogOutputChannel) {
-    this.subscription = connection.onDidChange(() => this.refresh());
+  constructor(private readonly env: TreeEnv) {
+    this.subscriptions.push(
+      env.connection.onDidChange(() => this.refresh()),
+      env.transfers.onDidChange((workItemId) => (workItemId === undefined ? this.scheduleRefresh() : this.rerender(workItemId))),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('adoSync.workItemQuery') && this.refresh()),
+    );
   }
 
+  /** Reloads everything from ADO and the store. */
   refresh(): void {
+    clearTimeout(this.reloadTimer);
+    this.tracked = undefined;
+    this.shown.clear();
     this.changed.fire(undefined);
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
-    if (node instanceof GroupNode) {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-      item.contextValue = 'group';
-      return item;
+  /** Reloads one work item's attachments (after an action on it). */
+  refreshWorkItem(workItemId: number): void {
+    for (const node of this.shown.get(workItemId) ?? []) {
+      node.invalidate();
+      this.changed.fire(node);
     }
-    const fields = node.item.fields;
-    const item = new vscode.TreeItem(`${node.item.id} ${String(fields['System.Title'] ?? '')}`, vscode.TreeItemCollapsibleState.None);
-    item.description = String(fields['System.State'] ?? '');
-    item.tooltip = `${String(fields['System.WorkItemType'] ?? 'Work item')} ${node.item.id}: ${String(fields['System.Title'] ?? '')}`;
-    item.iconPath = new vscode.ThemeIcon('issues');
-    item.contextValue = 'workItem';
-    item.id = `wi-${node.item.id}`;
-    return item;
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
-    const state = this.connection.current;
-    if (!state) return [];
-    if (!node) return [new GroupNode('Assigned to Me', ASSIGNED_TO_ME)];
-    if (node instanceof WorkItemNode) return [];
-    try {
-      const { ids } = await state.client.queryWorkItemIds(node.wiql);
-      const items = await state.client.getWorkItems(ids.slice(0, 200));
-      return items.filter((item): item is WorkItem => item !== null).map((item) => new WorkItemNode(item));
-    } catch (error) {
-      this.log.error(`Loading "${node.label}" failed: ${String(error)}`);
-      return [];
-    }
+  /** Every work item node currently loaded (for drops, pickers and tests). */
+  workItemNodes(): WorkItemNode[] {
+    return [...this.shown.values()].flat();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!this.env.connection.current) return [];
+    const children = node ? await node.getChildren() : this.groups();
+    for (const child of children) if (child instanceof WorkItemNode) this.remember(child);
+    return children;
+  }
+
+  private groups(): GroupNode[] {
+    const specs: GroupSpec[] = [
+      { kind: 'tracked', label: 'Tracked' },
+      { kind: 'assigned', label: 'Assigned to Me', wiql: ASSIGNED_TO_ME_WIQL },
+    ];
+    const query = readWorkItemQuery();
+    if (query) specs.push({ kind: 'query', label: 'Query', wiql: query });
+    return specs.map((spec) => new GroupNode(this.env, spec, () => this.trackedIds()));
+  }
+
+  private trackedIds(): Promise<ReadonlySet<number>> {
+    this.tracked ??= this.env.sync.engine().then(
+      (engine) => new Set(engine?.trackedIds() ?? []),
+      () => new Set<number>(),
+    );
+    return this.tracked;
+  }
+
+  private remember(node: WorkItemNode): void {
+    const list = this.shown.get(node.id) ?? [];
+    const replaced = list.filter((other) => other.parent !== node.parent);
+    this.shown.set(node.id, [...replaced, node]);
+  }
+
+  private rerender(workItemId: number): void {
+    for (const node of this.shown.get(workItemId) ?? []) this.changed.fire(node);
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => this.refresh(), RELOAD_DEBOUNCE_MS);
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    clearTimeout(this.reloadTimer);
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
 }

@@ -1,0 +1,63 @@
+// Attach Files to Work Item...: from the Explorer (multi-select), the editor title/context, the
+// palette (file dialog), a work item in the tree, or a drop on it. Uploads with progress, then
+// tracks the work item so that its attachments keep syncing.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunSummary } from '../../core/sync/engineApi';
+import { Commands } from '../../shared/ids';
+import { WorkItemNode } from '../tree/workItemNode';
+import type { CommandDeps } from './deps';
+import { reportRun, showFailure, withTransferProgress } from './progress';
+import { chooseFiles, invokedFiles, workItemTarget } from './targets';
+
+export function registerAttachCommands(deps: CommandDeps): vscode.Disposable[] {
+  return [vscode.commands.registerCommand(Commands.attachFiles, (arg?: unknown, selection?: unknown) => attachCommand(deps, arg, selection))];
+}
+
+async function attachCommand(deps: CommandDeps, arg: unknown, selection: unknown): Promise<RunSummary | undefined> {
+  const fromTree = arg instanceof WorkItemNode ? arg : undefined;
+  let files = fromTree ? [] : invokedFiles(arg, selection);
+  if (files.length === 0) files = await chooseFiles(fromTree ? `Attach files to work item ${fromTree.id}` : 'Attach files to a work item');
+  files = await regularFiles(files);
+  if (files.length === 0) return undefined;
+  const target = await workItemTarget(deps, fromTree ?? (typeof arg === 'number' ? arg : undefined), `Attach ${describeFiles(files)} to work item`);
+  if (!target) return undefined;
+  return attachUris(deps, target.id, files);
+}
+
+/** Uploads and links files to a work item (also the drop target's action). */
+export async function attachUris(deps: CommandDeps, workItemId: number, files: readonly vscode.Uri[]): Promise<RunSummary | undefined> {
+  const engine = await deps.sync.requireEngine();
+  if (!engine) return undefined;
+  const paths = files.map((uri) => uri.fsPath);
+  const names = paths.map((file) => path.basename(file));
+  const expectedBytes = (await Promise.all(files.map((uri) => vscode.workspace.fs.stat(uri)))).reduce((sum, stat) => sum + stat.size, 0);
+  deps.transfers.queue(workItemId, names);
+  deps.refresh();
+  let summary: RunSummary;
+  try {
+    summary = await withTransferProgress(deps.sync, `Attaching ${describeFiles(files)} to work item ${workItemId}`, { workItemIds: [workItemId], expectedBytes }, (signal) =>
+      engine.attach({ files: paths, workItemId, trigger: 'attach', signal }),
+    );
+    if (!engine.trackedIds().includes(workItemId)) await engine.track([workItemId]);
+  } catch (error) {
+    return showFailure(deps.log, `Attaching to work item ${workItemId}`, error);
+  } finally {
+    deps.transfers.clear(workItemId, names);
+    deps.refresh();
+  }
+  void reportRun(summary, `Attach to work item ${workItemId}`, () => attachUris(deps, workItemId, files));
+  return summary;
+}
+
+/** Folders in a multi-selection are skipped with a word, not uploaded as nothing. */
+async function regularFiles(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
+  const stats = await Promise.all(uris.map((uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then((stat) => stat, () => undefined)));
+  const files = uris.filter((_, i) => ((stats[i]?.type ?? 0) & vscode.FileType.File) !== 0);
+  if (files.length < uris.length) void vscode.window.showWarningMessage(`Skipped ${uris.length - files.length} folder(s) or missing file(s): only files can be attached.`);
+  return files;
+}
+
+function describeFiles(files: readonly vscode.Uri[]): string {
+  return files.length === 1 ? `"${path.basename(files[0].fsPath)}"` : `${files.length} files`;
+}

@@ -1,0 +1,130 @@
+// Progress and results of runs the user started: a cancellable notification with the percent of
+// bytes and the rate from the engine's itemProgress events; afterwards one message per outcome,
+// with the server's reason and "Show Log" / "Retry" on failures.
+import * as vscode from 'vscode';
+import type { ItemOutcome, RunSummary } from '../../core/sync/engineApi';
+import { Commands } from '../../shared/ids';
+import { formatBytes, formatRate } from '../../shared/format';
+import type { SyncAccess } from './deps';
+
+/** Rate over a sliding window: the first chunks of a transfer are not representative. */
+const RATE_WINDOW_MS = 3_000;
+
+export interface TransferScope {
+  /** Only progress of these work items counts (a background poll may run beside). */
+  readonly workItemIds?: readonly number[];
+  /** Known up front for attaches (file sizes); otherwise the sum of the totals seen so far. */
+  readonly expectedBytes?: number;
+}
+
+/** Runs work under a notification with a Cancel button; the signal aborts when the user cancels. */
+export function withTransferProgress<T>(sync: SyncAccess, title: string, scope: TransferScope, work: (signal: AbortSignal) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const cancelled = token.onCancellationRequested(() => abort.abort());
+    const meter = new TransferMeter(scope);
+    let reported = 0;
+    const off = sync.events.on('itemProgress', (event) => {
+      if (!meter.update(event.workItemId, event.fileName, event.bytes, event.total)) return;
+      const percent = meter.percent();
+      progress.report({ increment: percent - reported, message: meter.message(event.fileName) });
+      reported = percent;
+    });
+    try {
+      return await work(abort.signal);
+    } finally {
+      off();
+      cancelled.dispose();
+    }
+  });
+}
+
+class TransferMeter {
+  private readonly files = new Map<string, { bytes: number; total: number }>();
+  private readonly samples: { at: number; bytes: number }[] = [];
+
+  constructor(private readonly scope: TransferScope) {}
+
+  /** False when the event belongs to another run's work item. */
+  update(workItemId: number, fileName: string, bytes: number, total: number): boolean {
+    if (this.scope.workItemIds && !this.scope.workItemIds.includes(workItemId)) return false;
+    this.files.set(`${workItemId}/${fileName}`, { bytes, total });
+    const now = Date.now();
+    this.samples.push({ at: now, bytes: this.doneBytes() });
+    while (this.samples.length > 2 && now - this.samples[0].at > RATE_WINDOW_MS) this.samples.shift();
+    return true;
+  }
+
+  percent(): number {
+    const total = Math.max(this.scope.expectedBytes ?? 0, [...this.files.values()].reduce((sum, f) => sum + f.total, 0));
+    return total > 0 ? Math.min(100, Math.floor((this.doneBytes() / total) * 100)) : 0;
+  }
+
+  message(fileName: string): string {
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    const seconds = (last.at - first.at) / 1000;
+    const rate = seconds > 0.2 ? ` · ${formatRate((last.bytes - first.bytes) / seconds)}` : '';
+    return `${fileName}: ${this.percent()}% of ${formatBytes(Math.max(this.scope.expectedBytes ?? 0, this.totalSeen()))}${rate}`;
+  }
+
+  private doneBytes(): number {
+    return [...this.files.values()].reduce((sum, f) => sum + f.bytes, 0);
+  }
+
+  private totalSeen(): number {
+    return [...this.files.values()].reduce((sum, f) => sum + f.total, 0);
+  }
+}
+
+const DONE: Partial<Record<ItemOutcome['status'], string>> = {
+  uploaded: 'uploaded',
+  linked: 'linked',
+  downloaded: 'downloaded',
+  duplicate: 'already attached',
+  conflict: 'kept as conflict copies',
+  remote_removed: 'removed in ADO',
+  removed: 'removed',
+};
+
+/** One line for the user: "2 uploaded, 1 already attached". */
+export function outcomeCounts(items: readonly ItemOutcome[]): string {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const label = DONE[item.status];
+    if (label) counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
+}
+
+/** Tells the user how a run ended; failures carry the server's message and offer Show Log / Retry. */
+export async function reportRun(summary: RunSummary, what: string, retry: () => unknown): Promise<void> {
+  const failed = summary.items.filter((item) => item.status === 'failed');
+  if (summary.status === 'cancelled') {
+    void vscode.window.showWarningMessage(`${what}: cancelled.${summary.items.length > 0 ? ` ${outcomeCounts(summary.items)}` : ''}`);
+    return;
+  }
+  if (summary.error || failed.length > 0) {
+    const reason = summary.error?.message ?? failed.map((item) => `"${item.fileName}": ${item.error?.message ?? 'failed'}`).join('; ');
+    const done = outcomeCounts(summary.items);
+    await offerRetry(`${what} failed: ${reason}${done ? ` (${done})` : ''}`, retry);
+    return;
+  }
+  const done = outcomeCounts(summary.items);
+  void vscode.window.showInformationMessage(`${what}: ${done || 'nothing to do, already in sync'}.`);
+}
+
+/** An error message with "Show Log" and "Retry". */
+export async function offerRetry(message: string, retry: () => unknown): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(message, 'Show Log', 'Retry');
+  if (choice === 'Show Log') await vscode.commands.executeCommand(Commands.showLog);
+  if (choice === 'Retry') await retry();
+}
+
+/** A call that threw (not one item): logged, and told to the user with the error's message. */
+export function showFailure(log: vscode.LogOutputChannel, what: string, error: unknown): undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  log.error(`${what} failed: ${message}`);
+  void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((choice) => choice && vscode.commands.executeCommand(Commands.showLog));
+  return undefined;
+}

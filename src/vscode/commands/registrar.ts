@@ -1,0 +1,63 @@
+// The Work Items feature in one call from the composition root: the tree (with drop), its
+// commands, the Explorer badges, the background poll and the API operations.
+import * as vscode from 'vscode';
+import { Commands, Views } from '../../shared/ids';
+import type { Connection } from '../connection';
+import { WorkItemDropController } from '../dragAndDrop';
+import { AttachmentDecorations } from '../fileDecorations';
+import { PollTimer } from '../pollTimer';
+import { TransferTracker } from '../tree/transfers';
+import { WorkItemNode } from '../tree/workItemNode';
+import { WorkItemsTree } from '../workItemsTree';
+import { workItemApi, type WorkItemApi } from './api';
+import type { CommandDeps, SyncAccess } from './deps';
+import { registerWorkItemCommands } from './index';
+
+export interface WorkItemFeature {
+  readonly api: WorkItemApi;
+  readonly tree: WorkItemsTree;
+}
+
+export function registerWorkItemFeature(
+  context: vscode.ExtensionContext,
+  connection: Connection,
+  sync: SyncAccess,
+  log: vscode.LogOutputChannel,
+): WorkItemFeature {
+  const transfers = new TransferTracker();
+  transfers.watch(sync.events);
+  const tree = new WorkItemsTree({ connection, sync, transfers, log });
+  const decorations = new AttachmentDecorations(sync, log);
+  const deps: CommandDeps = {
+    connection,
+    sync,
+    transfers,
+    log,
+    memento: context.workspaceState,
+    refresh: () => {
+      tree.refresh();
+      decorations.scheduleReload();
+    },
+  };
+  const view = vscode.window.createTreeView(Views.workItems, { treeDataProvider: tree, dragAndDropController: new WorkItemDropController(deps), canSelectMany: false, showCollapseAll: true });
+  context.subscriptions.push(
+    transfers,
+    tree,
+    view,
+    decorations,
+    vscode.window.registerFileDecorationProvider(decorations),
+    connection.onDidChange(() => decorations.scheduleReload()),
+    new PollTimer(connection, sync, log),
+    vscode.commands.registerCommand(Commands.refresh, () => deps.refresh()),
+    vscode.commands.registerCommand(Commands.openWorkItemInBrowser, (node?: unknown) => openInBrowser(connection, node)),
+    ...registerWorkItemCommands(deps),
+  );
+  return { api: workItemApi(deps), tree };
+}
+
+async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {
+  const state = connection.current;
+  if (!state || !(node instanceof WorkItemNode)) return false;
+  const url = `${state.client.org.baseUrl}/${encodeURIComponent(state.client.project)}/_workitems/edit/${node.id}`;
+  return vscode.env.openExternal(vscode.Uri.parse(url));
+}

@@ -1,0 +1,60 @@
+// Track / Untrack Work Item, Force Sync Work Item, Sync All.
+import * as vscode from 'vscode';
+import type { RunSummary } from '../../core/sync/engineApi';
+import { Commands } from '../../shared/ids';
+import type { CommandDeps } from './deps';
+import { reportRun, showFailure, withTransferProgress } from './progress';
+import { workItemTarget } from './targets';
+
+export function registerSyncCommands(deps: CommandDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(Commands.trackWorkItem, (arg?: unknown) => track(deps, arg)),
+    vscode.commands.registerCommand(Commands.untrackWorkItem, (arg?: unknown) => untrack(deps, arg)),
+    vscode.commands.registerCommand(Commands.syncWorkItem, (arg?: unknown) => syncWorkItem(deps, arg)),
+    vscode.commands.registerCommand(Commands.syncAll, () => syncAll(deps)),
+  ];
+}
+
+async function track(deps: CommandDeps, arg: unknown): Promise<number | undefined> {
+  const target = await workItemTarget(deps, arg, 'Track work item (sync its attachments both ways)');
+  const engine = target && (await deps.sync.requireEngine());
+  if (!target || !engine) return undefined;
+  await engine.track([target.id]);
+  deps.refresh();
+  return target.id;
+}
+
+async function untrack(deps: CommandDeps, arg: unknown): Promise<number | undefined> {
+  const target = await workItemTarget(deps, arg, 'Stop tracking work item');
+  const engine = target && (await deps.sync.requireEngine());
+  if (!target || !engine) return undefined;
+  // Files already downloaded stay where they are: untracking only stops the syncing.
+  engine.untrack([target.id]);
+  deps.refresh();
+  return target.id;
+}
+
+async function syncWorkItem(deps: CommandDeps, arg: unknown): Promise<RunSummary | undefined> {
+  const target = await workItemTarget(deps, arg, 'Force sync work item');
+  if (!target) return undefined;
+  return runSync(deps, [target.id], `Sync of work item ${target.id}`);
+}
+
+function syncAll(deps: CommandDeps): Promise<RunSummary | undefined> {
+  return runSync(deps, undefined, 'Sync of tracked work items');
+}
+
+async function runSync(deps: CommandDeps, workItemIds: number[] | undefined, what: string): Promise<RunSummary | undefined> {
+  const engine = await deps.sync.requireEngine();
+  if (!engine) return undefined;
+  let summary: RunSummary;
+  try {
+    summary = await withTransferProgress(deps.sync, `${what}…`, { workItemIds }, (signal) => engine.sync({ workItemIds, trigger: 'manual', signal }));
+  } catch (error) {
+    return showFailure(deps.log, what, error);
+  } finally {
+    deps.refresh();
+  }
+  void reportRun(summary, what, () => runSync(deps, workItemIds, what));
+  return summary;
+}

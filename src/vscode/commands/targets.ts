@@ -1,0 +1,40 @@
+// What a command acts on: the tree node it was invoked on, or what the user picks.
+import * as vscode from 'vscode';
+import { pickWorkItem, type PickedWorkItem } from '../workItemPicker';
+import { AttachmentNode } from '../tree/attachmentNode';
+import { WorkItemNode } from '../tree/workItemNode';
+import type { CommandDeps } from './deps';
+
+/** A work item node, a work item id (API, tests) or, from the palette, the picker. */
+export async function workItemTarget(deps: CommandDeps, arg: unknown, title: string): Promise<PickedWorkItem | undefined> {
+  if (arg instanceof WorkItemNode) return { id: arg.id, title: arg.title, type: arg.type };
+  if (typeof arg === 'number' && Number.isInteger(arg) && arg > 0) return { id: arg, title: '', type: '' };
+  return pickWorkItem(deps.connection, deps.memento, title);
+}
+
+export function attachmentTarget(arg: unknown): AttachmentNode | undefined {
+  if (arg instanceof AttachmentNode) return arg;
+  void vscode.window.showInformationMessage('Run this command from an attachment in the Work Items view.');
+  return undefined;
+}
+
+/**
+ * Files of an Explorer/editor invocation: (uri, selectedUris) for a multi-selection, (uri) for
+ * one file; none from the palette. Only file: URIs, since the engine reads from disk.
+ */
+export function invokedFiles(arg: unknown, selection: unknown): vscode.Uri[] {
+  const uris = Array.isArray(selection) && selection.length > 0 ? selection : arg instanceof vscode.Uri ? [arg] : [];
+  return uris.filter((uri): uri is vscode.Uri => uri instanceof vscode.Uri && uri.scheme === 'file');
+}
+
+export async function chooseFiles(title: string, canSelectMany = true): Promise<vscode.Uri[]> {
+  const picked = await vscode.window.showOpenDialog({
+    title,
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    openLabel: 'Attach',
+  });
+  return picked ?? [];
+}

@@ -1,0 +1,86 @@
+// One attachment of a work item: local records and ADO relations merged
+// (WorkItemAttachmentView), with the live "queued" / "uploading n%" of the transfers.
+import * as vscode from 'vscode';
+import type { AttachmentViewEntry, AttachmentViewState } from '../../core/sync/workItemAttachments';
+import { Commands } from '../../shared/ids';
+import { formatBytes } from '../../shared/format';
+import { percentOf, type Transfer } from './transfers';
+import { NodeContext, TreeNode } from './treeNode';
+
+export type AttachmentEntry = AttachmentViewEntry;
+type AttachmentState = AttachmentViewState;
+
+const STATES: Record<AttachmentState, { label: string; icon: string; color?: string }> = {
+  synced: { label: 'synced', icon: 'pass', color: 'testing.iconPassed' },
+  uploading: { label: 'uploading', icon: 'sync~spin' },
+  queued: { label: 'queued', icon: 'clock' },
+  failed: { label: 'failed', icon: 'error', color: 'errorForeground' },
+  in_ado_only: { label: 'in ADO only', icon: 'cloud' },
+  local_only: { label: 'local only', icon: 'file' },
+  conflict: { label: 'conflict', icon: 'warning', color: 'list.warningForeground' },
+  remote_removed: { label: 'removed in ADO', icon: 'trash' },
+};
+
+export interface AttachmentDates {
+  /** When the relation was added in ADO. */
+  readonly addedAt?: string;
+}
+
+export class AttachmentNode extends TreeNode {
+  constructor(
+    parent: TreeNode,
+    readonly workItemId: number,
+    readonly entry: AttachmentEntry,
+    readonly transfer: Transfer | undefined,
+    readonly dates: AttachmentDates = {},
+  ) {
+    super(parent);
+  }
+
+  get state(): AttachmentState {
+    if (this.transfer) return this.transfer.state === 'queued' ? 'queued' : 'uploading';
+    return this.entry.state;
+  }
+
+  /** The state as the user reads it: "uploading 42%", "failed: TF237082 ...". */
+  get stateText(): string {
+    const state = this.state;
+    if (state === 'uploading' && this.transfer) return `uploading ${percentOf(this.transfer)}%`;
+    if (state === 'failed' && this.entry.error) return `failed: ${this.entry.error}`;
+    return STATES[state].label;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.entry.fileName, vscode.TreeItemCollapsibleState.None);
+    const size = this.entry.size ?? this.transfer?.total;
+    item.description = [size !== undefined && size > 0 ? formatBytes(size) : undefined, this.stateText].filter(Boolean).join(' · ');
+    const look = STATES[this.state];
+    item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+    item.tooltip = this.tooltip(size);
+    item.contextValue = this.contextValue();
+    if (this.entry.localPath) item.resourceUri = vscode.Uri.file(this.entry.localPath);
+    item.command = { command: Commands.openAttachment, title: 'Open Attachment', arguments: [this] };
+    return item;
+  }
+
+  /** "attachment:<state>[:local][:remote]": menus match the parts with regexes. */
+  contextValue(): string {
+    return [NodeContext.attachment, this.state, this.entry.localPath ? 'local' : undefined, this.entry.attachmentId ? 'remote' : undefined]
+      .filter(Boolean)
+      .join(':');
+  }
+
+  private tooltip(size: number | undefined): vscode.MarkdownString {
+    const lines = [`**${escape(this.entry.fileName)}**`, '', `State: ${escape(this.stateText)}`];
+    if (size !== undefined) lines.push(`Size: ${formatBytes(size)}`);
+    if (this.dates.addedAt) lines.push(`Added in ADO: ${new Date(this.dates.addedAt).toLocaleString()}`);
+    if (this.entry.comment) lines.push(`Comment: ${escape(this.entry.comment)}`);
+    if (this.entry.localPath) lines.push(`Local: ${escape(this.entry.localPath)}`);
+    if (this.entry.sha256) lines.push(`SHA-256: \`${this.entry.sha256.slice(0, 16)}…\``);
+    return new vscode.MarkdownString(lines.join('  \n'));
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}

@@ -1,0 +1,82 @@
+// In-flight transfers for the tree's "queued" / "uploading n%" states: commands announce the
+// files they queue, the engine's itemProgress/itemDone events move them on.
+import * as vscode from 'vscode';
+import type { SyncEvents } from '../../core/sync/events';
+
+export interface Transfer {
+  readonly workItemId: number;
+  readonly fileName: string;
+  state: 'queued' | 'transferring';
+  bytes: number;
+  total: number;
+}
+
+export class TransferTracker implements vscode.Disposable {
+  private readonly transfers = new Map<string, Transfer>();
+  private readonly watched = new WeakSet<SyncEvents>();
+  private readonly unsubscribes: (() => void)[] = [];
+  private readonly changed = new vscode.EventEmitter<number | undefined>();
+  /** Fires the work item id whose transfers changed (undefined: a run finished). */
+  readonly onDidChange = this.changed.event;
+
+  /** Subscribes once per events object (the engine is re-created on reconnect). */
+  watch(events: SyncEvents): void {
+    if (this.watched.has(events)) return;
+    this.watched.add(events);
+    this.unsubscribes.push(
+      events.on('itemProgress', (e) => this.progress(e.workItemId, e.fileName, e.bytes, e.total)),
+      events.on('itemDone', (e) => this.finish(e.workItemId, e.fileName)),
+      events.on('runFinished', () => this.runFinished()),
+    );
+  }
+
+  queue(workItemId: number, fileNames: readonly string[]): void {
+    for (const fileName of fileNames) this.transfers.set(key(workItemId, fileName), { workItemId, fileName, state: 'queued', bytes: 0, total: 0 });
+    this.changed.fire(workItemId);
+  }
+
+  forWorkItem(workItemId: number): Transfer[] {
+    return [...this.transfers.values()].filter((t) => t.workItemId === workItemId);
+  }
+
+  get(workItemId: number, fileName: string): Transfer | undefined {
+    return this.transfers.get(key(workItemId, fileName));
+  }
+
+  /** Drops what a run left queued (cancelled or failed before it started the file). */
+  clear(workItemId: number, fileNames: readonly string[]): void {
+    for (const fileName of fileNames) this.transfers.delete(key(workItemId, fileName));
+    this.changed.fire(workItemId);
+  }
+
+  private progress(workItemId: number, fileName: string, bytes: number, total: number): void {
+    const existing = this.transfers.get(key(workItemId, fileName));
+    const percentBefore = existing ? percentOf(existing) : -1;
+    const transfer = existing ?? { workItemId, fileName, state: 'transferring', bytes, total };
+    Object.assign(transfer, { state: 'transferring', bytes, total });
+    this.transfers.set(key(workItemId, fileName), transfer);
+    // Re-render on whole-percent steps only: a tree refresh per chunk would be wasted work.
+    if (percentOf(transfer) !== percentBefore) this.changed.fire(workItemId);
+  }
+
+  private finish(workItemId: number, fileName: string): void {
+    if (this.transfers.delete(key(workItemId, fileName))) this.changed.fire(workItemId);
+  }
+
+  private runFinished(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    this.changed.dispose();
+  }
+}
+
+export function percentOf(transfer: Pick<Transfer, 'bytes' | 'total'>): number {
+  return transfer.total > 0 ? Math.floor((transfer.bytes / transfer.total) * 100) : 0;
+}
+
+function key(workItemId: number, fileName: string): string {
+  return `${workItemId}/${fileName}`;
+}
