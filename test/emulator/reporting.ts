@@ -29,8 +29,11 @@ export function reportingRevisions(ctx: RequestContext, env: RouteEnv, body: unk
     .filter(({ r }) => !types || types.includes(String(r.fields['System.WorkItemType'])))
     .sort((a, b) => a.r.watermark - b.r.watermark);
   const page = all.slice(0, pageSize);
-  const last = page.length ? page[page.length - 1].r.watermark : Math.max(after, since === undefined ? 0 : 0);
-  const next = String(page.length ? last : after);
+  // An empty page still moves the position to "now" when startDateTime skipped older revisions, as the
+  // service does: the token then resumes after them, not from the beginning of the feed.
+  const skipped = since === undefined ? 0 : Math.max(0, ...[...env.state.workItems.values()].flatMap((item) =>
+    item.revisions.filter((r) => Date.parse(String(r.fields['System.ChangedDate'])) < since).map((r) => r.watermark)));
+  const next = String(page.length ? page[page.length - 1].r.watermark : Math.max(after, skipped));
   const values = page.map(({ item, r }) => {
     const source = expand === 'fields' || !fields ? r.fields : Object.fromEntries(fields.filter((f) => f in r.fields).map((f) => [f, r.fields[f]]));
     const out: Record<string, unknown> = { ...source };
