@@ -8,11 +8,13 @@ import { historyCommand } from './history';
 import { importBacklogCommand } from './importBacklog';
 import { linkCommand } from './link';
 import { listCommand } from './list';
+import { serveCommand } from './serve';
 import { statusCommand } from './status';
 import { syncCommand } from './sync';
 import { trackCommand } from './track';
 import { untrackCommand } from './untrack';
 import { uploadSessionCommand } from './uploadSession';
+import { webhookCommand } from './webhook';
 
 export const commands: readonly Command[] = [
   attachCommand,
@@ -28,4 +30,6 @@ export const commands: readonly Command[] = [
   uploadSessionCommand,
   historyCommand,
   importBacklogCommand,
+  serveCommand,
+  webhookCommand,
 ];

@@ -9,7 +9,8 @@ import {
 } from '../../core/webhook';
 import type { Command, CommandContext } from '../command';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
-import { optionText, withClient, type ClientSession } from '../session';
+import { withEngine } from '../engineSession';
+import { clientFor, credentialErrors, optionText, withReadStore, type ClientSession } from '../session';
 import { table } from '../table';
 
 const ACTIONS = ['register', 'list', 'unregister'] as const;
@@ -27,7 +28,8 @@ const USAGE = `register|list|unregister [--public-url <url>] [--id <subscription
 Credentials the service sends, from the environment only: ${WEBHOOK_ENV.username} and
 ${WEBHOOK_ENV.password} (basic auth, https only on Azure DevOps Services), ${WEBHOOK_ENV.secret}
 (sent as the x-webhook-signature header). Managing subscriptions needs the "Edit subscription"
-permission (project or collection administrators).`;
+permission (project or collection administrators). register and unregister write the state
+database, so run them while \`ado-sync serve\` is stopped; list works beside it.`;
 
 function publicUrlOf(context: CommandContext): string | undefined {
   return optionText(context.values, 'public-url') ?? (context.env[WEBHOOK_ENV.publicUrl]?.trim() || undefined);
@@ -66,7 +68,7 @@ async function register(context: CommandContext, { client, settings, store }: Cl
 }
 
 async function list(context: CommandContext, { client, store }: ClientSession): Promise<ExitCodeValue> {
-  const subscriptions = await listWebhooks(client, publicUrlOf(context), store.webhooks);
+  const subscriptions = await listWebhooks(client, publicUrlOf(context), store.webhooks.list());
   context.output.result({ subscriptions }, () => subscriptionsTable(subscriptions));
   return ExitCode.ok;
 }
@@ -76,7 +78,7 @@ async function unregister(context: CommandContext, { client, store }: ClientSess
   const ids = Array.isArray(given) ? given.map(String) : typeof given === 'string' ? [given] : undefined;
   const publicUrl = publicUrlOf(context);
   if (!ids && !publicUrl) throw new CliError(`Say which subscriptions to remove: --public-url (or ${WEBHOOK_ENV.publicUrl}) or --id.`);
-  const targets = ids ?? (await listWebhooks(client, publicUrl, store.webhooks)).map((s) => s.id);
+  const targets = ids ?? (await listWebhooks(client, publicUrl, store.webhooks.list())).map((s) => s.id);
   const removed = await unregisterWebhooks(client, targets, store.webhooks);
   context.output.result({ removed }, () => (removed.length ? `Removed ${removed.length} subscription(s): ${removed.join(', ')}` : 'Nothing to remove.'));
   return ExitCode.ok;
@@ -97,6 +99,11 @@ export const webhookCommand: Command = {
     if (!ACTIONS.includes(action as Action) || extra.length > 0) {
       throw new CliError(`expected one of ${ACTIONS.join(', ')}; got "${context.positionals.join(' ')}".`);
     }
-    return withClient(context, (session) => hookErrors(() => RUN[action as Action](context, session)));
+    const run = (session: ClientSession) => hookErrors(() => RUN[action as Action](context, session));
+    // list only reads our records, so it works beside a running `serve`; the others write them.
+    if (action === 'list') {
+      return withReadStore(context, ({ settings, store }) => credentialErrors(() => run({ settings, store, client: clientFor(context, settings).client })));
+    }
+    return withEngine(context, run);
   },
 };

@@ -7,7 +7,7 @@ import type { AdoClient } from '../ado/client';
 import { NotFoundError } from '../ado/errors';
 import { webHookSubscription } from '../ado/serviceHooks';
 import type { Subscription } from '../ado/types';
-import type { WebhookRepository } from '../store/repositories/webhooks';
+import type { WebhookRepository, WebhookRow } from '../store/repositories/webhooks';
 import type { WebhookSettings } from './settings';
 
 export const WEBHOOK_EVENTS = ['workitem.created', 'workitem.updated'] as const;
@@ -18,7 +18,7 @@ export class WebhookRegistrationError extends Error {
 }
 
 type HookClient = Pick<AdoClient, 'createSubscription' | 'listSubscriptions' | 'deleteSubscription'>;
-type HookRecords = Pick<WebhookRepository, 'upsert' | 'list' | 'remove'>;
+type HookRecords = Pick<WebhookRepository, 'upsert' | 'remove'>;
 
 /** What may be shown of a subscription: never its consumer inputs (they hold the password). */
 export interface WebhookSubscriptionView {
@@ -103,19 +103,13 @@ export async function registerWebhook(
 }
 
 /**
- * Our subscriptions as the service has them, their records refreshed; records of subscriptions
- * the service no longer has are reported as "missing" (deleted in the web UI, say).
+ * Our subscriptions as the service has them (for the public URL and the URLs we recorded), and
+ * records of subscriptions the service no longer has, as "missing" (deleted in the web UI, say).
  */
-export async function listWebhooks(client: Pick<HookClient, 'listSubscriptions'>, publicUrl: string | undefined, records?: HookRecords): Promise<WebhookSubscriptionView[]> {
-  const known = records?.list() ?? [];
+export async function listWebhooks(client: Pick<HookClient, 'listSubscriptions'>, publicUrl: string | undefined, known: readonly WebhookRow[] = []): Promise<WebhookSubscriptionView[]> {
   const urls = new Set([...(publicUrl ? [publicUrl] : []), ...known.map((r) => r.url)]);
-  const found: Subscription[] = [];
-  for (const url of urls) found.push(...(await listOurWebhooks(client, url)));
-  const views = found.map(subscriptionView);
-  for (const v of views) {
-    const row = known.find((r) => r.subscriptionId === v.id);
-    if (row) records?.upsert({ ...row, status: v.status });
-  }
+  const views: WebhookSubscriptionView[] = [];
+  for (const url of urls) views.push(...(await listOurWebhooks(client, url)).map(subscriptionView));
   const missing = known.filter((r) => !views.some((v) => v.id === r.subscriptionId) && (!publicUrl || sameUrl(r.url, publicUrl)));
   return [...views, ...missing.map((r) => ({ id: r.subscriptionId, eventType: r.eventType, url: r.url, status: 'missing', createdDate: r.createdAt }))];
 }
