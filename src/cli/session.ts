@@ -90,10 +90,14 @@ export async function withReadStore<T>(context: CommandContext, run: (session: S
   }
 }
 
-export async function withClient<T>(context: CommandContext, run: (session: ClientSession) => Promise<T>): Promise<T> {
+/**
+ * The client and the store. readOnly: for commands that only look at ADO beside our records
+ * (list); they take no lock, so they work while another process syncs.
+ */
+export async function withClient<T>(context: CommandContext, run: (session: ClientSession) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
   const settings = settingsFor(context);
   const { client } = clientFor(context, settings);
-  const store = await storeFor(context, settings);
+  const store = await storeFor(context, settings, options.readOnly === true);
   try {
     return await credentialErrors(() => run({ settings, client, store }));
   } finally {

@@ -60,20 +60,22 @@ describe('ado-sync configuration and credentials', () => {
   it('exits 2 naming the holder when another process has the state database', async () => {
     const holder = await openStore({ path: f.dbPath });
     try {
-      const run = await f.run(['list', '4']);
+      const run = await f.run(['track', '4']);
       assert.equal(run.code, 2);
       assert.match(run.err, new RegExp(`Sync store is in use by pid ${process.pid} on .+ Wait for it to finish, or point --db \\(ATTACHMENT_SYNC_DB_PATH\\)`));
       // Reporting commands read without the lock.
-      const status = await f.run(['status', '4']);
-      assert.equal(status.code, 0, status.err);
+      for (const args of [['status', '4'], ['list', '4'], ['history']]) {
+        const run = await f.run(args);
+        assert.equal(run.code, 0, `${args.join(' ')}: ${run.err}`);
+      }
     } finally {
       holder.close();
     }
   });
 
   it('opens the database given by --db or ATTACHMENT_SYNC_DB_PATH, relative to the working directory', async () => {
-    assert.equal((await f.run(['list', '4'], { env: { ATTACHMENT_SYNC_DB_PATH: 'env.sqlite' } })).code, 0);
-    assert.equal((await f.run(['list', '4', '--db', 'sub/flag.sqlite'], { env: { ATTACHMENT_SYNC_DB_PATH: 'env.sqlite' } })).code, 0);
+    assert.equal((await f.run(['track', '4'], { env: { ATTACHMENT_SYNC_DB_PATH: 'env.sqlite' } })).code, 0);
+    assert.equal((await f.run(['track', '4', '--db', 'sub/flag.sqlite'], { env: { ATTACHMENT_SYNC_DB_PATH: 'env.sqlite' } })).code, 0);
     assert.ok(existsSync(path.join(f.dir, 'env.sqlite')));
     assert.ok(existsSync(path.join(f.dir, 'sub', 'flag.sqlite')));
   });

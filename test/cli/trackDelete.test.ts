@@ -37,9 +37,9 @@ describe('ado-sync track, untrack and delete', () => {
     const attach = await f.run(['attach', 'evidence.txt', '--work-item', '4', '--json']);
     assert.equal(attach.code, 0, attach.err);
     const guid = parse<{ attachment: { attachmentGuid: string } }>(attach).attachment.attachmentGuid;
-    const run = await f.run(['delete', guid, '--json']);
+    const run = await f.run(['delete', guid]);
     assert.equal(run.code, 0, run.err);
-    assert.deepEqual(parse(run), { success: true, message: 'Attachment record deleted locally; Azure DevOps is unchanged', attachmentGuid: guid });
+    assert.equal(run.out, `Attachment record deleted locally; Azure DevOps is unchanged (${guid}).\n`);
     assert.ok(f.ado.state.workItems.get(4)!.relations.some((r) => r.url.endsWith(`/${guid}`)), 'ADO still has the relation');
     const row = await f.withStore((s) => s.attachments.forWorkItem(4, true).find((r) => r.attachmentGuid === guid));
     assert.equal(row?.syncStatus, 'DELETED');
@@ -47,9 +47,18 @@ describe('ado-sync track, untrack and delete', () => {
     assert.equal(await readFile(file, 'utf8'), 'evidence');
     const list = parse<{ attachments: { fileName: string; state: string }[] }>(await f.run(['list', '4', '--json']));
     assert.equal(list.attachments.find((a) => a.fileName === 'evidence.txt')?.state, 'in_ado_only');
-    const again = await f.run(['delete', guid]);
+    const again = await f.run(['delete', guid, '--json']);
     assert.equal(again.code, 1);
     assert.equal(again.err, `error: No local record of attachment ${guid}.\n`);
+    assert.deepEqual(parse(again), { success: false, message: `No local record of attachment ${guid}.`, exitCode: 1 });
     assert.equal((await f.run(['delete', 'not-a-guid'])).code, 2);
+  });
+
+  it('answers delete --json in the seed shape', async () => {
+    await writeFile(path.join(f.dir, 'second.txt'), 'second');
+    const guid = parse<{ attachment: { attachmentGuid: string } }>(await f.run(['attach', 'second.txt', '--work-item', '4', '--json'])).attachment.attachmentGuid;
+    const run = await f.run(['delete', guid, '--json']);
+    assert.equal(run.code, 0, run.err);
+    assert.deepEqual(parse(run), { success: true, message: 'Attachment record deleted locally; Azure DevOps is unchanged', attachmentGuid: guid });
   });
 });

@@ -131,6 +131,17 @@ describe('ado-sync attach, link, download, sync', () => {
     assert.equal(await readFile(mine, 'utf8'), 'my own repro');
   });
 
+  it('downloads into the folder given by --storage or ATTACHMENT_STORAGE_PATH', async () => {
+    const cases = relations(story)[0].url.split('/').pop()!;
+    const byFlag = await f.run(['download', cases, '--work-item', String(story), '--storage', 'mirror', '--json'], { env: { ATTACHMENT_STORAGE_PATH: 'ignored' } });
+    assert.equal(byFlag.code, 0, byFlag.err);
+    assert.ok(existsSync(path.join(f.dir, 'mirror', String(story), 'notes.txt')));
+    const byEnv = await f.run(['download', cases, '--work-item', String(story)], { env: { ATTACHMENT_STORAGE_PATH: 'from-env' } });
+    assert.equal(byEnv.code, 0, byEnv.err);
+    assert.equal(byEnv.out, `Downloaded notes.txt (13 B) to from-env/${story}/notes.txt.\n`);
+    assert.equal(existsSync(path.join(f.dir, 'ignored')), false);
+  });
+
   it('fails a download of an attachment the work item does not have, exit 1', async () => {
     const run = await f.run(['download', '00000000-0000-4000-8000-000000000000', '--work-item', String(bug)]);
     assert.equal(run.code, 1);

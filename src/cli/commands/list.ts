@@ -53,6 +53,6 @@ export const listCommand: Command = {
       const listing = await listWorkItemAttachments(client, store, id, context.signal);
       context.output.result(listJson(listing), () => listHuman(listing));
       return ExitCode.ok;
-    });
+    }, { readOnly: true });
   },
 };
