@@ -12,6 +12,8 @@ import { createSyncEngine } from '../../src/core/sync/syncEngine';
 import { startEmulator, type RunningEmulator } from '../emulator/index';
 
 export const PAT = 'test-pat';
+/** A second user (emulator user 1) for permission tests. */
+export const COLLEAGUE_PAT = 'colleague-pat';
 export const HOOK_USER = 'hook-user';
 export const HOOK_PASSWORD = 'hook-pw-5e1b';
 export const HOOK_PATH = '/api/webhooks/workitem';
@@ -28,7 +30,7 @@ export interface ServeFixture {
 
 export async function serveFixture(extraEnv: NodeJS.ProcessEnv = {}): Promise<ServeFixture> {
   // Service-hook retries in tens of ms, so a refused delivery does not hold a test up.
-  const ado = await startEmulator({ hookRetryDelaysMs: [50, 100, 200] });
+  const ado = await startEmulator({ hookRetryDelaysMs: [50, 100, 200], pats: [PAT, COLLEAGUE_PAT] });
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'ado-sync-serve-'));
   const settings: SyncSettings = {
     ...DEFAULT_SETTINGS, orgUrl: ado.baseUrl, project: ado.project, apiVersion: '7.1',
