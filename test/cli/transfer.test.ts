@@ -66,6 +66,10 @@ describe('ado-sync attach, link, download, sync', () => {
     assert.equal(link.code, 0, link.err);
     assert.deepEqual([parse<AttachAnswer>(link).message, parse<AttachAnswer>(link).attachment?.status], ['Attachment linked', 'linked']);
     assert.equal(relations(story).find((r) => r.url.endsWith(`/${guid}`))?.attributes.name, 'spec.md');
+    await writeFile(path.join(f.dir, 'spec2.md'), '# spec 2');
+    const human = await f.run(['attach', 'spec2.md', '--work-item', String(story), '--no-link']);
+    assert.equal(human.code, 0, human.err);
+    assert.match(human.out, /^Upload completed: 1 uploaded [\s\S]*\n\nNot linked yet; link with "ado-sync link --work-item <id> --url <url>":\n {2}http:\/\/127\.0\.0\.1:\d+\/.+\/_apis\/wit\/attachments\/[0-9a-f-]{36}\?fileName=spec2\.md\n$/);
     const twice = await f.run(['link', '--work-item', String(story), '--url', url]);
     assert.equal(twice.code, 0);
     assert.match(twice.out, /^Link completed: 1 already there/);

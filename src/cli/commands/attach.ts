@@ -33,6 +33,12 @@ function attachMessage(s: RunSummary, link: boolean): string {
   return s.items.length === 1 ? (ok ? `Attachment ${what}` : 'Attachment failed') : `${ok} of ${s.items.length} attachments ${what}`;
 }
 
+/** After an upload without link: the URLs to pass to `ado-sync link --url`. */
+function linkHint(s: RunSummary): string {
+  const urls = s.items.flatMap((i) => (i.attachmentUrl ? [`  ${i.attachmentUrl}`] : []));
+  return urls.length ? `\n\nNot linked yet; link with "ado-sync link --work-item <id> --url <url>":\n${urls.join('\n')}` : '';
+}
+
 /** Every file must exist before anything is sent: a typo should not leave half a batch attached. */
 async function checkFiles(cwd: string, args: readonly string[]): Promise<string[]> {
   if (args.length === 0) throw new CliError('give at least one file to attach.');
@@ -75,7 +81,7 @@ export const attachCommand: Command = {
       const attachments = summary.items.map(attachmentJson);
       output.result(
         { success: summary.status === 'completed', message: attachMessage(summary, link), attachment: attachments[0] ?? null, attachments, run: summary },
-        () => runHuman(link ? 'Attach' : 'Upload', summary),
+        () => runHuman(link ? 'Attach' : 'Upload', summary) + (link ? '' : linkHint(summary)),
       );
       return finishRun(output, summary);
     });
