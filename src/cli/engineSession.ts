@@ -80,6 +80,11 @@ export function finishItem(output: CliOutput, outcome: ItemOutcome): ExitCodeVal
   return finish(output, [outcome.error], isFailed(outcome));
 }
 
+/** "TF237082: The file is too large." */
+function errorText(e: ItemError): string {
+  return e.code ? `${e.code}: ${e.message}` : e.message;
+}
+
 /** One line per item: status, work item, file, and the error or the attachment it became. */
 export function itemsTable(items: readonly ItemOutcome[]): string {
   return table(['STATUS', 'WORK ITEM', 'FILE', 'SIZE', 'DETAIL'], items.map((i) => [
@@ -87,7 +92,7 @@ export function itemsTable(items: readonly ItemOutcome[]): string {
     String(i.workItemId),
     i.fileName,
     i.size === undefined ? '' : formatBytes(i.size),
-    i.error ? `${i.error.code ? `${i.error.code}: ` : ''}${i.error.message}` : (i.attachmentId ?? i.localPath ?? ''),
+    i.error ? errorText(i.error) : (i.attachmentId ?? i.localPath ?? ''),
   ]));
 }
 
@@ -104,7 +109,7 @@ export function runHeadline(label: string, s: RunSummary): string {
 
 export function runHuman(label: string, s: RunSummary): string {
   const lines = [runHeadline(label, s)];
-  if (s.error) lines.push(`  ${s.error.code ? `${s.error.code}: ` : ''}${s.error.message}`);
+  if (s.error) lines.push(`  ${errorText(s.error)}`);
   if (s.items.length) lines.push('', itemsTable(s.items));
   return lines.join('\n');
 }
