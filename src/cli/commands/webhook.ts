@@ -9,8 +9,7 @@ import {
 } from '../../core/webhook';
 import type { Command, CommandContext } from '../command';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
-import { withEngine } from '../engineSession';
-import { clientFor, credentialErrors, optionText, withReadStore, type ClientSession } from '../session';
+import { optionText, withClient, type ClientSession } from '../session';
 import { table } from '../table';
 
 const ACTIONS = ['register', 'list', 'unregister'] as const;
@@ -99,11 +98,7 @@ export const webhookCommand: Command = {
     if (!ACTIONS.includes(action as Action) || extra.length > 0) {
       throw new CliError(`expected one of ${ACTIONS.join(', ')}; got "${context.positionals.join(' ')}".`);
     }
-    const run = (session: ClientSession) => hookErrors(() => RUN[action as Action](context, session));
     // list only reads our records, so it works beside a running `serve`; the others write them.
-    if (action === 'list') {
-      return withReadStore(context, ({ settings, store }) => credentialErrors(() => run({ settings, store, client: clientFor(context, settings).client })));
-    }
-    return withEngine(context, run);
+    return withClient(context, (session) => hookErrors(() => RUN[action as Action](context, session)), { readOnly: action === 'list' });
   },
 };
