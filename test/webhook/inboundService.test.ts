@@ -125,4 +125,11 @@ describe('inbound service (serve logic) with the emulator delivering service hoo
     assert.equal(runs.filter((r) => r.workItemId === undefined).length, 0, 'no poll run');
     assert.equal(service.state().queue.failedRuns, 0, service.state().queue.lastError);
   });
+
+  it('a host-driven sync of all tracked items goes through the same worker', async () => {
+    runs.length = 0;
+    await service.runAll('manual');
+    assert.deepEqual(runs, [{ workItemId: undefined, trigger: 'manual' }]);
+    assert.equal(store.history.page({ trigger: 'manual' }, 10).rows[0]?.status, 'completed');
+  });
 });

@@ -37,6 +37,11 @@ export interface InboundService {
   state(): InboundServiceState;
   /** Queues a sync of one tracked work item as the receiver does (for tests and a manual nudge). */
   queueItem(workItemId: number, trigger?: RunTrigger): void;
+  /**
+   * A sync of all tracked items through the same worker, so it never overlaps a webhook run
+   * (for a host that keeps its own timer or a "Sync All" command); resolves when it has run.
+   */
+  runAll(trigger?: RunTrigger): Promise<void>;
   /** Stops the receiver, then the poll and the worker, waiting for the runs in flight. */
   stop(): Promise<void>;
 }
@@ -68,6 +73,7 @@ export async function startInboundService(o: InboundServiceOptions): Promise<Inb
   return {
     receiver,
     queueItem,
+    runAll: (trigger = 'manual') => queue.runAll(trigger),
     state: () => ({
       receiver: receiver?.state(),
       poll: { ...poller.state(), intervalMs: o.pollIntervalMs },
