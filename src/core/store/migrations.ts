@@ -217,6 +217,22 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX idx_attachment_guid ON attachment_sync_metadata(attachment_guid);
   CREATE INDEX idx_upload_sessions_resume ON chunked_upload_sessions(work_item_id, file_path, sha256);
   `,
+  // v3: the history's free-text filter through a full-text index of item names, error codes and
+  // messages (a LIKE scan of every item took ~100 ms at 200k items). Triggers keep it current.
+  `
+  CREATE VIRTUAL TABLE history_search USING fts4(body, run_id, notindexed=run_id, tokenize=unicode61);
+  INSERT INTO history_search (body, run_id)
+    SELECT item_name || ' ' || COALESCE(error_code, '') || ' ' || COALESCE(error_message, ''), sync_history_id FROM sync_history_items;
+  INSERT INTO history_search (body, run_id) SELECT error_message, id FROM sync_history WHERE error_message IS NOT NULL;
+  CREATE TRIGGER history_items_search AFTER INSERT ON sync_history_items BEGIN
+    INSERT INTO history_search (body, run_id)
+      VALUES (NEW.item_name || ' ' || COALESCE(NEW.error_code, '') || ' ' || COALESCE(NEW.error_message, ''), NEW.sync_history_id);
+  END;
+  CREATE TRIGGER history_run_error_search AFTER UPDATE OF error_message ON sync_history
+    WHEN NEW.error_message IS NOT NULL AND NEW.error_message IS NOT OLD.error_message BEGIN
+    INSERT INTO history_search (body, run_id) VALUES (NEW.error_message, NEW.id);
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -159,6 +159,7 @@ export class HistoryRepository {
   /** Explicit user prune: runs (and their items) started before cutoff. */
   pruneBefore(cutoffIso: string): number {
     return this.c.sql.tx(() => {
+      this.c.sql.run(`DELETE FROM history_search WHERE run_id IN (SELECT id FROM sync_history WHERE started_at < ?)`, [cutoffIso]);
       this.c.sql.run(`DELETE FROM sync_history_items WHERE sync_history_id IN (SELECT id FROM sync_history WHERE started_at < ?)`, [cutoffIso]);
       return this.c.sql.run(`DELETE FROM sync_history WHERE started_at < ?`, [cutoffIso]);
     });
@@ -181,8 +182,13 @@ function filterSql(f: HistoryFilter): { where: string[]; params: SqlValue[] } {
   if (f.to !== undefined) add('started_at <= ?', f.to);
   if (f.text) {
     const like = `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    add(`(error_message LIKE ? ESCAPE '\\' OR id IN (SELECT sync_history_id FROM sync_history_items
-      WHERE item_name LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\'))`, like, like, like);
+    const substring = `(error_message LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM sync_history_items i WHERE i.sync_history_id = sync_history.id
+      AND (i.item_name LIKE ? ESCAPE '\\' OR i.error_message LIKE ? ESCAPE '\\' OR i.error_code LIKE ? ESCAPE '\\')))`;
+    const words = f.text.match(/[\p{L}\p{N}]+/gu);
+    // The full-text index finds the runs whose names or errors hold words starting with each word
+    // typed; the substring test then keeps exactly what was typed (punctuation included).
+    if (words) add(`id IN (SELECT run_id FROM history_search WHERE history_search MATCH ?) AND ${substring}`, words.map((w) => `${w}*`).join(' '), like, like, like, like);
+    else add(substring, like, like, like, like);
   }
   return { where, params };
 }
