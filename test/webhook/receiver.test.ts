@@ -47,6 +47,21 @@ describe('webhook receiver', () => {
     assert.equal(r.state().ignored, 1);
     assert.equal(r.state().accepted, 0);
   });
+  it('logs the 1st and 10th unauthorized request, without the credentials offered', async () => {
+    const lines: string[] = [];
+    const r2 = await startWebhookReceiver(settings, () => undefined, (m) => lines.push(m));
+    try {
+      const offered = 'Basic ' + Buffer.from('hook:not-the-password').toString('base64');
+      for (let i = 0; i < 12; i++) {
+        await fetch(r2.url, { method: 'POST', body: ev(`u${i}`, 5), headers: { 'content-type': 'application/json', authorization: offered } });
+      }
+      assert.equal(r2.state().rejections.unauthorized, 12);
+      assert.deepEqual(lines.map((l) => /\((\d+) so far\)/.exec(l)?.[1]), ['1', '10']);
+      assert.ok(lines.every((l) => !l.includes('not-the-password') && !l.includes(offered)));
+    } finally {
+      await r2.close();
+    }
+  });
   it('refuses non-JSON with 415, answers 404/405 off the path or method', async () => {
     assert.equal((await fetch(r.url, { method: 'POST', body: ev('t', 5), headers: { 'content-type': 'text/plain', authorization: basic } })).status, 415);
     assert.equal((await fetch(r.url.replace('/workitem', '/other'), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, 404);

@@ -152,9 +152,12 @@ export async function startWebhookReceiver(
 
   const dispatch = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
     if (!isAuthorized(settings, req.headers, raw)) {
-      // The remote address only: never the credentials that were offered.
-      log(`webhook: unauthorized request from ${req.socket.remoteAddress ?? '?'}`);
-      return reject(res, 401, 'unauthorized');
+      reject(res, 401, 'unauthorized');
+      // The remote address only, never the credentials offered; 1st, 10th, 100th... so a flood
+      // of bad requests cannot flood the log too.
+      const n = st.rejections.unauthorized;
+      if (Number.isInteger(Math.log10(n))) log(`webhook: unauthorized request from ${req.socket.remoteAddress ?? '?'} (${n} so far)`);
+      return;
     }
     let p: Payload;
     try {
