@@ -41,6 +41,7 @@ export interface WebhookReceiver {
 
 const KNOWN_EVENTS = new Set(['workitem.created', 'workitem.updated']);
 const DEDUP_CAP = 10_000;
+const NO_BODY = Buffer.alloc(0);
 
 interface Payload {
   id?: string;
@@ -150,15 +151,16 @@ export async function startWebhookReceiver(
     reject(res, 413, 'tooLarge', { error: `body larger than ${settings.maxBodyBytes} bytes` });
   };
 
+  const unauthorized = (req: IncomingMessage, res: ServerResponse): void => {
+    reject(res, 401, 'unauthorized');
+    // The remote address only, never the credentials offered; 1st, 10th, 100th... so a flood
+    // of bad requests cannot flood the log too.
+    const n = st.rejections.unauthorized;
+    if (Number.isInteger(Math.log10(n))) log(`webhook: unauthorized request from ${req.socket.remoteAddress ?? '?'} (${n} so far)`);
+  };
+
   const dispatch = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
-    if (!isAuthorized(settings, req.headers, raw)) {
-      reject(res, 401, 'unauthorized');
-      // The remote address only, never the credentials offered; 1st, 10th, 100th... so a flood
-      // of bad requests cannot flood the log too.
-      const n = st.rejections.unauthorized;
-      if (Number.isInteger(Math.log10(n))) log(`webhook: unauthorized request from ${req.socket.remoteAddress ?? '?'} (${n} so far)`);
-      return;
-    }
+    if (!isAuthorized(settings, req.headers, raw)) return unauthorized(req, res);
     let p: Payload;
     try {
       p = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, '')) as Payload;
@@ -189,6 +191,12 @@ export async function startWebhookReceiver(
     if (req.method !== 'POST') return answer(res, 405);
     if (!/^application\/(.+\+)?json/i.test(req.headers['content-type'] ?? '')) return reject(res, 415, 'unsupportedMediaType');
     if (Number(req.headers['content-length'] ?? 0) > settings.maxBodyBytes) return tooLarge(req, res);
+    // Basic auth and the secret header are known from the headers: refuse before reading a body
+    // (an HMAC needs the body, so with that mode the check waits for it).
+    if (!settings.authModes.includes('hmac') && !isAuthorized(settings, req.headers, NO_BODY)) {
+      res.once('finish', () => req.destroy());
+      return unauthorized(req, res);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
