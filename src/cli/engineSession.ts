@@ -43,14 +43,11 @@ export async function withEngine<T>(context: CommandContext, run: (session: Engi
   }
 }
 
-/**
- * Codes meaning the credentials failed: our error classes, and the service's typeKey for a 401
- * (ItemError.code carries the typeKey when ADO sent one).
- */
-const CREDENTIAL_CODES = new Set(['AuthenticationError', 'PermissionError', 'UnauthorizedRequestException']);
+/** Error classes meaning the credentials failed: nothing works until they are fixed. */
+const CREDENTIAL_KINDS = new Set(['AuthenticationError', 'PermissionError']);
 
 export function isCredentialError(error: ItemError | undefined): boolean {
-  return error?.code !== undefined && CREDENTIAL_CODES.has(error.code);
+  return error?.kind !== undefined && CREDENTIAL_KINDS.has(error.kind);
 }
 
 const FAILED: ReadonlySet<ItemOutcome['status']> = new Set(['failed', 'cancelled']);

@@ -141,6 +141,20 @@ describe('sync engine on the emulator and a real store', function () {
     assert.ok(w.store.attachments.forWorkItem(4).length >= 3, 'state rebuilt from ADO');
   });
 
+  it('downloads one attachment on request; twice keeps one file; a different local file is kept beside it', async () => {
+    const rel = (await w.relations(4)).find((r) => r.attributes.name === 'repro.md')!;
+    const id = rel.url.split('/').pop()!;
+    const first = await w.engine.download(4, id);
+    assert.equal(first.status, 'downloaded');
+    assert.equal((await w.engine.download(4, id)).status, 'duplicate', 'the same content is not written twice');
+    fs.writeFileSync(path.join(w.mirror, '4', 'repro.md'), 'my own notes');
+    const third = await w.engine.download(4, id);
+    assert.equal(third.status, 'conflict');
+    assert.equal(fs.readFileSync(path.join(w.mirror, '4', 'repro.md'), 'utf8'), 'my own notes');
+    await assert.rejects(w.engine.download(4, '00000000-0000-0000-0000-000000000000'), { name: 'SyncRequestError', code: 'AttachmentNotOnWorkItem' });
+    await assert.rejects(w.engine.track([99999]), { name: 'SyncRequestError', code: 'WorkItemNotFound' });
+  });
+
   it('plans without doing (dry run)', async () => {
     await w.engine.track([4]);
     w.file('.ado-attachments/4/plan.txt', 'p');

@@ -31,6 +31,8 @@ export interface ItemError {
   message: string;
   /** The service's typeKey/errorCode (e.g. TF237082, VS403313) or our error class name. */
   code?: string;
+  /** Our error class (AuthenticationError, NetworkError, PreflightError, ...): what callers branch on. */
+  kind?: string;
 }
 
 export interface ItemOutcome {

@@ -5,6 +5,8 @@ import type { ItemOutcome, RunSummary, RunTrigger } from './engineApi';
 export interface SyncEventMap {
   /** runId is the sync_history id. totalItems is what the run planned (it can grow while it runs). */
   runStarted: { runId: number; trigger: RunTrigger; totalItems: number; workItemIds: readonly number[] };
+  /** The run knows how many items it will report (after planning, for a sync). */
+  runPlanned: { runId: number; totalItems: number };
   itemProgress: { runId: number; fileName: string; workItemId: number; direction: 'outbound' | 'inbound'; bytes: number; total: number };
   itemDone: { runId: number; fileName: string; workItemId: number; status: ItemOutcome['status']; error?: string; outcome: ItemOutcome };
   runFinished: { runId: number; status: RunSummary['status']; succeeded: number; failed: number; skipped: number; summary: RunSummary };

@@ -10,7 +10,7 @@ import type {
 } from './engineApi';
 import { SyncEvents } from './events';
 import { downloadAttachmentInto } from './inbound';
-import { toItemError } from './itemError';
+import { SyncRequestError, toItemError } from './itemError';
 import { type JobResult, type JobSpec, RunAbortedError, runJobs } from './jobQueue/jobWorker';
 import { scanMirrorFolder } from './mirrorFolder';
 import { attachFile } from './outbound';
@@ -51,6 +51,7 @@ class Engine implements SyncEngine {
     const workItemId = request.workItemId;
     const files = request.files.map((f) => path.resolve(this.o.workspaceRoot, f));
     return this.track([workItemId]).then(() => this.run(request.trigger ?? 'attach', [workItemId], request.signal, async (run) => {
+      run.planned(files.length);
       const specs = files.map((file) => ({ key: `upload:${workItemId}:${file}`, type: 'upload', workItemId, payload: { kind: 'upload', path: file, fileName: path.basename(file) } as const }));
       await this.transfer(run, specs, { comment: request.comment, link: request.link ?? true });
     }));
@@ -92,12 +93,15 @@ class Engine implements SyncEngine {
   async download(workItemId: number, attachmentId: string, options: { signal?: AbortSignal } = {}): Promise<ItemOutcome> {
     const item = await this.o.client.getWorkItem(workItemId, { expand: 'relations', signal: options.signal });
     const remote = remoteAttachmentsOf(item).find((r) => r.attachmentId === attachmentId.toLowerCase());
-    if (!remote) throw new Error(`Attachment ${attachmentId} is not attached to work item ${workItemId}.`);
+    if (!remote) throw new SyncRequestError(`Attachment ${attachmentId} is not attached to work item ${workItemId}.`, 'AttachmentNotOnWorkItem');
     const local = (await scanMirrorFolder(this.mirrorRoot, [workItemId])).find((f) => f.fileName.toLowerCase() === remote.fileName.toLowerCase());
-    const same = local && remote.sha256 === local.sha256;
-    if (same) return { workItemId, fileName: local.fileName, direction: 'inbound', status: 'duplicate', localPath: local.path, sha256: local.sha256, size: local.size, attachmentId: remote.attachmentId, attachmentUrl: remote.url };
+    const content = remote.sha256 ?? this.store.attachments.forWorkItemAndGuid(workItemId, remote.attachmentId)?.sha256 ?? undefined;
+    if (local && content === local.sha256) return { workItemId, fileName: local.fileName, direction: 'inbound', status: 'duplicate', localPath: local.path, sha256: local.sha256, size: local.size, attachmentId: remote.attachmentId, attachmentUrl: remote.url };
     const action = { workItemId, fileName: remote.fileName, attachmentId: remote.attachmentId, attachmentUrl: remote.url, sha256: remote.sha256, size: remote.size };
-    const outcome = await downloadAttachmentInto(this.inboundContext(options.signal), local ? { kind: 'conflict', ...action } : { kind: 'download', ...action });
+    // A local file of that name: unknown remote content is compared first; known different content is kept beside it.
+    const planned: Extract<PlannedAction, { kind: 'download' | 'conflict' }> = !local ? { kind: 'download', ...action }
+      : content === undefined ? { kind: 'download', ...action, verify: local.path } : { kind: 'conflict', ...action };
+    const outcome = await downloadAttachmentInto(this.inboundContext(options.signal), planned);
     this.recorder.action('attachment_downloaded', 'attachment', remote.attachmentId, { work_item_id: workItemId, file: outcome.fileName });
     this.store.flush();
     return outcome;
@@ -125,7 +129,7 @@ class Engine implements SyncEngine {
     if (fresh.length === 0) return;
     const items = await this.o.client.getWorkItems(fresh, { fields: ['System.Title'], errorPolicy: 'omit' });
     const missing = fresh.filter((_, i) => items[i] === null);
-    if (missing.length > 0) throw new Error(`Work item${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in project ${this.o.client.project} (or not readable with these credentials).`);
+    if (missing.length > 0) throw new SyncRequestError(`Work item${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in project ${this.o.client.project} (or not readable with these credentials).`, 'WorkItemNotFound');
     items.forEach((item, i) => this.store.trackedItems.track({ workItemId: fresh[i], projectName: this.o.client.project, title: titleOf(item) }));
     this.recorder.action('work_items_tracked', 'work_item', fresh.join(','), { work_item_ids: fresh });
   }
@@ -271,6 +275,7 @@ class RunScope {
 
   planned(total: number): void {
     this.recorder.planned(this.runId, total);
+    this.events.emit('runPlanned', { runId: this.runId, totalItems: total });
   }
 
   add(outcome: ItemOutcome): void {
