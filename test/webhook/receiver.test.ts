@@ -62,6 +62,21 @@ describe('webhook receiver', () => {
       await r2.close();
     }
   });
+  it('answers 202 at once, whatever the handler does (it never finishes here)', async () => {
+    let called = 0;
+    const r2 = await startWebhookReceiver({ ...settings, debounceMs: 0 }, () => { called++; return new Promise<void>(() => undefined); });
+    try {
+      const started = Date.now();
+      const res = await fetch(r2.url, { method: 'POST', body: ev('slow', 8), headers: { 'content-type': 'application/json', authorization: basic } });
+      assert.equal(res.status, 202);
+      assert.deepEqual(await res.json(), { queued: 8 });
+      assert.ok(Date.now() - started < 1000);
+      await wait(50);
+      assert.equal(called, 1);
+    } finally {
+      await r2.close();
+    }
+  });
   it('refuses non-JSON with 415, answers 404/405 off the path or method', async () => {
     assert.equal((await fetch(r.url, { method: 'POST', body: ev('t', 5), headers: { 'content-type': 'text/plain', authorization: basic } })).status, 415);
     assert.equal((await fetch(r.url.replace('/workitem', '/other'), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, 404);
