@@ -97,9 +97,10 @@ export async function uploadAttachment(context: AdoContext, filePath: string, op
 }
 
 /**
- * A chunk was sent more than once (or first after a resume) and the server refused it (400). A try may
- * have been stored with its answer lost: ADO documents no way to ask how far an upload got, nor
- * whether a re-sent range is accepted (ado-api.md §1.2). Only a new session is sure to be whole.
+ * A chunk that was sent more than once (or first after a resume) was refused (400). An earlier
+ * try may have been stored with its answer lost: ADO documents no way to ask how far an upload
+ * got, nor whether a re-sent range is accepted (ado-api.md §1.2). Only a new session is sure to
+ * be whole.
  */
 class ChunkOutcomeUnknown extends Error {
   constructor(readonly refusal: BadRequestError) {
