@@ -6,10 +6,10 @@ import type { ChartData } from '../shared/historyProtocol';
 import { el, svg } from './dom';
 import { fmtBytes, STATUSES } from './format';
 
-const W = 600;
-const RUNS_H = 100;
-const BYTES_H = 40;
-const GAP = 18;
+const W = 900;
+const RUNS_H = 70;
+const BYTES_H = 28;
+const GAP = 16;
 
 function runsByDay(chart: ChartData): Map<string, Map<SyncHistoryStatus, number>> {
   const byDay = new Map<string, Map<SyncHistoryStatus, number>>();
