@@ -62,7 +62,7 @@ export function planWorkItem(s: WorkItemState): PlannedAction[] {
   // A relation's content: our marker, or what we recorded when we last saw it.
   const shaOf = (r: RemoteAttachment): string | undefined => r.sha256 ?? knownById.get(r.attachmentId)?.sha256 ?? undefined;
   const remoteShas = new Set(s.remote.map(shaOf).filter((h): h is string => h !== undefined));
-  const knownShas = new Set(s.known.map((k) => k.sha256).filter((h): h is string => h !== null));
+  // Content that reached ADO once; a pending or failed upload's record does not count.
   const syncedShas = new Set(s.known.filter((k) => k.synced && k.sha256).map((k) => k.sha256 as string));
   // Relations of unknown content (colleagues' files, or our database was lost): compared before anything goes up.
   const unknownNames = new Set(s.remote.filter((r) => shaOf(r) === undefined).map((r) => r.fileName.toLowerCase()));
@@ -76,7 +76,7 @@ export function planWorkItem(s: WorkItemState): PlannedAction[] {
       // In ADO already; a record is missing only when the database was lost: adopt it.
       if (!knownById.has(r.attachmentId)) out.push({ kind: 'adopt', ...base, fileName: f.fileName, path: f.path, sha256: f.sha256, size: f.size, attachmentId: r.attachmentId, attachmentUrl: r.url });
       else out.push({ kind: 'skip', ...base, fileName: f.fileName, reason: 'in-sync' });
-    } else if (knownShas.has(f.sha256) || unknownNames.has(f.fileName.toLowerCase())) {
+    } else if (syncedShas.has(f.sha256) || unknownNames.has(f.fileName.toLowerCase())) {
       // Synced before and since removed in ADO (that removal wins), or waiting for the comparison above.
       out.push({ kind: 'skip', ...base, fileName: f.fileName, reason: 'in-sync' });
     } else {
@@ -87,7 +87,7 @@ export function planWorkItem(s: WorkItemState): PlannedAction[] {
 
   for (const r of s.remote) {
     if (knownById.has(r.attachmentId)) continue;
-    if (r.sha256 && (localBySha.has(r.sha256) || knownShas.has(r.sha256))) continue;
+    if (r.sha256 && (localBySha.has(r.sha256) || syncedShas.has(r.sha256))) continue;
     const target = { ...base, fileName: r.fileName, attachmentId: r.attachmentId, attachmentUrl: r.url, sha256: r.sha256, size: r.size };
     const holder = localByName.get(r.fileName.toLowerCase());
     if (!holder) out.push({ kind: 'download', ...target });

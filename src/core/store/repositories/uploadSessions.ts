@@ -51,6 +51,13 @@ export class UploadSessionRepository {
         AND status = 'ACTIVE' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`, [workItemId, filePath, sha256, this.c.now()]);
   }
 
+  /** ACTIVE sessions, newest first (for status views and the crash test). */
+  active(workItemId?: number): UploadSessionRow[] {
+    return workItemId === undefined
+      ? this.c.sql.all<UploadSessionRow>(`SELECT ${COLS} FROM chunked_upload_sessions WHERE status = 'ACTIVE' ORDER BY created_at DESC`)
+      : this.c.sql.all<UploadSessionRow>(`SELECT ${COLS} FROM chunked_upload_sessions WHERE status = 'ACTIVE' AND work_item_id = ? ORDER BY created_at DESC`, [workItemId]);
+  }
+
   /** One chunk accepted: single counter UPDATE. */
   recordChunk(sessionUuid: string, nextByte: number, sentSha256: string | null = null): void {
     this.c.sql.run(

@@ -1,0 +1,111 @@
+// The real CLI process killed with SIGKILL at 10 random points of a sync of 50 files (6 chunked),
+// restarted each time: it must converge with no duplicate and no missing relation, and a chunked
+// upload that survived a kill must resume (its session completes) instead of starting over.
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openStore } from '../../src/core/store';
+import { markerOf } from '../../src/core/sync/contentMarker';
+import { CliFixture } from '../cli/support';
+import { sha256 } from './support';
+
+const cli = path.resolve(__dirname, '../../dist/cli.js');
+const CHUNK = 64 * 1024;
+const WORK_ITEM = 5;
+
+/** mulberry32: the kill points are random but the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('crash test: ado-sync sync killed with SIGKILL at random points', function () {
+  this.timeout(180_000);
+  // The kills land after a random number of requests: between files, between the chunks of an
+  // upload, between upload and link. The client's own rate limit (50 requests/s) spaces the
+  // requests, and links wait 20 ms at the emulator.
+  const f = new CliFixture();
+  before(async function () {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run "npm run build" first');
+    await f.start({ faults: [{ kinds: ['delay'], rate: 1, route: '/_apis/wit/workitems', method: 'PATCH', delayMs: 20 }] });
+  });
+  after(() => f.stop());
+
+  /** Runs the CLI; with killAfterRequests, SIGKILLs it thenMs after the emulator has seen that many more requests. */
+  async function cliRun(args: string[], killAfterRequests?: number, thenMs = 0): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }> {
+    const env = { ...f.env, PATH: process.env.PATH ?? '', ATTACHMENT_CHUNK_SIZE: String(CHUNK), ATTACHMENT_SYNC_RATE_LIMIT_RPM: '3000' };
+    const child = spawn(process.execPath, [cli, ...args], { cwd: f.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+    if (killAfterRequests !== undefined) {
+      // Progress, not wall time, picks the point: the same on a slow or a loaded machine.
+      const target = f.ado.state.stats.totalRequests + killAfterRequests;
+      // thenMs moves the kill off the instant the emulator answered (the client's most fragile moment).
+      const watch = setInterval(() => {
+        if (f.ado.state.stats.totalRequests < target) return;
+        clearInterval(watch);
+        setTimeout(() => child.kill('SIGKILL'), thenMs);
+      }, 2);
+      void closed.finally(() => clearInterval(watch));
+    }
+    return { ...(await closed), err };
+  }
+
+  it('converges: every file linked exactly once, none missing, a surviving chunked session resumed', async () => {
+    const dir = path.join(f.dir, '.ado-attachments', String(WORK_ITEM));
+    mkdirSync(dir, { recursive: true });
+    const files = Array.from({ length: 50 }, (_, i) => {
+      const big = i < 6;
+      const bytes = Buffer.alloc(big ? 24 * CHUNK + i * 1000 : 500 + i * 31, `${i}-content-`);
+      const name = `${big ? 'a-big' : 'small'}-${String(i).padStart(2, '0')}.bin`;
+      writeFileSync(path.join(dir, name), bytes);
+      return { name, sha256: sha256(bytes) };
+    });
+    assert.equal((await cliRun(['track', String(WORK_ITEM)])).code, 0);
+
+    const random = prng(7);
+    const survivors = new Map<string, number>();
+    let killed = 0;
+    for (let i = 0; i < 10; i++) {
+      const result = await cliRun(['sync'], 3 + Math.floor(random() * 40), Math.floor(random() * 25));
+      if (result.signal === 'SIGKILL') killed++;
+      const store = await openStore({ path: f.dbPath, readOnly: true });
+      try {
+        for (const s of store.uploadSessions.active()) if (s.nextByte > 0) survivors.set(s.sessionUuid, s.nextByte);
+      } finally {
+        store.close();
+      }
+    }
+    assert.ok(killed >= 8, `the runs were killed mid-way (${killed} of 10)`);
+    const final = await cliRun(['sync']);
+    assert.equal(final.code, 0, final.err);
+
+    const relations = f.ado.state.workItems.get(WORK_ITEM)!.relations.filter((r) => r.rel === 'AttachedFile');
+    const markers = relations.map((r) => markerOf(r.attributes.comment as string | undefined));
+    for (const file of files) {
+      assert.equal(markers.filter((m) => m === file.sha256).length, 1, `${file.name} linked exactly once`);
+    }
+    assert.equal(relations.length, files.length, 'no other relation');
+    for (const r of relations) {
+      const blob = f.ado.state.attachments.get(r.url.split('/').pop()!);
+      assert.equal(blob?.sha256, markerOf(r.attributes.comment as string | undefined), 'bytes equal');
+    }
+    assert.ok(survivors.size > 0, 'a kill left a chunked upload part-way');
+    const store = await openStore({ path: f.dbPath, readOnly: true });
+    try {
+      const resumed = [...survivors.keys()].filter((uuid) => store.uploadSessions.get(uuid)?.status === 'COMPLETED');
+      assert.ok(resumed.length > 0, `a surviving session completed instead of restarting (${survivors.size} survivors)`);
+      const runs = store.history.page({}, 100).rows;
+      assert.ok(runs.some((r) => r.status === 'failed' && r.errorMessage === 'interrupted'), 'killed runs are marked interrupted');
+    } finally {
+      store.close();
+    }
+  });
+});
