@@ -71,7 +71,7 @@ describe('ado client live: resumed chunked uploads', function () {
     assert.equal(storedAttachment(await emulatorState(emulator), record.uploadId).size, 2 * CHUNK, 'the partial upload is untouched');
   });
 
-  it('cancelled mid-chunk after the server took the whole chunk: the resume is refused and starts a new session, whole', async () => {
+  it('cancelled mid-chunk after the server took the whole chunk: the refused chunk is taken as stored and the same session completes, whole', async () => {
     const file = await dir.file('midchunk.bin', 5 * CHUNK);
     // The server holds every chunk for 300 ms before reading it: cancel while the third waits.
     await setFaults(emulator, [{ route: 'attachments/', method: 'PUT', rate: 1, kinds: ['delay'], delayMs: 300 }]);
@@ -89,12 +89,29 @@ describe('ado client live: resumed chunked uploads', function () {
     assert.equal(storedAttachment(await emulatorState(emulator), saved.uploadId).size, 3 * CHUNK);
     await clearFaults(emulator);
 
-    const warnings: string[] = [];
-    const logging = clientFor(emulator, { log: (level, message) => level === 'warn' && warnings.push(message) });
+    const logs: string[] = [];
+    const logging = clientFor(emulator, { log: (_level, message) => logs.push(message) });
+    const resumedAt = await emulatorStats(emulator);
     const result = await logging.uploadAttachmentChunked(file.path, { chunkSize: CHUNK, resume: saved });
-    assert.notEqual(result.id, saved.uploadId);
-    assert.ok(warnings.some((w) => /new upload session/.test(w)));
+    assert.equal(result.id, saved.uploadId, 'the same session');
+    assert.equal(result.sha256, file.sha256);
+    assert.ok(logs.some((m) => /taking it as stored/.test(m)), logs.join('\n'));
+    assert.equal(routeDelta(resumedAt, await emulatorStats(emulator), ROUTE.chunk).count, 3, 'the refused chunk, then the last two');
     const stored = storedAttachment(await emulatorState(emulator), result.id);
     assert.deepEqual([stored.complete, stored.sha256], [true, file.sha256]);
+
+    // A record two chunks behind: the probe is refused too, and only a new session is sure to be whole.
+    const twoBehind = await dir.file('twobehind.bin', 5 * CHUNK);
+    let first: UploadSessionRecord | undefined;
+    const full = await client.uploadAttachmentChunked(twoBehind.path, { chunkSize: CHUNK, onSession: (r) => void (r.nextByte === CHUNK ? (first = { ...r }) : undefined) });
+    assert.ok(first);
+    const warnings: string[] = [];
+    const restarting = clientFor(emulator, { log: (level, message) => level === 'warn' && warnings.push(message) });
+    // The session is complete on the server: every re-sent range is refused.
+    const again = await restarting.uploadAttachmentChunked(twoBehind.path, { chunkSize: CHUNK, resume: first });
+    assert.notEqual(again.id, full.id);
+    assert.ok(warnings.some((w) => /new upload session/.test(w)), warnings.join('\n'));
+    const whole = storedAttachment(await emulatorState(emulator), again.id);
+    assert.deepEqual([whole.complete, whole.sha256], [true, twoBehind.sha256]);
   });
 });

@@ -175,11 +175,12 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
   let record = initial;
   let hash = initialHash;
   const total = record.total;
+  let probing = false;
   for (const range of chunkRanges(total, record.chunkSize, record.nextByte)) {
     if (options.signal?.aborted) throw new CancelledError('Upload cancelled', { url: record.url });
     let attemptHash = hash;
     let tries = 0;
-    await context.transport.send({
+    const refusedAsStored = await context.transport.send({
       method: 'PUT',
       path: projectPath(context, `${ATTACHMENTS}/${encodeURIComponent(record.uploadId)}`),
       query: { fileName: record.fileName, uploadType: 'Chunked' },
@@ -196,11 +197,22 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
       idempotency: 'idempotent',
       signal: options.signal,
       read: (response) => readJson<AttachmentReference>(response),
-    }).catch((error: unknown) => {
-      if ((tries > 1 || mayBeStored) && error instanceof BadRequestError && !(error instanceof ApiVersionError)) throw new ChunkOutcomeUnknown(error);
+    }).then(() => false, async (error: unknown) => {
+      const refused = error instanceof BadRequestError && !(error instanceof ApiVersionError);
+      // The first chunk after a resume, refused: most likely the server stored it just before the
+      // process stopped (the record is written after the answer). Take it as stored and probe with
+      // the next range; a refusal of that one too means the session is not what we think.
+      if (refused && resumed && mayBeStored && !probing && tries === 1 && range.end + 1 < total) return true;
+      if ((tries > 1 || mayBeStored) && refused) throw new ChunkOutcomeUnknown(error);
       throw error;
     });
-    mayBeStored = false;
+    if (refusedAsStored) {
+      attemptHash = hash.copy();
+      await hashFileRange(filePath, attemptHash, range.start, range.end + 1, options.signal);
+      context.transport.log('info', `Chunk ${range.start}-${range.end} of ${record.fileName} was refused after a resume; taking it as stored and continuing.`);
+    }
+    probing = refusedAsStored;
+    mayBeStored = refusedAsStored;
     hash = attemptHash;
     record = { ...record, nextByte: range.end + 1, sha256: hash.copy().digest('hex') };
     await options.onSession?.(record);
