@@ -1,7 +1,8 @@
 // Connect / Sign Out / Test Connection commands: prompts only when the user runs them.
 import * as vscode from 'vscode';
+import { parseOrgUrl } from '../core/ado';
 import { Commands } from '../shared/ids';
-import type { Connection } from './connection';
+import type { Connection, ConnectionState } from './connection';
 import { readSettings } from './settings';
 
 export function registerConnectCommands(connection: Connection): vscode.Disposable[] {
@@ -25,14 +26,42 @@ async function promptAndConnect(connection: Connection): Promise<boolean> {
   if (!orgUrl) return false;
   const project = await vscode.window.showInputBox({ title: 'Connect to Azure DevOps (2/3)', prompt: 'Project', value: settings.project, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter a project name') });
   if (!project) return false;
-  const pat = await vscode.window.showInputBox({ title: 'Connect to Azure DevOps (3/3)', prompt: 'Personal access token (Work Items: Read & Write); stored in SecretStorage', password: true, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter a token') });
-  if (!pat) return false;
+  const signIn = await chooseSignIn(connection, orgUrl.trim(), project.trim());
+  if (!signIn) return false;
   try {
-    const state = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Connecting to Azure DevOps…' }, () => connection.connect(orgUrl.trim(), project.trim(), pat.trim()));
+    const state = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Connecting to Azure DevOps…' }, signIn);
     void vscode.window.showInformationMessage(`Connected to ${project.trim()} as ${state.identity}.`);
     return true;
   } catch (error) {
     void vscode.window.showErrorMessage(`Could not connect: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
+/**
+ * Step 3: a PAT, or on Azure DevOps Services a Microsoft sign-in (Entra ID; Server has none).
+ * Resolves to the connect call to run under progress, or undefined when the user cancelled.
+ */
+async function chooseSignIn(connection: Connection, orgUrl: string, project: string): Promise<(() => Promise<ConnectionState>) | undefined> {
+  if (isServices(orgUrl)) {
+    const method = await vscode.window.showQuickPick(
+      [
+        { label: 'Microsoft account', description: 'Sign in with Microsoft Entra ID (adoSync.tenant picks the tenant)', method: 'microsoft' as const },
+        { label: 'Personal access token', description: 'Work Items: Read & Write; stored in SecretStorage', method: 'pat' as const },
+      ],
+      { title: 'Connect to Azure DevOps (3/3)', placeHolder: 'How do you want to sign in?', ignoreFocusOut: true },
+    );
+    if (!method) return undefined;
+    if (method.method === 'microsoft') return () => connection.connectWithMicrosoft(orgUrl, project, true);
+  }
+  const pat = await vscode.window.showInputBox({ title: 'Connect to Azure DevOps (3/3)', prompt: 'Personal access token (Work Items: Read & Write); stored in SecretStorage', password: true, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter a token') });
+  return pat ? () => connection.connect(orgUrl, project, pat.trim()) : undefined;
+}
+
+function isServices(orgUrl: string): boolean {
+  try {
+    return parseOrgUrl(orgUrl).kind === 'services';
+  } catch {
     return false;
   }
 }

@@ -21,3 +21,8 @@ export async function writeConnectionSettings(orgUrl: string, project: string): 
 export function readWorkItemQuery(): string {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>('workItemQuery', '').trim();
 }
+
+/** adoSync.tenant: Microsoft Entra tenant (id or domain) for Microsoft sign-in; empty = the account's default. */
+export function readTenant(): string {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>('tenant', '').trim();
+}
