@@ -25,7 +25,7 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   constructor(private readonly env: TreeEnv) {
     this.subscriptions.push(
       env.connection.onDidChange(() => this.refresh()),
-      env.transfers.onDidChange((workItemId) => (workItemId === undefined ? this.scheduleRefresh() : this.rerender(workItemId))),
+      env.transfers.onDidChange((workItemId) => (workItemId === undefined ? this.refreshSoon() : this.rerender(workItemId))),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('adoSync.workItemQuery') && this.refresh()),
     );
   }
@@ -94,7 +94,8 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     for (const node of this.shown.get(workItemId) ?? []) this.changed.fire(node);
   }
 
-  private scheduleRefresh(): void {
+  /** refresh(), coalesced with others asked for within a moment (a command's and its run's end). */
+  refreshSoon(): void {
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => this.refresh(), RELOAD_DEBOUNCE_MS);
   }

@@ -35,7 +35,7 @@ export function registerWorkItemFeature(
     log,
     memento: context.workspaceState,
     refresh: () => {
-      tree.refresh();
+      tree.refreshSoon();
       decorations.scheduleReload();
     },
   };

@@ -53,7 +53,8 @@ export class WorkItemNode extends TreeNode {
     const state = String(this.item.fields['System.State'] ?? '');
     const item = new vscode.TreeItem(`${this.id} ${this.title}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `${nodePath(this.parent)}/wi-${this.id}`;
-    item.description = [state, count > 0 ? `$(file) ${count}` : undefined].filter(Boolean).join(' · ');
+    // Descriptions render no codicons: the count is in words.
+    item.description = [state, count > 0 ? `${count} file${count === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
     const look = TYPE_ICONS[this.type] ?? { icon: 'issues', color: 'foreground' };
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     item.tooltip = this.tooltip(state, count);
@@ -101,9 +102,7 @@ export class WorkItemNode extends TreeNode {
     const lines = [`**${this.type} ${this.id}**: ${this.title}`, '', `State: ${state}`, `Attachments in ADO: ${count}`];
     if (typeof changedBy === 'string') lines.push(`Changed: ${new Date(changedBy).toLocaleString()}`);
     lines.push(this.tracked ? 'Tracked: attachments sync both ways' : 'Not tracked');
-    const markdown = new vscode.MarkdownString(lines.join('  \n'));
-    markdown.supportThemeIcons = true;
-    return markdown;
+    return new vscode.MarkdownString(lines.join('  \n'));
   }
 }
 
