@@ -11,6 +11,7 @@ import type { Connection } from '../connection';
 import type { SyncSession } from '../syncSession';
 import { HistoryPanel, type HistoryBackend } from './historyPanel';
 import { vscodeHostActions } from './hostActions';
+import { readSettings } from '../settings';
 
 export interface HistoryWiring {
   readonly relay: LiveRelay;
@@ -18,7 +19,7 @@ export interface HistoryWiring {
 }
 
 export function registerHistory(context: vscode.ExtensionContext, session: SyncSession, connection: Connection, log: vscode.LogOutputChannel): HistoryWiring {
-  const host = vscodeHostActions((id) => (connection.current ? webUrl(connection.current.client, id) : undefined));
+  const host = vscodeHostActions((id) => workItemUrl(connection, id));
   const backend: HistoryBackend = async (request) => {
     const store = await session.historyStore();
     if (!store) throw new HistoryRequestError('Open a folder to see its sync history.');
@@ -37,4 +38,11 @@ export function registerHistory(context: vscode.ExtensionContext, session: SyncS
       { dispose: () => { offEvents(); relay.dispose(); } },
     ],
   };
+}
+
+/** The work item's web page; from the settings when signed out (history stays browsable). */
+function workItemUrl(connection: Connection, id: number): string | undefined {
+  if (connection.current) return webUrl(connection.current.client, id);
+  const { orgUrl, project } = readSettings();
+  return orgUrl && project ? `${orgUrl.replace(/\/+$/, '')}/${encodeURIComponent(project)}/_workitems/edit/${id}` : undefined;
 }

@@ -1,0 +1,153 @@
+// Browser suite: "Import Backlog from Ardoq..." driven with the keyboard against the Ardoq
+// emulator (started here, on loopback) and the ADO emulator: source, URL, workspace, token (into
+// SecretStorage), overwrite, dry run; the closing notification opens the history, which lists the
+// import with its per-type counters; overwrite asks modally with the exact count; Cancel on the
+// progress notification ends the run as cancelled.
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { generateBacklog, startArdoqEmulator, type RunningArdoqEmulator } from '../../ardoq-emulator';
+import { e2eSession } from '../lib/session';
+import { pollUntil } from '../lib/steps';
+import { findWebviewFrame, runCommand, saveScreenshot, waitForNotification } from '../lib/workbench';
+
+const TOKEN = 'ardoq-e2e-token';
+const WORKSPACE = 'ui-ws';
+const ITEMS = 9; // 1 epic, 2 features, 6 user stories
+const CANCEL_WORKSPACE = 'ui-ws-cancel';
+
+/** Types into the open QuickPick / InputBox and presses Enter. */
+async function answer(page: Page, value: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(value);
+  // A QuickPick filters as we type: wait for the list to follow before Enter.
+  await page.waitForTimeout(250);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+/** Starts a palette command that opens its own prompts (runCommand waits for the palette to close). */
+async function startCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await pollUntil(`palette runs "${title}"`, 30_000, async () => {
+    try {
+      await page.keyboard.press('Escape');
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.fill(`>${title}`, { timeout: 2_000 });
+      const row = page.locator('.quick-input-widget .monaco-list-row.focused .label-name', { hasText: title });
+      await row.waitFor({ state: 'visible', timeout: 2_000 });
+      await page.keyboard.press('Enter');
+      return true;
+    } catch {
+      // Focus was elsewhere (a webview, a closing widget): try again.
+      return undefined;
+    }
+  }, undefined, 500);
+}
+
+/** Connects through the palette; false when it was connected already. */
+async function connect(page: Page, emulatorUrl: string): Promise<boolean> {
+  const status = page.locator('.part.statusbar .statusbar-item', { hasText: /ADO:/ }).first();
+  if (!/not connected/.test(await status.innerText())) return false;
+  await startCommand(page, 'ADO Sync: Connect to Azure DevOps');
+  await answer(page, emulatorUrl);
+  await answer(page, 'Demo');
+  await answer(page, 'test-pat');
+  await waitForNotification(page, /Connected to Demo as/, 20_000);
+  return true;
+}
+
+async function adoFaults(emulatorUrl: string, method: 'POST' | 'DELETE', body?: unknown): Promise<void> {
+  const res = await fetch(`${new URL(emulatorUrl).origin}/_emulator/faults`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.ok(res.ok, `emulator faults ${method}: ${res.status}`);
+}
+
+describe('workbench: Import Backlog from Ardoq', function () {
+  this.timeout(90_000);
+  let ardoq: RunningArdoqEmulator | undefined;
+  let connectedHere = false;
+
+  before(async function () {
+    const { page, emulatorUrl } = e2eSession();
+    if (!emulatorUrl) this.skip();
+    const backlog = (workspaceId: string) => generateBacklog({ workspaceId, epics: 1, featuresPerEpic: 2, storiesPerFeature: 3 });
+    ardoq = await startArdoqEmulator({ token: TOKEN, workspaces: { [WORKSPACE]: backlog(WORKSPACE), [CANCEL_WORKSPACE]: backlog(CANCEL_WORKSPACE) }, pageSize: 4 });
+    connectedHere = await connect(page, emulatorUrl ?? '');
+  });
+  after(async () => {
+    await ardoq?.close();
+    const { page, emulatorUrl } = e2eSession();
+    if (emulatorUrl) await adoFaults(emulatorUrl, 'DELETE').catch(() => undefined);
+    // Leave the connection as the next suites expect it (they start signed out).
+    if (connectedHere) await runCommand(page, 'ADO Sync: Sign Out');
+  });
+
+  it('imports from the Ardoq API with the token entered once; the notification opens the history with the per-type counters', async () => {
+    const { page } = e2eSession();
+    await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
+    await answer(page, 'Ardoq API');
+    await answer(page, ardoq!.url);
+    await answer(page, WORKSPACE);
+    await answer(page, '');
+    await answer(page, TOKEN);
+    await answer(page, 'No: add new items');
+    await answer(page, 'No: import now');
+    const text = await waitForNotification(page, new RegExp(`Backlog import finished: ${ITEMS} items into Demo`), 30_000);
+    assert.match(text, /epics 1 created; features 2 created; user stories 6 created/);
+    assert.ok(ardoq!.requests.every((r) => r.status === 200), 'Ardoq refused a request');
+    await saveScreenshot(page, 'import-backlog-finished');
+    await page.locator('.notification-list-item', { hasText: 'Backlog import finished' }).getByRole('button', { name: 'Show Sync History' }).click();
+    const frame = await findWebviewFrame(page, 'table[aria-label="Sync runs"] tbody tr', 20_000);
+    const row = frame.locator('table[aria-label="Sync runs"] tbody tr', { has: frame.locator('td:text-is("backlog import")') }).first();
+    await row.locator('button').press('Enter');
+    await frame.locator('section.detail h2', { hasText: 'backlog import' }).waitFor();
+    const counters = frame.locator('section.detail dl.counters');
+    const dl = (await counters.innerText()).replace(/\s+/g, ' ');
+    assert.match(dl, /Epics created 1 .*Features created 2 .*User stories created 6 .*Deleted \(overwrite\) 0/);
+  });
+
+  it('overwrite asks modally, naming how many work items of this source it deletes, then deletes and imports', async () => {
+    const { page } = e2eSession();
+    await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
+    await answer(page, 'Ardoq API');
+    await answer(page, ardoq!.url);
+    await answer(page, WORKSPACE);
+    await answer(page, '');
+    await answer(page, 'Use the saved Ardoq token');
+    await answer(page, 'Yes: delete');
+    await answer(page, 'No: import now');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+    const detail = await dialog.innerText();
+    assert.match(detail, new RegExp(`Overwrite deletes ${ITEMS} work items in Demo that earlier imports of source ${WORKSPACE} created`));
+    assert.match(detail, /Work items without that tag are not touched/);
+    await saveScreenshot(page, 'import-backlog-overwrite-confirm');
+    await dialog.getByRole('button', { name: 'Delete and Import' }).click();
+    const text = await waitForNotification(page, new RegExp(`${ITEMS} earlier work items deleted`), 30_000);
+    assert.match(text, /Backlog import finished/);
+  });
+
+  it('Cancel on the progress notification ends the run as cancelled, and history says so', async () => {
+    const { page, emulatorUrl } = e2eSession();
+    // Slow work item creation so that the run is still going when Cancel is pressed.
+    await adoFaults(emulatorUrl ?? '', 'POST', { rules: [{ route: '_apis/wit/workitems/(\\$|%24)', method: 'POST', rate: 1, kinds: ['delay'], delayMs: 700 }] });
+    await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
+    await answer(page, 'Ardoq API');
+    await answer(page, ardoq!.url);
+    await answer(page, CANCEL_WORKSPACE);
+    await answer(page, '');
+    await answer(page, 'Use the saved Ardoq token');
+    await answer(page, 'No: add new items');
+    await answer(page, 'No: import now');
+    const progress = page.locator('.notification-list-item', { hasText: 'Importing backlog into Demo' });
+    await progress.waitFor({ state: 'visible', timeout: 20_000 });
+    await pollUntil('an item done', 15_000, async () => (/\d+\/\d+ ·/.test(await progress.innerText()) ? true : undefined));
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await waitForNotification(page, /Backlog import cancelled/, 30_000);
+    await adoFaults(emulatorUrl ?? '', 'DELETE');
+    const frame = await findWebviewFrame(page, 'table[aria-label="Sync runs"] tbody tr', 20_000);
+    await pollUntil('the cancelled import in the history', 15_000, async () =>
+      ((await frame.locator('tbody tr', { has: frame.locator('td:text-is("backlog import")') }).filter({ hasText: 'cancelled' }).count()) > 0 ? true : undefined));
+    await saveScreenshot(page, 'import-backlog-cancelled-history');
+  });
+});
