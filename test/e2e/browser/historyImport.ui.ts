@@ -45,6 +45,18 @@ async function startCommand(page: Page, title: string): Promise<void> {
   }, undefined, 500);
 }
 
+/** Runs the command and answers its prompts: Ardoq API source, workspace, token, overwrite, no dry run. */
+async function importFromArdoq(page: Page, ardoqUrl: string, o: { workspace: string; token: 'new' | 'saved'; overwrite: boolean }): Promise<void> {
+  await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
+  await answer(page, 'Ardoq API');
+  await answer(page, ardoqUrl);
+  await answer(page, o.workspace);
+  await answer(page, '');
+  await answer(page, o.token === 'new' ? TOKEN : 'Use the saved Ardoq token');
+  await answer(page, o.overwrite ? 'Yes: delete' : 'No: add new items');
+  await answer(page, 'No: import now');
+}
+
 /** Connects through the palette; false when it was connected already. */
 async function connect(page: Page, emulatorUrl: string): Promise<boolean> {
   const status = page.locator('.part.statusbar .statusbar-item', { hasText: /ADO:/ }).first();
@@ -84,14 +96,7 @@ describe('workbench: Import Backlog from Ardoq', function () {
 
   it('imports from the Ardoq API with the token entered once; the notification opens the history with the per-type counters', async () => {
     const { page } = e2eSession();
-    await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
-    await answer(page, 'Ardoq API');
-    await answer(page, ardoq!.url);
-    await answer(page, WORKSPACE);
-    await answer(page, '');
-    await answer(page, TOKEN);
-    await answer(page, 'No: add new items');
-    await answer(page, 'No: import now');
+    await importFromArdoq(page, ardoq!.url, { workspace: WORKSPACE, token: 'new', overwrite: false });
     const text = await waitForNotification(page, new RegExp(`Backlog import finished: ${ITEMS} items into Demo`), 30_000);
     assert.match(text, /epics 1 created; features 2 created; user stories 6 created/);
     assert.ok(ardoq!.requests.every((r) => r.status === 200), 'Ardoq refused a request');
@@ -108,14 +113,7 @@ describe('workbench: Import Backlog from Ardoq', function () {
 
   it('overwrite asks modally, naming how many work items of this source it deletes, then deletes and imports', async () => {
     const { page } = e2eSession();
-    await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
-    await answer(page, 'Ardoq API');
-    await answer(page, ardoq!.url);
-    await answer(page, WORKSPACE);
-    await answer(page, '');
-    await answer(page, 'Use the saved Ardoq token');
-    await answer(page, 'Yes: delete');
-    await answer(page, 'No: import now');
+    await importFromArdoq(page, ardoq!.url, { workspace: WORKSPACE, token: 'saved', overwrite: true });
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });
     const detail = await dialog.innerText();
@@ -131,14 +129,7 @@ describe('workbench: Import Backlog from Ardoq', function () {
     const { page, emulatorUrl } = e2eSession();
     // Slow work item creation so that the run is still going when Cancel is pressed.
     await adoFaults(emulatorUrl ?? '', 'POST', { rules: [{ route: '_apis/wit/workitems/(\\$|%24)', method: 'POST', rate: 1, kinds: ['delay'], delayMs: 700 }] });
-    await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
-    await answer(page, 'Ardoq API');
-    await answer(page, ardoq!.url);
-    await answer(page, CANCEL_WORKSPACE);
-    await answer(page, '');
-    await answer(page, 'Use the saved Ardoq token');
-    await answer(page, 'No: add new items');
-    await answer(page, 'No: import now');
+    await importFromArdoq(page, ardoq!.url, { workspace: CANCEL_WORKSPACE, token: 'saved', overwrite: false });
     const progress = page.locator('.notification-list-item', { hasText: 'Importing backlog into Demo' });
     await progress.waitFor({ state: 'visible', timeout: 20_000 });
     await pollUntil('an item done', 15_000, async () => (/\d+\/\d+ ·/.test(await progress.innerText()) ? true : undefined));
