@@ -113,3 +113,23 @@ describe('history controller on a real store', () => {
     assert.deepEqual(host.copied, ['VS403: quota exceeded']);
   });
 });
+
+describe('history controller: audit tab', () => {
+  it('filters by part of the action and by free text over the entry', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hist-audit-'));
+    const store = await openStore({ path: path.join(dir, 'state.sqlite') });
+    try {
+      store.audit.log({ actionType: 'sync_started', entityType: 'sync', entityId: '1', userName: 'ada', details: { trigger: 'poll' } });
+      store.audit.log({ actionType: 'sync_failed', entityType: 'sync', entityId: '1', details: { error: 'TF237082 too large' } });
+      store.audit.log({ actionType: 'retry_failed', entityType: 'sync', entityId: '1', details: {} });
+      const ctl = new HistoryController(store, { retryFailedItems: async () => 0 }, new RecordingHost(dir));
+      const actions = async (filter: { action?: string; text?: string }) => (await ctl.handle({ kind: 'audit', filter, limit: 100 })).map((a) => a.actionType);
+      assert.deepEqual(await actions({ action: 'FAILED ' }), ['retry_failed', 'sync_failed']);
+      assert.deepEqual(await actions({ text: 'tf237082' }), ['sync_failed']);
+      assert.deepEqual(await actions({ action: 'sync', text: 'ada' }), ['sync_started']);
+    } finally {
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

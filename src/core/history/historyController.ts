@@ -65,7 +65,7 @@ export class HistoryController {
   private audit(filter: { action?: string; text?: string }, limit: number): ResponseByKind['audit'] {
     const text = filter.text?.toLowerCase();
     return this.store.audit.recent(Math.min(Math.max(1, limit), 1000)).filter((a) =>
-      (!filter.action || a.actionType === filter.action) &&
+      (!filter.action || a.actionType.includes(filter.action.trim().toLowerCase())) &&
       (!text || JSON.stringify([a.actionType, a.entityType, a.entityId, a.userName, a.details]).toLowerCase().includes(text)));
   }
 
