@@ -3,7 +3,9 @@
 // an exported file land in the workspace store; Show Sync History opens one panel, reopening
 // reveals it; the recorded runs carry the right counters.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BacklogImportSummary } from '../../../src/core/backlog';
@@ -100,5 +102,28 @@ describe('sync history', function () {
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(historyTabs().length, 1, 'the panel was duplicated');
     assert.equal(historyTabs()[0].label, 'Sync History');
+  });
+
+  it('a database locked by another live process opens read-only: history answers, syncing refuses, nothing crashes', async () => {
+    const ours = await api();
+    const relative = '.ado-sync/locked-e2e.sqlite';
+    // A live process on this host holds the writer lock (the lock file format of src/core/store/lock.ts).
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const lockFile = workspaceFile(`${relative}.lock`, JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString() }));
+    try {
+      await ours.signOut();
+      await vscode.workspace.getConfiguration('adoSync').update('dbPath', relative, vscode.ConfigurationTarget.Workspace);
+      await ours.connect(emulatorUrl, 'Demo', 'test-pat');
+      const page = await ours.history({}, 10);
+      assert.equal(page.total, 0, 'the locked (empty) database is read, not replaced');
+      await assert.rejects(ours.attach(1, [workspaceFile('history-e2e/locked.txt', 'x')]), /not ready/i);
+      assert.ok(existsSync(lockFile), 'the other process keeps its lock');
+      assert.equal(existsSync(lockFile.replace(/\.lock$/, '')), false, 'read-only: nothing was written');
+    } finally {
+      holder.kill();
+      await ours.signOut();
+      await vscode.workspace.getConfiguration('adoSync').update('dbPath', undefined, vscode.ConfigurationTarget.Workspace);
+      await ours.connect(emulatorUrl, 'Demo', 'test-pat');
+    }
   });
 });
