@@ -41,10 +41,13 @@ const TRIGGERS: SyncTrigger[] = ['manual', 'poll', 'webhook', 'attach', 'import'
 
 const app = document.getElementById('app')!;
 
+/** Options show words ("in progress", "backlog import"); their values stay the stored ones. */
+const words = (v: string | number): string => String(v).replace(/_/g, ' ');
+
 function select(label: string, values: readonly (string | number)[], current: string, onChange: (v: string) => void, anyLabel = `${label}: any`): HTMLElement {
   const s = el('select', { 'aria-label': label, 'data-key': `select-${label}` });
   if (anyLabel) s.append(el('option', { value: '' }, anyLabel));
-  for (const v of values) s.append(el('option', { value: String(v), selected: String(v) === current }, String(v)));
+  for (const v of values) s.append(el('option', { value: String(v), selected: String(v) === current }, words(v)));
   s.addEventListener('change', () => onChange(s.value));
   return s;
 }
