@@ -64,3 +64,5 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   tab: 'runs', filter: {}, pageSize: 25, cursors: [null], selectedRunId: null, auditFilter: {},
 };
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
+/** A run's detail carries at most this many items (the view says so when it is cut). */
+export const DETAIL_ITEM_LIMIT = 1000;

@@ -4,7 +4,7 @@ import type {
 } from '../core/store/repositories/history';
 import type { AuditRow as Audit } from '../core/store/repositories/audit';
 import {
-  DEFAULT_VIEW_STATE, PAGE_SIZES, type HostToView, type LiveEvent, type Request, type ResponseByKind, type RunDetail,
+  DEFAULT_VIEW_STATE, DETAIL_ITEM_LIMIT, PAGE_SIZES, type HostToView, type LiveEvent, type Request, type ResponseByKind, type RunDetail,
   type RunsPage, type ViewState, type ViewToHost,
 } from '../shared/historyProtocol';
 import { chartView } from './chart';
@@ -112,7 +112,7 @@ function runRow(r: SyncHistoryRow): HTMLTableRowElement {
 
 function runsTable(): HTMLElement {
   const head = ['Started', 'Kind', 'Trigger', 'Scope', 'Status', ...RUN_COLUMNS, 'Duration'];
-  return el('table', { 'aria-label': 'Sync runs', 'aria-rowcount': page.total + 1 },
+  return el('table', { 'aria-label': 'Sync runs' },
     el('caption', { class: 'sr-only' }, `Sync runs, newest first; page ${state.cursors.length}, ${page.total} in all. Activate a start time for the run's details.`),
     el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...page.rows.map(runRow)));
@@ -181,6 +181,7 @@ function detailView(): HTMLElement | null {
       d.run.itemsFailed > 0 && d.run.kind === 'attachment_sync' ? action('Retry Failed Items', { kind: 'retryFailed', runId: d.run.id }, 'retry') : null,
       close),
     itemsTable(d),
+    d.items.length >= DETAIL_ITEM_LIMIT ? el('p', {}, `Showing the first ${DETAIL_ITEM_LIMIT} items of this run.`) : null,
     el('h3', {}, 'Audit'),
     el('ul', { 'aria-label': 'Audit entries' }, ...d.audit.map((a) => el('li', {}, `${a.createdAt} ${a.actionType} ${a.userName ?? ''}`))));
 }

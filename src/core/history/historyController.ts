@@ -2,7 +2,7 @@
 // the editor actions (open, reveal, copy) and the engine supplies retries through interfaces.
 import type { SyncStore } from '../store';
 import type { ChartData, Request, ResponseByKind, RunDetail } from '../../shared/historyProtocol';
-import { PAGE_SIZES } from '../../shared/historyProtocol';
+import { DETAIL_ITEM_LIMIT, PAGE_SIZES } from '../../shared/historyProtocol';
 
 /** What the engine offers the view: re-run a run's failed items, returning how many were queued. */
 export interface RetryEngine {
@@ -59,7 +59,7 @@ export class HistoryController {
     // The recorders audit runs as entity 'sync' (seed 002); older entries used 'sync_history'.
     const audit = [...this.store.audit.forEntity('sync', String(runId)), ...this.store.audit.forEntity('sync_history', String(runId))]
       .sort((a, b) => a.id - b.id);
-    return { run, items: this.store.history.items(runId), audit };
+    return { run, items: this.store.history.items(runId, DETAIL_ITEM_LIMIT), audit };
   }
 
   private audit(filter: { action?: string; text?: string }, limit: number): ResponseByKind['audit'] {
