@@ -21,7 +21,8 @@ const nodeDefaults = {
   minify: production,
   logLevel: 'info',
   // sql.js probes for these optional node modules; they are never used in node.
-  external: ['vscode'],
+  external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
+  alias: { 'whatwg-url': './scripts/shims/whatwg-url.cjs' },
 };
 
 const builds = {
