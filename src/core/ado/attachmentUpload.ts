@@ -65,6 +65,11 @@ export interface UploadSessionRecord {
 
 export interface ChunkedUploadOptions extends SimpleUploadOptions {
   chunkSize: number;
+  /**
+   * Continue this session. Only for the same file content: the prefix is checked, but a chunk the
+   * server stored without answering is taken as stored, so a change inside that one chunk would go
+   * unseen (the sync engine resumes only when the whole file's SHA-256 is unchanged).
+   */
   resume?: UploadSessionRecord;
   /** Called with the session when it starts and after every acknowledged chunk. Awaited. */
   onSession?: (record: UploadSessionRecord) => Promise<void> | void;
