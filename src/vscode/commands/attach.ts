@@ -1,6 +1,6 @@
 // Attach Files to Work Item...: from the Explorer (multi-select), the editor title/context, the
-// palette (file dialog), a work item in the tree, or a drop on it. Uploads with progress, then
-// tracks the work item so that its attachments keep syncing.
+// palette (file dialog), a work item in the tree, or a drop on it. Uploads with progress; the
+// engine tracks the work item, so its attachments keep syncing.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../core/sync/engineApi';
@@ -39,7 +39,6 @@ export async function attachUris(deps: CommandDeps, workItemId: number, files: r
     summary = await withTransferProgress(deps.sync, `Attaching ${describeFiles(files)} to work item ${workItemId}`, { workItemIds: [workItemId], expectedBytes }, (signal) =>
       engine.attach({ files: paths, workItemId, trigger: 'attach', signal }),
     );
-    if (!engine.trackedIds().includes(workItemId)) await engine.track([workItemId]);
   } catch (error) {
     return showFailure(deps.log, `Attaching to work item ${workItemId}`, error);
   } finally {

@@ -19,7 +19,13 @@ async function track(deps: CommandDeps, arg: unknown): Promise<number | undefine
   const target = await workItemTarget(deps, arg, 'Track work item (sync its attachments both ways)');
   const engine = target && (await deps.sync.requireEngine());
   if (!target || !engine) return undefined;
-  await engine.track([target.id]);
+  try {
+    // The engine checks that the work item exists and is readable before it records it.
+    await engine.track([target.id]);
+  } catch (error) {
+    return showFailure(deps.log, `Tracking work item ${target.id}`, error);
+  }
+  deps.log.info(`Tracking work item ${target.id}: its attachments sync both ways`);
   deps.refresh();
   return target.id;
 }
@@ -30,6 +36,7 @@ async function untrack(deps: CommandDeps, arg: unknown): Promise<number | undefi
   if (!target || !engine) return undefined;
   // Files already downloaded stay where they are: untracking only stops the syncing.
   engine.untrack([target.id]);
+  deps.log.info(`No longer tracking work item ${target.id}; its downloaded files stay`);
   deps.refresh();
   return target.id;
 }
