@@ -22,6 +22,9 @@ export type { RunOutcome, SessionStatus };
 
 export const STATE_FILE = 'state.sqlite';
 
+/** Settings the engine or the store read when made (the connection's own are handled by Connection). */
+const ENGINE_SETTINGS = ['dbPath', 'storagePath', 'chunkSize', 'maxFileSize', 'uploadMaxRetries', 'conflictPolicy', 'maxDeleteShare', 'retentionDays'] as const;
+
 export class SyncSession implements vscode.Disposable {
   private readonly core: SyncSessionCore;
   private readonly changed = new vscode.EventEmitter<SessionStatus>();
@@ -45,7 +48,12 @@ export class SyncSession implements vscode.Disposable {
     const offChange = this.core.onDidChange((s) => { this.changed.fire(s); if (s.kind === 'open' && s.readOnly) void this.explainReadOnly(s); });
     const offRun = this.core.onDidFinishRun((o) => this.finished.fire(o));
     this.disposables.push(this.changed, this.finished, { dispose: offChange }, { dispose: offRun },
-      connection.onDidChange((state) => { void this.core.setClient(state?.client); }));
+      connection.onDidChange((state) => { void this.core.setClient(state?.client); }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (ENGINE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`))) {
+          void this.core.settingsChanged(e.affectsConfiguration(`${SETTINGS_SECTION}.dbPath`));
+        }
+      }));
     if (connection.current) void this.core.setClient(connection.current.client);
   }
 

@@ -45,6 +45,10 @@ export class SyncSessionCore {
   private opened: SyncStore | undefined;
   private opening: Promise<SyncStore | undefined> | undefined;
   private current: SyncEngine | undefined;
+  /** An engine being closed: a new one waits for it, so two engines never run at once. */
+  private closing: Promise<void> | undefined;
+  /** Settings changed since the engine was made: the next engine() makes a new one. */
+  private stale = false;
   private recovered = false;
   private state: SessionStatus = { kind: 'closed' };
   private readonly changeListeners = new Set<Listener<SessionStatus>>();
@@ -76,8 +80,16 @@ export class SyncSessionCore {
     return this.opening;
   }
 
+  /** Settings the engine reads changed: it is replaced once its runs end (dbPath: the store too). */
+  async settingsChanged(dbPathChanged: boolean): Promise<void> {
+    if (dbPathChanged) return this.close();
+    this.stale = this.current !== undefined;
+  }
+
   /** The engine of the current connection; undefined when not connected, without folder or read-only. */
   async engine(): Promise<SyncEngine | undefined> {
+    if (this.current && this.stale) { this.stale = false; void this.closeEngine(); }
+    await this.closing;
     if (this.current) return this.current;
     const client = this.client;
     const store = client ? await this.store() : undefined;
@@ -119,8 +131,12 @@ export class SyncSessionCore {
   private async closeEngine(): Promise<void> {
     const engine = this.current;
     this.current = undefined;
-    if (!engine) return;
-    try { await engine.close(); } catch (e) { this.deps.log('error', `Closing the sync engine failed: ${message(e)}`); }
+    if (!engine) return this.closing;
+    const closing = engine.close()
+      .catch((e: unknown) => this.deps.log('error', `Closing the sync engine failed: ${message(e)}`))
+      .finally(() => { if (this.closing === closing) this.closing = undefined; });
+    this.closing = closing;
+    return closing;
   }
 
   private async open(): Promise<SyncStore | undefined> {

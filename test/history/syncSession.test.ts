@@ -150,4 +150,30 @@ describe('sync session lifecycle (real store, engine and emulator)', function ()
     assert.ok(await s.engine());
     await s.close();
   });
+
+  it('a settings change replaces the engine only after its run in flight ends; the store stays; dbPath closes the store', async () => {
+    const s = session();
+    await s.setClient(client);
+    const first = await s.engine();
+    assert.ok(first);
+    const store = await s.store();
+    const file = path.join(dir, 'big.bin');
+    fs.writeFileSync(file, Buffer.alloc(2 * 1024 * 1024, 7));
+    const order: string[] = [];
+    s.events.on('runFinished', () => order.push('run ended'));
+    const started = new Promise((resolve) => s.events.on('runStarted', resolve));
+    const run = first.attach({ files: [file], workItemId: [...ado.state.workItems.keys()][1] });
+    // (engine.close() waits for runs it has started; attach's tracking step before that is not covered.)
+    await started;
+    await s.settingsChanged(false);
+    const second = await s.engine();
+    order.push('new engine');
+    assert.ok(second && second !== first);
+    assert.deepEqual(order, ['run ended', 'new engine']);
+    assert.equal((await run).status, 'completed');
+    assert.equal(await s.store(), store, 'the store is kept');
+    await s.settingsChanged(true);
+    assert.deepEqual(s.status, { kind: 'closed' });
+    await s.close();
+  });
 });
