@@ -106,6 +106,33 @@ describe('sync engine on the emulator and a real store', function () {
     assert.equal((await w.engine.sync()).items.length, 0, 'converged');
   });
 
+  it('conflict policies: preferLocal leaves the remote version in ADO, preferRemote moves the local file aside; nothing is lost', async () => {
+    // A colleague using ado-sync attached "plan.txt" (with its marker) while ours differs.
+    const theirs = async (id: number, content: string) => w.colleagueAttaches(id, 'plan.txt', content, `[sha256:${sha256(content)}]`);
+    await w.reopen({ conflictPolicy: 'preferLocal' });
+    await w.engine.track([5, 6]);
+    w.file('.ado-attachments/5/plan.txt', 'mine');
+    await theirs(5, 'theirs');
+    const local = await w.engine.sync({ workItemIds: [5] });
+    assert.deepEqual(local.items.map((i) => `${i.fileName}:${i.status}`).sort(), ['plan.txt:conflict', 'plan.txt:uploaded']);
+    assert.deepEqual(fs.readdirSync(path.join(w.mirror, '5')), ['plan.txt']);
+    assert.equal(fs.readFileSync(path.join(w.mirror, '5', 'plan.txt'), 'utf8'), 'mine');
+    assert.equal((await w.engine.sync({ workItemIds: [5] })).items.length, 0, 'not offered again');
+
+    await w.reopen({ conflictPolicy: 'preferRemote' });
+    w.file('.ado-attachments/6/plan.txt', 'mine');
+    await theirs(6, 'theirs');
+    const remote = await w.engine.sync({ workItemIds: [6] });
+    assert.deepEqual(remote.items.map((i) => `${i.fileName}:${i.status}`), ['plan.txt:conflict']);
+    assert.equal(fs.readFileSync(path.join(w.mirror, '6', 'plan.txt'), 'utf8'), 'theirs');
+    const aside = fs.readdirSync(path.join(w.mirror, '6')).find((n) => n !== 'plan.txt')!;
+    assert.match(aside, /^plan \(conflict .* from local\)\.txt$/);
+    assert.equal(fs.readFileSync(path.join(w.mirror, '6', aside), 'utf8'), 'mine');
+    const next = await w.engine.sync({ workItemIds: [6] });
+    // Its content went up for item 5 already: linked, not sent again.
+    assert.deepEqual(next.items.map((i) => `${i.fileName}:${i.status}`), [`${aside}:linked`], 'the local version goes up under its new name');
+  });
+
   it('marks a relation removed in ADO and keeps the file; the max-delete brake stops a mass removal', async () => {
     await w.engine.track([4]);
     await w.engine.sync();

@@ -84,8 +84,9 @@ export class SyncWorld {
   }
 
   /** A colleague attaches a file in ADO (the emulator's admin route edits as user 1). */
-  async colleagueAttaches(workItemId: number, fileName: string, content: string | Buffer): Promise<void> {
-    const res = await fetch(adminUrl(this.emulator, `/_emulator/work-items/${workItemId}/attachments?fileName=${encodeURIComponent(fileName)}`), { method: 'POST', body: typeof content === 'string' ? content : new Uint8Array(content) });
+  async colleagueAttaches(workItemId: number, fileName: string, content: string | Buffer, comment?: string): Promise<void> {
+    const query = `fileName=${encodeURIComponent(fileName)}${comment ? `&comment=${encodeURIComponent(comment)}` : ''}`;
+    const res = await fetch(adminUrl(this.emulator, `/_emulator/work-items/${workItemId}/attachments?${query}`), { method: 'POST', body: typeof content === 'string' ? content : new Uint8Array(content) });
     if (!res.ok) throw new Error(`emulator refused the colleague's attachment: ${res.status} ${await res.text()}`);
   }
 

@@ -23,6 +23,7 @@ type Incoming = Extract<PlannedAction, { kind: 'download' | 'conflict' }>;
 
 export async function downloadAttachmentInto(ctx: InboundContext, action: Incoming): Promise<ItemOutcome> {
   if (action.kind === 'download' && action.verify) return verifyThenKeep(ctx, action, action.verify);
+  if (action.kind === 'download' && action.moveAside) return replaceKeepingLocal(ctx, action, action.moveAside);
   const dir = path.join(ctx.mirrorRoot, String(action.workItemId));
   const safe = sanitizeFileName(action.fileName);
   const wanted = action.kind === 'conflict' ? conflictFileName(safe, 'ADO', ctx.now()) : safe;
@@ -51,6 +52,20 @@ async function verifyThenKeep(ctx: InboundContext, action: Incoming, localPath: 
     return outcome(action, dest, result, 'conflict');
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/** preferRemote: the local file moves to a conflict name, the remote one takes its place; moved back if the download fails. */
+async function replaceKeepingLocal(ctx: InboundContext, action: Incoming, localPath: string): Promise<ItemOutcome> {
+  const aside = await freeName(path.dirname(localPath), conflictFileName(path.basename(localPath), 'local', ctx.now()), false, ctx.now());
+  await rename(localPath, aside);
+  try {
+    const result = await fetchTo(ctx, action, localPath);
+    remember(ctx.store, action, localPath, result.sha256, result.size);
+    return outcome(action, localPath, result, 'conflict');
+  } catch (error) {
+    await rename(aside, localPath).catch(() => undefined);
+    throw error;
   }
 }
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256OfFile, type AdoClient, type UploadResult, type UploadSessionRecord, type WorkItem } from '../ado';
+import { FileChangedError, sha256OfFile, type AdoClient, type UploadResult, type UploadSessionRecord, type WorkItem } from '../ado';
 import type { SyncSettings } from '../settings';
 import type { AttachmentRow, SyncStore } from '../store';
 import { commentWithMarker } from './contentMarker';
@@ -71,9 +71,11 @@ export async function attachFile(ctx: OutboundContext, workItemId: number, file:
 
   try {
     const known = ctx.store.dedup.find(sha256);
-    const uploaded: Pick<UploadResult, 'id' | 'url'> = known
+    const uploaded: Pick<UploadResult, 'id' | 'url'> & Partial<Pick<UploadResult, 'sha256'>> = known
       ? { id: known.attachmentGuid, url: known.attachmentUrl }
       : await upload(ctx, workItemId, file.path, fileName, sha256, size);
+    // The bytes sent are what was hashed before (the file did not change in between), or nothing is linked.
+    if ('sha256' in uploaded && uploaded.sha256 !== sha256) throw new FileChangedError(`${file.path} changed while it was being uploaded; it will go up again on the next sync.`);
     if (!known) ctx.store.dedup.remember({ sha256Hash: sha256, attachmentGuid: uploaded.id, attachmentUrl: uploaded.url, fileSize: size, firstWorkItemId: workItemId });
     if (options.link) {
       const link = () => ctx.client.linkAttachment(workItemId, uploaded.url, { comment: commentWithMarker(options.comment, sha256), name: fileName, signal: ctx.signal });

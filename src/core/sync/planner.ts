@@ -50,8 +50,12 @@ export type PlannedAction =
       /** Overwrite: the local file of that name is an unchanged copy of an earlier synced version. */
       replaces?: string;
       /** A local file holds the name and the remote content is unknown: compare first (same: adopt; else keep both). */
-      verify?: string }
-  | { kind: 'conflict'; workItemId: number; fileName: string; attachmentId: string; attachmentUrl: string; sha256?: string; size?: number }
+      verify?: string;
+      /** preferRemote: this different local file moves aside under a conflict name first. */
+      moveAside?: string }
+  | { kind: 'conflict'; workItemId: number; fileName: string; attachmentId: string; attachmentUrl: string; sha256?: string; size?: number;
+      /** The different local file that holds the name. */
+      localPath: string }
   | { kind: 'markRemoteRemoved'; workItemId: number; fileName: string; recordId: number; attachmentId: string }
   | { kind: 'adopt'; workItemId: number; fileName: string; path: string; sha256: string; size: number; attachmentId: string; attachmentUrl: string }
   | { kind: 'skip'; workItemId: number; fileName: string; reason: 'in-sync' };
@@ -93,7 +97,7 @@ export function planWorkItem(s: WorkItemState): PlannedAction[] {
     if (!holder) out.push({ kind: 'download', ...target });
     else if (r.sha256 === undefined) out.push({ kind: 'download', ...target, verify: holder.path });
     else if (syncedShas.has(holder.sha256) && remoteShas.has(holder.sha256)) out.push({ kind: 'download', ...target, replaces: holder.path });
-    else out.push({ kind: 'conflict', ...target });
+    else out.push({ kind: 'conflict', ...target, localPath: holder.path });
   }
 
   const liveIds = new Set(s.remote.map((r) => r.attachmentId));

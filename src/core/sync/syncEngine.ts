@@ -81,7 +81,7 @@ class Engine implements SyncEngine {
       const transfers = actions.filter((a): a is Transfer => a.kind === 'upload' || a.kind === 'download' || a.kind === 'conflict');
       run.planned(transfers.length + removals.length);
       for (const a of actions) this.applyBookkeeping(run, a);
-      const specs = transfers.map((a) => ({ key: `${a.kind}:${a.workItemId}:${a.kind === 'upload' ? a.sha256 : a.attachmentId}`, type: a.kind, workItemId: a.workItemId, payload: a }));
+      const specs = this.applyConflictPolicy(run, transfers).map((a) => ({ key: `${a.kind}:${a.workItemId}:${a.kind === 'upload' ? a.sha256 : a.attachmentId}`, type: a.kind, workItemId: a.workItemId, payload: a }));
       await this.transfer(run, specs, { link: true });
     });
   }
@@ -100,7 +100,7 @@ class Engine implements SyncEngine {
     const action = { workItemId, fileName: remote.fileName, attachmentId: remote.attachmentId, attachmentUrl: remote.url, sha256: remote.sha256, size: remote.size };
     // A local file of that name: unknown remote content is compared first; known different content is kept beside it.
     const planned: Extract<PlannedAction, { kind: 'download' | 'conflict' }> = !local ? { kind: 'download', ...action }
-      : content === undefined ? { kind: 'download', ...action, verify: local.path } : { kind: 'conflict', ...action };
+      : content === undefined ? { kind: 'download', ...action, verify: local.path } : { kind: 'conflict', ...action, localPath: local.path };
     const outcome = await downloadAttachmentInto(this.inboundContext(options.signal), planned);
     this.recorder.action('attachment_downloaded', 'attachment', remote.attachmentId, { work_item_id: workItemId, file: outcome.fileName });
     this.store.flush();
@@ -253,6 +253,26 @@ class Engine implements SyncEngine {
       this.store.attachments.markRemoteRemoved(a.recordId);
       run.add({ workItemId: a.workItemId, fileName: a.fileName, direction: 'inbound', status: 'remote_removed', attachmentId: a.attachmentId });
     }
+  }
+
+  /**
+   * keepBoth (default): the remote version lands beside the local one under a conflict name.
+   * preferLocal: the remote version is not downloaded (remembered, so it is not offered again).
+   * preferRemote: the local file moves aside under a conflict name and the remote one takes the name.
+   * No policy deletes a file.
+   */
+  private applyConflictPolicy(run: RunScope, transfers: Transfer[]): Transfer[] {
+    const policy = this.o.settings.conflictPolicy;
+    if (policy === 'keepBoth') return transfers;
+    // preferRemote moves these local files aside: they go up under their new name on the next sync.
+    const movedAside = new Set(policy === 'preferRemote' ? transfers.flatMap((t) => (t.kind === 'conflict' ? [t.localPath] : [])) : []);
+    return transfers.filter((t) => !(t.kind === 'upload' && movedAside.has(t.path))).flatMap((t): Transfer[] => {
+      if (t.kind !== 'conflict') return [t];
+      if (policy === 'preferRemote') return [{ kind: 'download', workItemId: t.workItemId, fileName: t.fileName, attachmentId: t.attachmentId, attachmentUrl: t.attachmentUrl, sha256: t.sha256, size: t.size, moveAside: t.localPath }];
+      this.store.attachments.insert({ workItemId: t.workItemId, fileName: t.fileName, fileSize: t.size ?? 0, source: 'ADO', attachmentGuid: t.attachmentId, attachmentUrl: t.attachmentUrl, sha256: t.sha256 ?? null, syncStatus: 'CONFLICT' });
+      run.add({ workItemId: t.workItemId, fileName: t.fileName, direction: 'inbound', status: 'conflict', localPath: t.localPath, attachmentId: t.attachmentId, attachmentUrl: t.attachmentUrl, sha256: t.sha256, size: t.size });
+      return [];
+    });
   }
 
   private syncedRecordCount(ids: readonly number[]): number {
