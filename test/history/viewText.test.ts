@@ -74,3 +74,17 @@ describe('backlog import UI text', () => {
     assert.match(summaryMessage(summary({ status: 'failed', error: 'Ardoq rejected the token' })), /Ardoq rejected the token$/);
   });
 });
+
+describe('history page CSP', () => {
+  it("default-src 'none', nonce scripts only, styles and fonts from the webview source, no unsafe-*", async () => {
+    const { historyHtml } = await import('../../src/core/history/historyHtml');
+    const html = historyHtml({ cspSource: 'https://webview.src', scriptUri: 'https://webview.src/dist/webview.js', styleUri: 'https://webview.src/media/history.css',
+      codiconUri: 'https://webview.src/dist/codicons/codicon.css', nonce: 'abc123' });
+    const csp = /content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.equal(csp, "default-src 'none'; img-src https://webview.src data:; style-src https://webview.src; font-src https://webview.src; script-src 'nonce-abc123'");
+    assert.doesNotMatch(html, /unsafe-/);
+    const scripts = html.match(/<script[^>]*>/g) ?? [];
+    assert.ok(scripts.length > 0 && scripts.every((t) => t.includes('nonce="abc123"')), scripts.join());
+    assert.match(html, /<link rel="stylesheet" href="https:\/\/webview\.src\/dist\/codicons\/codicon\.css">/);
+  });
+});
