@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { storeBacklogHistory, type BacklogImportSummary } from '../../src/core/backlog';
+import { historyHtml } from '../../src/core/history/historyHtml';
 import { emptyKindCounters } from '../../src/core/backlog/progressEvents';
 import { openStore } from '../../src/core/store';
 import { overwriteWarning, progressStep, summaryMessage } from '../../src/vscode/backlog/importText';
@@ -76,8 +77,7 @@ describe('backlog import UI text', () => {
 });
 
 describe('history page CSP', () => {
-  it("default-src 'none', nonce scripts only, styles and fonts from the webview source, no unsafe-*", async () => {
-    const { historyHtml } = await import('../../src/core/history/historyHtml');
+  it("default-src 'none', nonce scripts only, styles and fonts from the webview source, no unsafe-*", () => {
     const html = historyHtml({ cspSource: 'https://webview.src', scriptUri: 'https://webview.src/dist/webview.js', styleUri: 'https://webview.src/media/history.css',
       codiconUri: 'https://webview.src/dist/codicons/codicon.css', nonce: 'abc123' });
     const csp = /content="([^"]+)"/.exec(html)?.[1] ?? '';
