@@ -1,18 +1,9 @@
 // Browser suite: first run. The Work Items view shows the "not connected" welcome; Connect
 // asks for URL, project and PAT; the tree then lists the seeded work items assigned to me.
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import { answerInput } from '../lib/adoWorkbench';
 import { e2eSession } from '../lib/session';
 import { runCommand, saveScreenshot, waitForNotification } from '../lib/workbench';
-
-async function answerInput(page: Page, value: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(value);
-  await page.keyboard.press('Enter');
-  // The next step replaces the box; wait for it to clear of our value.
-  await page.waitForTimeout(300);
-}
 
 describe('first run', () => {
   it('welcome view -> Connect (URL, project, PAT) -> tree shows assigned work items', async function () {

@@ -1,0 +1,188 @@
+// Browser suite: what a person does with work item attachments in the workbench, checked against
+// what the emulator ("Azure DevOps") holds. Screenshots of each step under test-results/e2e/.
+import * as assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { contextMenu, ensureConnected, pickQuickPickRow, startCommand, showWorkItemsView, statusBarSequence, waitForChildRow, waitForRow } from '../lib/adoWorkbench';
+import { addColleagueAttachment, attachmentsOf, clearFaults, setFaults, sha256Of, workItemByTitle } from '../lib/emulatorAdmin';
+import { e2eSession } from '../lib/session';
+import { pollUntil } from '../lib/steps';
+import { runCommand, saveScreenshot, waitForNotification } from '../lib/workbench';
+
+const STORY = 'Download an invoice as PDF';
+const TASK = 'Fix rounding in totals';
+const SETTINGS_TASK = 'Write the settings API';
+
+async function explorerRow(name: string) {
+  const { page } = e2eSession();
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await pollUntil(`Explorer shows ${name}`, 15_000, async () => {
+    if (await row.isVisible()) return true;
+    // The file watcher may lag behind a large write: the Explorer's own Refresh button.
+    await page.locator('.part.sidebar .action-label[aria-label^="Refresh Explorer"]').first().click({ timeout: 1_000 }).catch(() => undefined);
+    return undefined;
+  }, undefined, 1_000);
+  return row;
+}
+
+describe('work items and attachments (workbench)', function () {
+  this.timeout(120_000);
+  let storyId = 0;
+  let taskId = 0;
+  let settingsId = 0;
+
+  before(async function () {
+    const { page, emulatorUrl } = e2eSession();
+    if (!emulatorUrl) this.skip();
+    storyId = (await workItemByTitle(emulatorUrl ?? '', STORY)).id;
+    taskId = (await workItemByTitle(emulatorUrl ?? '', TASK)).id;
+    settingsId = (await workItemByTitle(emulatorUrl ?? '', SETTINGS_TASK)).id;
+    await ensureConnected(page, emulatorUrl ?? '').catch(async (error: unknown) => {
+      await saveScreenshot(page, 'failed-work-items-connect');
+      throw error;
+    });
+  });
+
+  after(async () => {
+    const { page, emulatorUrl } = e2eSession();
+    if (!emulatorUrl) return;
+    await clearFaults(emulatorUrl);
+    await runCommand(page, 'ADO Sync: Sign Out');
+  });
+
+  it('the tree shows the groups and the work items assigned to me, with type, state and attachment count', async () => {
+    const { page } = e2eSession();
+    await showWorkItemsView(page);
+    await waitForRow(page, 'Tracked');
+    await waitForRow(page, 'Assigned to Me');
+    const story = await waitForRow(page, `${storyId} ${STORY}`);
+    // "$(file) 1": the seeded mockup is the story's one attachment.
+    assert.match(await story.innerText(), /New|Active/);
+    await saveScreenshot(page, 'work-items-tree');
+  });
+
+  it('attaches two files selected in the Explorer through its context menu and the work item QuickPick', async () => {
+    const { page, workspace, emulatorUrl } = e2eSession();
+    const files = ['ui-spec-1.txt', 'ui-spec-2.txt'].map((name, i) => {
+      const file = path.join(workspace, name);
+      writeFileSync(file, `${name}\n`.repeat(500 * (i + 1)));
+      return file;
+    });
+    await runCommand(page, 'View: Show Explorer');
+    const first = await explorerRow('ui-spec-1.txt');
+    const second = await explorerRow('ui-spec-2.txt');
+    await first.click();
+    await second.click({ modifiers: ['Control'] });
+    await saveScreenshot(page, 'attach-1-explorer-selection');
+    await contextMenu(page, second, 'Attach Files to Work Item...');
+    await pickQuickPickRow(page, String(storyId), `${storyId} ${STORY}`);
+    await saveScreenshot(page, 'attach-2-picked');
+    const message = await waitForNotification(page, new RegExp(`Attach to work item ${storyId}: 2 uploaded`), 30_000);
+    await saveScreenshot(page, 'attach-3-done');
+    assert.match(message, /2 uploaded/);
+    const remote = await attachmentsOf(emulatorUrl ?? '', storyId);
+    for (const file of files) {
+      const linked = remote.find((entry) => entry.name === path.basename(file));
+      assert.ok(linked, `${path.basename(file)} is not linked in ADO`);
+      assert.equal(linked.attachment?.sha256, sha256Of(file), `${path.basename(file)}: bytes in ADO differ`);
+    }
+    await showWorkItemsView(page);
+    await waitForChildRow(page, `${storyId} ${STORY}`, /ui-spec-2\.txt.*synced/s);
+    await saveScreenshot(page, 'attach-4-tree-synced');
+  });
+
+  it('an attachment a colleague adds in ADO appears after Force Sync; the status bar goes syncing -> synced', async () => {
+    const { page, workspace, emulatorUrl } = e2eSession();
+    const content = `colleague's measurements ${Date.now()}\n`;
+    await addColleagueAttachment(emulatorUrl ?? '', taskId, 'measurements.csv', content);
+    // Slow the download a little, so that a person (and this test) can see "syncing".
+    await setFaults(emulatorUrl ?? '', [{ route: '/_apis/wit/attachments/', method: 'GET', rate: 1, kinds: ['delay'], delayMs: 2_000, count: 1 }]);
+    await showWorkItemsView(page);
+    const row = await waitForRow(page, `${taskId} ${TASK}`);
+    await contextMenu(page, row, 'Force Sync Work Item');
+    const sequence = statusBarSequence(page, [/ADO: syncing/, /ADO: synced/], 30_000);
+    await pollUntil('status bar shows syncing', 15_000, async () => ((await page.locator('.part.statusbar').innerText()).includes('ADO: syncing') ? true : undefined), undefined, 50);
+    await saveScreenshot(page, 'force-sync-1-syncing');
+    const seen = await sequence;
+    await saveScreenshot(page, 'force-sync-2-synced');
+    assert.equal(seen[seen.length - 1], 'ADO: synced', `status bar went ${seen.join(' -> ')}`);
+    const local = path.join(workspace, '.ado-attachments', String(taskId), 'measurements.csv');
+    await pollUntil('measurements.csv in the mirror folder', 10_000, () => (existsSync(local) ? true : undefined));
+    const remote = (await attachmentsOf(emulatorUrl ?? '', taskId)).find((entry) => entry.name === 'measurements.csv');
+    assert.equal(sha256Of(local), remote?.attachment?.sha256);
+    await waitForChildRow(page, `${taskId} ${TASK}`, /measurements\.csv.*synced/s);
+    await saveScreenshot(page, 'force-sync-3-tree');
+  });
+
+  it('Track Work Item from the palette: the picker finds a work item by words of its title', async () => {
+    const { page } = e2eSession();
+    await startCommand(page, 'ADO Sync: Track Work Item');
+    await pickQuickPickRow(page, 'settings API', `${settingsId} ${SETTINGS_TASK}`);
+    await saveScreenshot(page, 'track-picked-by-title');
+    await showWorkItemsView(page);
+    // The Tracked group lists it (its row comes before the Assigned to Me group's copy).
+    const tracked = page.locator('.part.sidebar .monaco-list-row', { hasText: `${settingsId} ${SETTINGS_TASK}` });
+    await pollUntil('the work item twice in the tree (Tracked and Assigned to Me)', 15_000, async () => ((await tracked.count()) >= 2 ? true : undefined));
+  });
+
+  it('dropping a file (its editor tab) on a work item in the tree attaches it', async () => {
+    const { page, workspace, emulatorUrl } = e2eSession();
+    const file = path.join(workspace, 'dropped-notes.md');
+    writeFileSync(file, '# Notes dropped on a work item\n');
+    await runCommand(page, 'View: Show Explorer');
+    await (await explorerRow('dropped-notes.md')).click();
+    const tab = page.locator('.tabs-container .tab', { hasText: 'dropped-notes.md' }).first();
+    await tab.waitFor({ state: 'visible' });
+    await showWorkItemsView(page);
+    const target = await waitForRow(page, `${taskId} ${TASK}`);
+    await tab.dragTo(target);
+    await waitForNotification(page, new RegExp(`Attach to work item ${taskId}: 1 uploaded`), 30_000);
+    await saveScreenshot(page, 'drop-on-work-item');
+    const linked = (await attachmentsOf(emulatorUrl ?? '', taskId)).find((entry) => entry.name === 'dropped-notes.md');
+    assert.equal(linked?.attachment?.sha256, sha256Of(file));
+  });
+
+  it('a large upload shows its percent and rate in a notification and "uploading n%" in the tree', async () => {
+    const { page, workspace, emulatorUrl } = e2eSession();
+    const file = path.join(workspace, 'big-drawing.bin');
+    const bytes = Buffer.alloc(24 * 1024 * 1024, 3);
+    bytes.write(`drawing ${Date.now()}`);
+    writeFileSync(file, bytes);
+    await runCommand(page, 'View: Show Explorer');
+    const row = await explorerRow('big-drawing.bin');
+    await row.click();
+    // Hold each chunk a while, so that the transfer can be watched (five 5 MB chunks).
+    await setFaults(emulatorUrl ?? '', [{ route: '/_apis/wit/attachments', method: 'PUT', rate: 1, kinds: ['delay'], delayMs: 1_500 }]);
+    await contextMenu(page, row, 'Attach Files to Work Item...');
+    await pickQuickPickRow(page, String(storyId), `${storyId} ${STORY}`);
+    await waitForNotification(page, /Attaching "big-drawing\.bin"[\s\S]*\d+% of 24 MB · [\d.]+ MB\/s/, 30_000);
+    await saveScreenshot(page, 'upload-progress-notification');
+    await showWorkItemsView(page);
+    await waitForChildRow(page, `${storyId} ${STORY}`, /big-drawing\.bin.*uploading \d+%/s);
+    await saveScreenshot(page, 'upload-progress-tree');
+    await clearFaults(emulatorUrl ?? '');
+    await waitForNotification(page, new RegExp(`Attach to work item ${storyId}: 1 uploaded`), 60_000);
+    const linked = (await attachmentsOf(emulatorUrl ?? '', storyId)).find((entry) => entry.name === 'big-drawing.bin');
+    assert.equal(linked?.attachment?.sha256, sha256Of(file));
+  });
+
+  it('a file over the server limit is shown as failed with the server\'s reason, with Show Log and Retry', async () => {
+    const { page, workspace } = e2eSession();
+    writeFileSync(path.join(workspace, 'too-large.bin'), Buffer.alloc(60 * 1024 * 1024 + 1, 1));
+    await runCommand(page, 'View: Show Explorer');
+    const row = await explorerRow('too-large.bin');
+    await row.click();
+    await contextMenu(page, row, 'Attach Files to Work Item...');
+    await pickQuickPickRow(page, String(storyId), `${storyId} ${STORY}`);
+    const message = await waitForNotification(page, /failed: "too-large\.bin": TF237082/, 60_000);
+    assert.match(message, /exceeds the supported file upload size/);
+    const toast = page.locator('.notification-list-item', { hasText: 'TF237082' }).first();
+    assert.ok(await toast.getByRole('button', { name: 'Retry' }).isVisible());
+    assert.ok(await toast.getByRole('button', { name: 'Show Log' }).isVisible());
+    await saveScreenshot(page, 'failed-upload-1-notification');
+    await showWorkItemsView(page);
+    const failed = await waitForChildRow(page, `${storyId} ${STORY}`, /too-large\.bin.*failed/s);
+    assert.match(await failed.innerText(), /TF237082/);
+    await saveScreenshot(page, 'failed-upload-2-tree');
+  });
+});
