@@ -89,7 +89,8 @@ function openRun(id: number): void {
 function runRow(r: SyncHistoryRow): HTMLTableRowElement {
   const p = progress.get(r.id);
   const statusCell = el('td', { class: `status-${r.status}` },
-    el('span', { class: `codicon codicon-${STATUS_ICON[r.status]}`, 'aria-hidden': 'true' }), ` ${r.status.replace('_', ' ')}`);
+    el('span', { class: `codicon codicon-${STATUS_ICON[r.status]}${r.status === 'in_progress' ? ' codicon-modifier-spin' : ''}`, 'aria-hidden': 'true' }),
+    ` ${r.status.replace('_', ' ')}`);
   if (r.status === 'in_progress' || r.status === 'pending') {
     const total = p?.total || r.totalItems || 1;
     statusCell.append(el('progress', { max: total, value: p?.done ?? 0, 'aria-label': `Run ${r.id} progress`,

@@ -133,6 +133,11 @@ describe('workbench: Import Backlog from Ardoq', function () {
     const progress = page.locator('.notification-list-item', { hasText: 'Importing backlog into Demo' });
     await progress.waitFor({ state: 'visible', timeout: 20_000 });
     await pollUntil('an item done', 15_000, async () => (/\d+\/\d+ ·/.test(await progress.innerText()) ? true : undefined));
+    // The open history view shows the run in progress with a live bar, from events (no reload).
+    const live = await findWebviewFrame(page, 'tbody tr progress', 10_000);
+    const bar = live.locator('tbody tr', { has: live.locator('td:text-is("backlog import")') }).locator('progress').first();
+    await pollUntil('the live bar moves', 10_000, async () => ((await bar.evaluate((b) => (b as HTMLProgressElement).value)) > 0 ? true : undefined));
+    await saveScreenshot(page, 'import-backlog-live-progress');
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await waitForNotification(page, /Backlog import cancelled/, 30_000);
     await adoFaults(emulatorUrl ?? '', 'DELETE');
