@@ -82,7 +82,9 @@ export async function attachFile(ctx: OutboundContext, workItemId: number, file:
       await (ctx.serialize ? ctx.serialize(workItemId, link) : link());
     }
     ctx.store.attachments.markSynced(record.id, { attachmentGuid: uploaded.id, attachmentUrl: uploaded.url, sha256 });
-    return { ...base, status: known ? (options.link ? 'linked' : 'duplicate') : 'uploaded', attachmentId: uploaded.id, attachmentUrl: uploaded.url };
+    // Uploaded for this item by an earlier try whose link failed: still this item's upload.
+    const reused = known !== undefined && known.firstWorkItemId !== workItemId;
+    return { ...base, status: reused ? (options.link ? 'linked' : 'duplicate') : 'uploaded', attachmentId: uploaded.id, attachmentUrl: uploaded.url };
   } catch (error) {
     ctx.store.attachments.setStatus(record.id, 'FAILED', error instanceof Error ? error.message : String(error));
     throw error;
