@@ -7,6 +7,8 @@ import type { WorkItemApi } from './vscode/commands/api';
 import { Connection } from './vscode/connection';
 import { registerConnectCommands } from './vscode/connectCommands';
 import { registerDiagnostics } from './vscode/diagnostics';
+import { registerImportBacklog } from './vscode/backlog/importBacklogCommand';
+import { registerHistory } from './vscode/history/registerHistory';
 import { createStatusBar } from './vscode/statusBar';
 import { SyncSession } from './vscode/syncSession';
 
@@ -24,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   const connection = new Connection(context.secrets, log);
   const session = new SyncSession(context, connection, createSyncEngine, log);
+  activeSession = session;
   context.subscriptions.push(log, connection, session);
   const workItems = registerWorkItemFeature(context, connection, session, log);
   context.subscriptions.push(
@@ -32,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
     registerDiagnostics(context, connection),
     createStatusBar(connection, session),
   );
+  const history = registerHistory(context, session, connection, log);
+  context.subscriptions.push(...history.disposables, registerImportBacklog({ context, connection, session, relay: history.relay, log }));
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   log.info(`Azure DevOps Attachment Sync ${version} activated`);
   void connection.restore().finally(() => log.info(`Activation ready in ${Math.round(performance.now() - started)} ms`));
@@ -44,6 +49,11 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   };
 }
 
-export function deactivate(): void {
-  // Disposables registered on the context are released by VS Code.
+let activeSession: SyncSession | undefined;
+
+/** Waits for runs in flight, flushes and releases the store; disposables are released by VS Code. */
+export function deactivate(): Promise<void> | undefined {
+  const session = activeSession;
+  activeSession = undefined;
+  return session?.close();
 }
