@@ -91,6 +91,18 @@ describe('sync engine on the emulator and a real store', function () {
     assert.equal((await w.engine.sync()).items.length, 0, 'converged');
   });
 
+  it('replace: a changed file replaces its previous version in ADO, the file stays', async () => {
+    await w.engine.track([5]);
+    w.file('.ado-attachments/5/spec.txt', 'v1');
+    await w.engine.sync();
+    w.file('.ado-attachments/5/spec.txt', 'v2');
+    const run = await w.engine.sync({ replace: true });
+    assert.deepEqual(run.items.map((i) => `${i.fileName}:${i.status}`).sort(), ['spec.txt:removed', 'spec.txt:uploaded']);
+    const rels = await w.relations(5);
+    assert.deepEqual(rels.map((r) => markerOf(r.attributes.comment)), [sha256('v2')]);
+    assert.equal((await w.engine.sync()).items.length, 0, 'converged');
+  });
+
   it('keeps both when a different local file holds the name of a new remote one', async () => {
     await w.engine.track([5]);
     w.file('.ado-attachments/5/notes.txt', 'mine');

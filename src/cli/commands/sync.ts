@@ -1,4 +1,4 @@
-// `ado-sync sync [--work-item <id>...] [--dry-run]`: the seed's POST /api/sync/force-sync, both
+// `ado-sync sync [--work-item <id>...] [--dry-run] [--replace]`: the seed's POST /api/sync/force-sync, both
 // directions for the tracked (or given) work items; --dry-run prints the plan and changes nothing.
 import type { PlannedAction } from '../../core/sync/engineApi';
 import { workItemId } from '../args';
@@ -35,13 +35,15 @@ function planHuman(plan: readonly PlannedAction[]): string {
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Sync tracked (or the given) work items both ways now; --dry-run shows the plan.',
-  usage: `[--work-item <id>]... [--dry-run]
+  usage: `[--work-item <id>]... [--dry-run] [--replace]
 
   --work-item <id>     sync this work item (repeatable); default: every tracked one
-  --dry-run            print what would be uploaded, downloaded or marked, change nothing`,
+  --dry-run            print what would be uploaded, downloaded or marked, change nothing
+  --replace            a changed file replaces its previous version in ADO (default: both stay)`,
   options: {
     'work-item': { type: 'string', multiple: true },
     'dry-run': { type: 'boolean', default: false },
+    replace: { type: 'boolean', default: false },
   },
   async run(context) {
     const { values, output } = context;
@@ -56,7 +58,7 @@ export const syncCommand: Command = {
       }
       const stop = showTransferProgress(output, engine.events);
       try {
-        const summary = await engine.sync({ workItemIds, trigger: 'manual', signal: context.signal });
+        const summary = await engine.sync({ workItemIds, trigger: 'manual', replace: values.replace === true, signal: context.signal });
         const target = workItemIds.length === 1 ? `work item ${workItemIds[0]}` : `${workItemIds.length} work items`;
         output.result({ ...runJson(summary, `Synced ${target}`), workItemIds }, () => runHuman(`Sync of ${target}`, summary));
         return finishRun(output, summary);

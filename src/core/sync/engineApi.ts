@@ -90,6 +90,8 @@ export interface AttachRequest {
 export interface SyncRequest {
   /** Default: every tracked work item. */
   workItemIds?: readonly number[];
+  /** A changed file replaces its previous version in ADO (the older relation is removed). Default: both stay. */
+  replace?: boolean;
   trigger?: RunTrigger;
   signal?: AbortSignal;
 }

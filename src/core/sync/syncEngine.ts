@@ -50,7 +50,7 @@ class Engine implements SyncEngine {
   attach(request: AttachRequest): Promise<RunSummary> {
     const workItemId = request.workItemId;
     const files = request.files.map((f) => path.resolve(this.o.workspaceRoot, f));
-    return this.track([workItemId]).then(() => this.run(request.trigger ?? 'attach', [workItemId], request.signal, async (run) => {
+    return this.inFlight(this.track([workItemId])).then(() => this.run(request.trigger ?? 'attach', [workItemId], request.signal, async (run) => {
       run.planned(files.length);
       const specs = files.map((file) => ({ key: `upload:${workItemId}:${file}`, type: 'upload', workItemId, payload: { kind: 'upload', path: file, fileName: path.basename(file) } as const }));
       await this.transfer(run, specs, { comment: request.comment, link: request.link ?? true });
@@ -83,6 +83,7 @@ class Engine implements SyncEngine {
       for (const a of actions) this.applyBookkeeping(run, a);
       const specs = this.applyConflictPolicy(run, transfers).map((a) => ({ key: `${a.kind}:${a.workItemId}:${a.kind === 'upload' ? a.sha256 : a.attachmentId}`, type: a.kind, workItemId: a.workItemId, payload: a }));
       await this.transfer(run, specs, { link: true });
+      if (request.replace) await this.replacePreviousVersions(run, transfers, request.signal);
     });
   }
 
@@ -160,9 +161,13 @@ class Engine implements SyncEngine {
   // ---- runs -------------------------------------------------------------------------------
 
   private run(trigger: RunTrigger, workItemIds: readonly number[], signal: AbortSignal | undefined, body: (run: RunScope) => Promise<void>): Promise<RunSummary> {
-    const task = this.execute(trigger, workItemIds, signal, body);
+    return this.inFlight(this.execute(trigger, workItemIds, signal, body));
+  }
+
+  /** close() waits for everything registered here (a run, or the steps before one). */
+  private inFlight<T>(task: Promise<T>): Promise<T> {
     this.running.add(task);
-    void task.finally(() => this.running.delete(task));
+    void task.catch(() => undefined).finally(() => this.running.delete(task));
     return task;
   }
 
@@ -252,6 +257,25 @@ class Engine implements SyncEngine {
     } else if (a.kind === 'markRemoteRemoved') {
       this.store.attachments.markRemoteRemoved(a.recordId);
       run.add({ workItemId: a.workItemId, fileName: a.fileName, direction: 'inbound', status: 'remote_removed', attachmentId: a.attachmentId });
+    }
+  }
+
+  /** After a changed file went up: its earlier synced versions' relations are removed (files stay). */
+  private async replacePreviousVersions(run: RunScope, transfers: Transfer[], signal?: AbortSignal): Promise<void> {
+    const changed = transfers.filter((t): t is Extract<Transfer, { kind: 'upload' }> => t.kind === 'upload' && t.reason === 'changed');
+    for (const t of changed) {
+      if (!run.items.some((i) => i.status === 'uploaded' || i.status === 'linked' ? i.sha256 === t.sha256 && i.workItemId === t.workItemId : false)) continue;
+      const older = this.store.attachments.forWorkItem(t.workItemId)
+        .filter((r) => r.fileName.toLowerCase() === t.fileName.toLowerCase() && r.sha256 !== t.sha256 && r.attachmentGuid && !r.remoteRemovedAt);
+      for (const r of older) {
+        try {
+          await this.itemLock.run(t.workItemId, () => this.o.client.removeAttachmentRelation(t.workItemId, r.attachmentGuid as string, { signal }));
+          this.store.attachments.markRemoteRemoved(r.id);
+          run.add({ workItemId: t.workItemId, fileName: r.fileName, direction: 'outbound', status: 'removed', attachmentId: r.attachmentGuid as string, sha256: r.sha256 ?? undefined });
+        } catch (error) {
+          run.add({ workItemId: t.workItemId, fileName: r.fileName, direction: 'outbound', status: 'failed', attachmentId: r.attachmentGuid as string, error: toItemError(error) });
+        }
+      }
     }
   }
 
