@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanMirrorFolder } from '../../src/core/sync/mirrorFolder';
+import { type HashCache, scanMirrorFolder } from '../../src/core/sync/mirrorFolder';
 
 describe('mirror folder scan', () => {
   let root: string;
@@ -24,6 +24,21 @@ describe('mirror folder scan', () => {
     assert.equal(files[1]?.sha256, createHash('sha256').update('ay').digest('hex'));
     assert.equal(files[0]?.size, 3000);
     assert.deepEqual((await scanMirrorFolder(root, [7])).map((f) => f.fileName), ['x.bin']);
+  });
+
+  it('with a cache, hashes a file again only when its size or modification time changed', async () => {
+    await mkdir(join(root, '3'));
+    const file = join(root, '3', 'f.txt');
+    await writeFile(file, 'one');
+    const cache: HashCache = new Map();
+    const first = await scanMirrorFolder(root, [3], cache);
+    assert.equal(first[0]?.sha256, createHash('sha256').update('one').digest('hex'));
+    // A stale cache entry with the file's size and mtime is trusted: the file is not read.
+    const info = await stat(file);
+    cache.set(file, { size: info.size, mtimeMs: info.mtimeMs, sha256: 'cached' });
+    assert.equal((await scanMirrorFolder(root, [3], cache))[0]?.sha256, 'cached');
+    await writeFile(file, 'two!');
+    assert.equal((await scanMirrorFolder(root, [3], cache))[0]?.sha256, createHash('sha256').update('two!').digest('hex'));
   });
 
   it('treats a missing folder as empty', async () => {

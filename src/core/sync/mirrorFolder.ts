@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256OfFile } from '../ado';
 
@@ -15,8 +15,15 @@ const WORK_ITEM_DIR = /^[1-9][0-9]*$/;
 /** Our own in-flight downloads (temp + rename) are not user files. */
 const TEMP_NAME = /\.(part|tmp)$/i;
 
-/** Lists and hashes (streaming) every file of the mirror folder; a missing folder is empty. */
-export async function scanMirrorFolder(root: string, workItemIds?: readonly number[]): Promise<MirrorFile[]> {
+/** Hashes already known, by path: reused while a file's size and modification time are unchanged. */
+export type HashCache = Map<string, { size: number; mtimeMs: number; sha256: string }>;
+
+/**
+ * Lists and hashes (streaming) every file of the mirror folder; a missing folder is empty. With a
+ * cache, an unchanged file (same size and mtime) is not read again: a poll every few minutes over a
+ * large mirror would otherwise re-read every byte.
+ */
+export async function scanMirrorFolder(root: string, workItemIds?: readonly number[], cache?: HashCache): Promise<MirrorFile[]> {
   const dirs = await readdir(root, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return [];
     throw e;
@@ -31,9 +38,19 @@ export async function scanMirrorFolder(root: string, workItemIds?: readonly numb
     for (const f of entries) {
       if (!f.isFile() || TEMP_NAME.test(f.name)) continue;
       const path = join(root, dir.name, f.name);
-      const { sha256, size } = await sha256OfFile(path);
+      const { sha256, size } = await hashWithCache(path, cache);
       out.push({ workItemId, fileName: f.name, path, sha256, size });
     }
   }
   return out.sort((a, b) => a.workItemId - b.workItemId || a.fileName.localeCompare(b.fileName));
+}
+
+async function hashWithCache(path: string, cache?: HashCache): Promise<{ sha256: string; size: number }> {
+  if (!cache) return sha256OfFile(path);
+  const info = await stat(path);
+  const known = cache.get(path);
+  if (known && known.size === info.size && known.mtimeMs === info.mtimeMs) return known;
+  const hashed = await sha256OfFile(path);
+  cache.set(path, { size: hashed.size, mtimeMs: info.mtimeMs, sha256: hashed.sha256 });
+  return hashed;
 }

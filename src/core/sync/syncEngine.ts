@@ -12,7 +12,7 @@ import { SyncEvents } from './events';
 import { downloadAttachmentInto } from './inbound';
 import { SyncRequestError, toItemError } from './itemError';
 import { type JobResult, type JobSpec, RunAbortedError, runJobs } from './jobQueue/jobWorker';
-import { scanMirrorFolder } from './mirrorFolder';
+import { type HashCache, scanMirrorFolder } from './mirrorFolder';
 import { attachFile } from './outbound';
 import { type KnownVersion, type PlannedAction, planWorkItem } from './planner';
 import { remoteAttachmentsOf } from './remoteAttachments';
@@ -35,6 +35,7 @@ class Engine implements SyncEngine {
   private readonly running = new Set<Promise<unknown>>();
   /** Links to one work item one at a time: concurrent PATCHes of one item only meet 412s. */
   private readonly itemLock = new KeyedMutex<number>();
+  private readonly hashes: HashCache = new Map();
   private readonly now: () => Date;
 
   constructor(private readonly o: SyncEngineOptions) {
@@ -95,7 +96,7 @@ class Engine implements SyncEngine {
     const item = await this.o.client.getWorkItem(workItemId, { expand: 'relations', signal: options.signal });
     const remote = remoteAttachmentsOf(item).find((r) => r.attachmentId === attachmentId.toLowerCase());
     if (!remote) throw new SyncRequestError(`Attachment ${attachmentId} is not attached to work item ${workItemId}.`, 'AttachmentNotOnWorkItem');
-    const local = (await scanMirrorFolder(this.mirrorRoot, [workItemId])).find((f) => f.fileName.toLowerCase() === remote.fileName.toLowerCase());
+    const local = (await scanMirrorFolder(this.mirrorRoot, [workItemId], this.hashes)).find((f) => f.fileName.toLowerCase() === remote.fileName.toLowerCase());
     const content = remote.sha256 ?? this.store.attachments.forWorkItemAndGuid(workItemId, remote.attachmentId)?.sha256 ?? undefined;
     if (local && content === local.sha256) return { workItemId, fileName: local.fileName, direction: 'inbound', status: 'duplicate', localPath: local.path, sha256: local.sha256, size: local.size, attachmentId: remote.attachmentId, attachmentUrl: remote.url };
     const action = { workItemId, fileName: remote.fileName, attachmentId: remote.attachmentId, attachmentUrl: remote.url, sha256: remote.sha256, size: remote.size };
@@ -222,7 +223,7 @@ class Engine implements SyncEngine {
 
   private async planFor(ids: number[], changedOnly: boolean, signal?: AbortSignal): Promise<PlannedAction[]> {
     if (ids.length === 0) return [];
-    const local = await scanMirrorFolder(this.mirrorRoot, ids);
+    const local = await scanMirrorFolder(this.mirrorRoot, ids, this.hashes);
     let scope = ids;
     if (changedOnly) {
       const feed = await detectChanges(this.o.client, this.store, ids, this.now(), (level, m) => this.log(level, m), signal);
