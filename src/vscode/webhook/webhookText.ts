@@ -1,0 +1,42 @@
+// What the extension says about the webhook receiver and its subscriptions (vscode-free,
+// unit-tested): the status bar tooltip line from the core's describeInboundState, the register
+// result with where Azure DevOps can deliver, and a refusal in the service's own words.
+import type { PermissionError } from '../../core/ado/errors';
+import { describeInboundState, type InboundServiceState } from '../../core/webhook/inboundService';
+import type { RegisterResult, WebhookSubscriptionView } from '../../core/webhook/subscriptions';
+
+const RECEIVER_PREFIX = 'Webhook receiver: ';
+
+/**
+ * The tooltip's webhook line (the status bar adds the "Webhook receiver: " prefix). The poll line
+ * is the extension's poll timer (its polls go through the receiver's queue), not the core's.
+ */
+export function receiverTooltip(state: InboundServiceState, pollSeconds: number): string {
+  const poll = { enabled: pollSeconds > 0, running: false, runs: 0, failures: 0, intervalMs: pollSeconds * 1000 };
+  const [first, ...rest] = describeInboundState({ ...state, poll });
+  return [first.startsWith(RECEIVER_PREFIX) ? first.slice(RECEIVER_PREFIX.length) : first, ...rest].join('\n');
+}
+
+/** Where the service can deliver, said at every registration (issue 8). */
+export const DELIVERY_NOTE = 'Azure DevOps Services cannot deliver to localhost or a private address: it needs a public https URL '
+  + '(a tunnel or relay to this receiver). Azure DevOps Server on your LAN can deliver to a LAN address.';
+
+export function registerSummary(result: RegisterResult, publicUrl: string): string {
+  const head = `Registered ${result.created.length} new and kept ${result.existing.length} existing webhook subscription(s) for ${publicUrl}.`;
+  return [head, ...result.warnings.map((w) => `Note: ${w}`), DELIVERY_NOTE].join(' ');
+}
+
+/** A 403 from the service hooks API: the service's message, what permission it takes, and that polling goes on. */
+export function permissionMessage(error: PermissionError): string {
+  return `Azure DevOps refused to change service hook subscriptions: ${error.serverMessage ?? error.message} `
+    + 'Managing service hooks needs the "Edit subscription" permission (project or collection administrators). '
+    + 'Attachments keep syncing by polling.';
+}
+
+/** HMAC is for a relay that signs the body: Azure DevOps itself cannot, so there is nothing to register. */
+export const HMAC_REGISTER_MESSAGE = 'Azure DevOps service hooks cannot sign requests with an HMAC, so the HMAC mode suits a relay that signs '
+  + 'what it forwards. To register subscriptions that Azure DevOps calls directly, set adoSync.webhook.auth to "basic" or "secret".';
+
+export function subscriptionLabel(s: WebhookSubscriptionView): { label: string; description: string; detail: string } {
+  return { label: s.eventType, description: s.status, detail: `${s.url} · ${s.id}` };
+}
