@@ -65,7 +65,9 @@ class TransferMeter {
     const last = this.samples[this.samples.length - 1];
     const seconds = (last.at - first.at) / 1000;
     const rate = seconds > 0.2 ? ` · ${formatRate((last.bytes - first.bytes) / seconds)}` : '';
-    return `${fileName}: ${this.percent()}% of ${formatBytes(Math.max(this.scope.expectedBytes ?? 0, this.totalSeen()))}${rate}`;
+    // The title names a single file already; with several, say which one is moving.
+    const which = this.files.size > 1 ? `${fileName}: ` : '';
+    return `${which}${this.percent()}% of ${formatBytes(Math.max(this.scope.expectedBytes ?? 0, this.totalSeen()))}${rate}`;
   }
 
   private doneBytes(): number {

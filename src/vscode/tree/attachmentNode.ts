@@ -53,7 +53,8 @@ export class AttachmentNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.entry.fileName, vscode.TreeItemCollapsibleState.None);
     const size = this.entry.size ?? this.transfer?.total;
-    item.description = [size !== undefined && size > 0 ? formatBytes(size) : undefined, this.stateText].filter(Boolean).join(' · ');
+    // State first: a narrow side bar cuts the end of the description.
+    item.description = [this.stateText, size !== undefined && size > 0 ? formatBytes(size) : undefined].filter(Boolean).join(' · ');
     const look = STATES[this.state];
     item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
     item.tooltip = this.tooltip(size);

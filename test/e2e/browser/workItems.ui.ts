@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { contextMenu, ensureConnected, pickQuickPickRow, startCommand, showWorkItemsView, statusBarSequence, waitForChildRow, waitForRow } from '../lib/adoWorkbench';
+import { contextMenu, ensureConnected, pickQuickPickRow, sideBarRow, startCommand, showWorkItemsView, statusBarSequence, waitForChildRow, waitForRow } from '../lib/adoWorkbench';
 import { addColleagueAttachment, attachmentsOf, clearFaults, setFaults, sha256Of, workItemByTitle } from '../lib/emulatorAdmin';
 import { e2eSession } from '../lib/session';
 import { pollUntil } from '../lib/steps';
@@ -184,5 +184,71 @@ describe('work items and attachments (workbench)', function () {
     const failed = await waitForChildRow(page, `${storyId} ${STORY}`, /too-large\.bin.*failed/s);
     assert.match(await failed.innerText(), /TF237082/);
     await saveScreenshot(page, 'failed-upload-2-tree');
+  });
+});
+
+describe('attachment actions in the tree (workbench)', function () {
+  this.timeout(60_000);
+  let storyId = 0;
+
+  before(async function () {
+    const { page, emulatorUrl } = e2eSession();
+    if (!emulatorUrl) this.skip();
+    storyId = (await workItemByTitle(emulatorUrl ?? '', STORY)).id;
+    await ensureConnected(page, emulatorUrl ?? '');
+  });
+
+  after(async () => {
+    const { page, emulatorUrl } = e2eSession();
+    if (emulatorUrl) await runCommand(page, 'ADO Sync: Sign Out');
+  });
+
+  it('Open Attachment on a file that is only in ADO downloads it into the mirror folder and opens it', async () => {
+    const { page, workspace, emulatorUrl } = e2eSession();
+    await showWorkItemsView(page);
+    const row = await waitForChildRow(page, `${storyId} ${STORY}`, /invoice-mockup\.txt.*in ADO only/s);
+    await contextMenu(page, row, 'Open Attachment');
+    await page.locator('.tabs-container .tab', { hasText: 'invoice-mockup.txt' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    const local = path.join(workspace, '.ado-attachments', String(storyId), 'invoice-mockup.txt');
+    assert.ok(existsSync(local), `${local} was not downloaded`);
+    const remote = (await attachmentsOf(emulatorUrl ?? '', storyId)).find((entry) => entry.name === 'invoice-mockup.txt');
+    assert.equal(sha256Of(local), remote?.attachment?.sha256);
+    await waitForChildRow(page, `${storyId} ${STORY}`, /invoice-mockup\.txt.*synced/s);
+    await saveScreenshot(page, 'attachment-opened');
+  });
+
+  it('Reveal in Explorer selects the downloaded file in the Explorer', async () => {
+    const { page } = e2eSession();
+    const row = await waitForChildRow(page, `${storyId} ${STORY}`, /invoice-mockup\.txt.*synced/s);
+    await contextMenu(page, row, 'Reveal in Explorer');
+    const revealed = page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'invoice-mockup.txt' });
+    await revealed.waitFor({ state: 'visible', timeout: 10_000 });
+    await saveScreenshot(page, 'attachment-revealed');
+  });
+
+  it('Remove from Work Item asks modally, then removes the link in ADO and keeps the local file', async () => {
+    const { page, workspace, emulatorUrl } = e2eSession();
+    await showWorkItemsView(page);
+    const row = await waitForChildRow(page, `${storyId} ${STORY}`, /ui-spec-1\.txt.*synced/s);
+    await contextMenu(page, row, 'Remove from Work Item...');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await dialog.innerText(), new RegExp(`Remove "ui-spec-1.txt" from work item ${storyId}`));
+    await saveScreenshot(page, 'remove-confirmation');
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    await pollUntil('the relation is gone in ADO', 15_000, async () =>
+      (await attachmentsOf(emulatorUrl ?? '', storyId)).some((entry) => entry.name === 'ui-spec-1.txt') ? undefined : true);
+    assert.ok(existsSync(path.join(workspace, 'ui-spec-1.txt')), 'the local file is kept');
+    // The tree follows: the file is no longer synced with ADO, but still listed as local.
+    await waitForChildRow(page, `${storyId} ${STORY}`, /ui-spec-1\.txt.*(local only|removed in ADO)/s);
+    await saveScreenshot(page, 'removed-from-work-item');
+  });
+
+  it('Delete Local Record forgets the file\'s record (the file stays on disk, ADO is untouched)', async () => {
+    const { page, workspace } = e2eSession();
+    const row = await waitForChildRow(page, `${storyId} ${STORY}`, /ui-spec-1\.txt.*(local only|removed in ADO)/s);
+    await contextMenu(page, row, 'Delete Local Record');
+    await pollUntil('the row is gone from the tree', 10_000, async () => ((await sideBarRow(page, 'ui-spec-1.txt').isVisible()) ? undefined : true));
+    assert.ok(existsSync(path.join(workspace, 'ui-spec-1.txt')), 'the file is kept');
   });
 });

@@ -104,6 +104,14 @@ describe('work items and attachments', function () {
     assert.equal(sha256Of(local), (await attachmentsOf(emulatorUrl, bugId)).find((r) => r.name === 'colleague-notes.txt')?.attachment?.sha256);
   });
 
+  it('Sync All syncs every tracked work item (a colleague\'s file on the other one arrives too)', async () => {
+    await addColleagueAttachment(emulatorUrl, storyId, 'review.txt', 'reviewed\n');
+    const summary = await vscode.commands.executeCommand<RunSummary>(Commands.syncAll);
+    const downloaded = summary?.items.filter((item) => item.status === 'downloaded').map((item) => `${item.workItemId}/${item.fileName}`);
+    assert.deepEqual(downloaded, [`${storyId}/review.txt`], JSON.stringify(summary?.items));
+    assert.ok(existsSync(path.join(workspaceRoot(), MIRROR, String(storyId), 'review.txt')));
+  });
+
   it('a file over the server\'s size limit fails with the server\'s TF237082 message and is listed as failed', async () => {
     // The emulator enforces ADO Services' 60 MB limit; one byte more is refused.
     const big = writeWorkspaceFile('big/too-large.bin', Buffer.alloc(60 * 1024 * 1024 + 1, 7));
