@@ -11,6 +11,8 @@ import { registerImportBacklog } from './vscode/backlog/importBacklogCommand';
 import { registerHistory } from './vscode/history/registerHistory';
 import { createStatusBar } from './vscode/statusBar';
 import { SyncSession } from './vscode/syncSession';
+import { registerWebhook } from './vscode/webhook/registerWebhook';
+import type { WebhookHost } from './vscode/webhook/webhookHost';
 
 /** connect/signOut/isConnected plus the CLI's operations (attach, sync, list, download, track, untrack, history). */
 export interface AdoSyncApi extends WorkItemApi {
@@ -33,8 +35,11 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     ...registerConnectCommands(connection),
     registerDiagnostics(context, connection),
-    createStatusBar(connection, session),
   );
+  const statusBar = createStatusBar(connection, session);
+  const webhook = registerWebhook(context, connection, session, statusBar, log);
+  activeWebhook = webhook.host;
+  context.subscriptions.push(statusBar, ...webhook.disposables);
   const history = registerHistory(context, session, connection, log);
   context.subscriptions.push(...history.disposables, registerImportBacklog({ context, connection, session, relay: history.relay, log }));
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
@@ -50,10 +55,17 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
 }
 
 let activeSession: SyncSession | undefined;
+let activeWebhook: WebhookHost | undefined;
 
-/** Waits for runs in flight, flushes and releases the store; disposables are released by VS Code. */
-export function deactivate(): Promise<void> | undefined {
+/**
+ * Stops the webhook receiver (its runs in flight end first), then waits for the session's runs,
+ * flushes and releases the store; disposables are released by VS Code.
+ */
+export async function deactivate(): Promise<void> {
   const session = activeSession;
+  const webhook = activeWebhook;
   activeSession = undefined;
-  return session?.close();
+  activeWebhook = undefined;
+  await webhook?.stop();
+  await session?.close();
 }

@@ -24,12 +24,20 @@ export const Commands = {
   findDuplicates: 'adoSync.findDuplicates',
   showHistory: 'adoSync.showHistory',
   importBacklog: 'adoSync.importBacklog',
+  setWebhookCredentials: 'adoSync.setWebhookCredentials',
+  registerWebhook: 'adoSync.registerWebhook',
+  listWebhooks: 'adoSync.listWebhooks',
+  unregisterWebhooks: 'adoSync.unregisterWebhooks',
+  startWebhookReceiver: 'adoSync.startWebhookReceiver',
+  stopWebhookReceiver: 'adoSync.stopWebhookReceiver',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
   connected: 'adoSync.connected',
+  /** The extension's webhook receiver is listening. */
+  webhookListening: 'adoSync.webhookListening',
 } as const;
 
 export const Views = {
@@ -48,5 +56,8 @@ export const STATUS_BAR_ID = 'adoSync.status';
 export const PAT_SECRET_KEY = 'adoSync.pat';
 /** SecretStorage key of the Ardoq API token for the backlog import; never a setting. */
 export const ARDOQ_TOKEN_SECRET_KEY = 'adoSync.ardoqToken';
+/** SecretStorage keys of the webhook receiver's basic-auth password and shared secret; never settings. */
+export const WEBHOOK_PASSWORD_SECRET_KEY = 'adoSync.webhook.password';
+export const WEBHOOK_SECRET_SECRET_KEY = 'adoSync.webhook.secret';
 
 export const LOG_CHANNEL_NAME = 'Azure DevOps Attachment Sync';

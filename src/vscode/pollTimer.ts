@@ -8,6 +8,18 @@ import type { SyncAccess } from './commands';
 import type { Connection } from './connection';
 import { readSettings } from './settings';
 
+/** Runs a poll elsewhere: the webhook receiver's queue, so a poll never overlaps its runs. */
+export type PollRoute = () => Promise<void>;
+
+/** Keyed by the session the timer syncs: set while the extension's webhook receiver runs. */
+const pollRoutes = new WeakMap<object, PollRoute>();
+
+/** Sends the polls of `sync`'s timer through `route` until the returned disposable is disposed. */
+export function routePolls(sync: object, route: PollRoute): vscode.Disposable {
+  pollRoutes.set(sync, route);
+  return new vscode.Disposable(() => { if (pollRoutes.get(sync) === route) pollRoutes.delete(sync); });
+}
+
 export class PollTimer implements vscode.Disposable {
   private scheduler: PollScheduler | undefined;
   private readonly subscriptions: vscode.Disposable[];
@@ -46,6 +58,9 @@ export class PollTimer implements vscode.Disposable {
     // engine(), not requireEngine(): a timer must never ask the user anything.
     const engine = this.connection.current ? await this.sync.engine() : undefined;
     if (!engine || engine.trackedIds().length === 0) return;
+    const route = pollRoutes.get(this.sync);
+    // The receiver's queue runs it (and logs how it went) and aborts it when the receiver stops.
+    if (route) return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ADO Sync: syncing' }, route);
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ADO Sync: syncing' }, () => engine.sync({ trigger: 'poll', signal }));
     const failed = summary.items.filter((item) => item.status === 'failed').length;
     if (summary.error || failed > 0) this.log.warn(`Background sync: ${failed} item(s) failed${summary.error ? `; ${summary.error.message}` : ''}`);
