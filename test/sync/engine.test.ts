@@ -38,7 +38,8 @@ describe('sync engine on the emulator and a real store', function () {
     const f = w.randomFile('x.bin', 5000);
     await w.engine.attach({ files: [f.path], workItemId: 5 });
     const blobsBefore = (await w.state()).attachments.length;
-    const again = await w.engine.attach({ files: [f.path], workItemId: 5 });
+    const again = await w.engine.attach({ files: [f.path, 'x.bin'], workItemId: 5 });
+    assert.equal(again.items.length, 1, 'a file named twice is one item');
     assert.equal(again.items[0].status, 'duplicate');
     const other = await w.engine.attach({ files: [f.path], workItemId: 6 });
     assert.equal(other.items[0].status, 'linked');

@@ -50,7 +50,8 @@ class Engine implements SyncEngine {
 
   attach(request: AttachRequest): Promise<RunSummary> {
     const workItemId = request.workItemId;
-    const files = request.files.map((f) => path.resolve(this.o.workspaceRoot, f));
+    // One job per file: a file named twice (a glob and a path) is attached once.
+    const files = [...new Set(request.files.map((f) => path.resolve(this.o.workspaceRoot, f)))];
     return this.inFlight(this.track([workItemId])).then(() => this.run(request.trigger ?? 'attach', [workItemId], request.signal, async (run) => {
       run.planned(files.length);
       const specs = files.map((file) => ({ key: `upload:${workItemId}:${file}`, type: 'upload', workItemId, payload: { kind: 'upload', path: file, fileName: path.basename(file) } as const }));
