@@ -50,7 +50,9 @@ export async function runJobs<P, R>(store: SyncStore, specs: readonly JobSpec<P>
   options: WorkerOptions, onResult: (result: JobResult<P, R>) => void): Promise<void> {
   const owner = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 15 * 60_000;
-  const queue = specs.map((spec) => ({
+  // One job per key: identical content planned twice in a run (two names, same bytes) goes up once.
+  const unique = [...new Map(specs.map((spec) => [spec.key, spec])).values()];
+  const queue = unique.map((spec) => ({
     spec,
     id: store.jobs.enqueue({ jobType: spec.type, payload: spec.payload, workItemId: spec.workItemId, maxAttempts: Math.max(1, options.maxAttempts),
       idempotencyKey: `${options.runId}:${spec.key}` }).id,
