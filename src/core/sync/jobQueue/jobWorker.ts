@@ -5,7 +5,7 @@
 // (authentication, preflight, a 4xx) fail their item at once; an authentication error stops the run.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AdoError, AuthenticationError, CancelledError, IntegrityError, RateLimitedError, ServerError } from '../../ado';
+import { AdoError, AuthenticationError, CancelledError, IntegrityError, RateLimitedError } from '../../ado';
 import type { SyncStore } from '../../store';
 import { decideRetry } from './retryDecision';
 
@@ -41,7 +41,7 @@ export class RunAbortedError extends Error {
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof IntegrityError) return true;
-  if (error instanceof AdoError) return error.retryable || error instanceof ServerError;
+  if (error instanceof AdoError) return error.retryable;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE';
 }
