@@ -5,8 +5,10 @@
 //   "429,503,reset-mid-body@0.2:/_apis/wit/attachments"   20% of attachment calls fail one of three ways
 //   "500@1:/_apis/wit/workitems#PATCH*2"                   the next two PATCHes of work items get a 500
 //   "delay@0.5"                                             half of all calls wait delayMs (1000) first
-export type FaultKind = '429' | '500' | '503' | 'reset' | 'reset-mid-body' | 'delay' | 'truncate';
-export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '503', 'reset', 'reset-mid-body', 'delay', 'truncate'];
+// 403 and 404 stand for a route this server or user cannot use (a feature an older server lacks,
+// a missing permission): clients must fall back, not retry.
+export type FaultKind = '403' | '404' | '429' | '500' | '503' | 'reset' | 'reset-mid-body' | 'delay' | 'truncate';
+export const FAULT_KINDS: readonly FaultKind[] = ['403', '404', '429', '500', '503', 'reset', 'reset-mid-body', 'delay', 'truncate'];
 
 export interface FaultRule {
   route?: string;

@@ -170,6 +170,8 @@ async function handle(config: ServerConfig, req: IncomingMessage, res: ServerRes
     return;
   }
   if (fault?.kind === 'delay') await delay(fault.rule.delayMs ?? 1000);
+  if (fault?.kind === '403') throw new AdoError(403, `TF400813: The user is not authorized to access this resource.`, 'UnauthorizedRequestException');
+  if (fault?.kind === '404') throw new AdoError(404, `API resource location for ${url.pathname} was not found.`, 'ApiResourceNotFoundException');
   if (fault && ['429', '500', '503'].includes(fault.kind)) {
     const status = Number(fault.kind);
     const retry = fault.rule.retryAfterSeconds ?? 1;

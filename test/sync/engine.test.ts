@@ -195,6 +195,29 @@ describe('sync engine on the emulator and a real store', function () {
     await assert.rejects(w.engine.track([99999]), { name: 'SyncRequestError', code: 'WorkItemNotFound' });
   });
 
+  it('polls only changed items through the reporting revisions feed, and through WIQL where the feed is refused', async () => {
+    await w.engine.track([3, 4, 5]);
+    await w.engine.sync({ trigger: 'poll' }); // first poll: everything, and the feed position
+    const batches = async () => ((await (await fetch(`http://127.0.0.1:${w.emulator.port}/_emulator/stats`)).json()) as { routes: Record<string, { count: number }> }).routes;
+    await w.colleagueAttaches(5, 'new.txt', 'new');
+    const before = await batches();
+    const viaFeed = await w.engine.sync({ trigger: 'poll' });
+    assert.deepEqual(viaFeed.items.map((i) => `${i.workItemId}/${i.fileName}:${i.status}`), ['5/new.txt:downloaded']);
+    const after = await batches();
+    assert.equal((after['GET /_apis/wit/reporting/workitemrevisions']?.count ?? 0) - (before['GET /_apis/wit/reporting/workitemrevisions']?.count ?? 0), 1);
+
+    // A server (or user) without the feed: 404 on it, and the poll falls back to WIQL on ChangedDate.
+    await fetch(`http://127.0.0.1:${w.emulator.port}/_emulator/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ rules: [{ kinds: ['404'], rate: 1, route: 'reporting/workitemrevisions' }] }) });
+    await new Promise((r) => setTimeout(r, 20));
+    await w.colleagueAttaches(3, 'later.txt', 'later');
+    const wiqlBefore = (await batches())['POST /_apis/wit/wiql']?.count ?? 0;
+    const viaWiql = await w.engine.sync({ trigger: 'poll' });
+    assert.deepEqual(viaWiql.items.map((i) => `${i.workItemId}/${i.fileName}:${i.status}`), ['3/later.txt:downloaded'], w.logs.join('\n'));
+    assert.ok(((await batches())['POST /_apis/wit/wiql']?.count ?? 0) > wiqlBefore, 'WIQL was asked');
+    assert.ok(w.logs.some((l) => /using WIQL/.test(l)));
+  });
+
   it('plans without doing (dry run)', async () => {
     await w.engine.track([4]);
     w.file('.ado-attachments/4/plan.txt', 'p');

@@ -27,13 +27,21 @@ export async function detectChanges(client: AdoClient, store: SyncStore, tracked
     log('info', `Reporting revisions are not available here (${(error as Error).message}); using WIQL on System.ChangedDate.`);
   }
   const since = position?.watermark ?? undefined;
-  store.watermarks.set(project, startedAt.toISOString(), null);
-  if (!since) return { via: 'none' };
-  const { ids } = await client.queryWorkItemIds(
-    `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= ${wiqlString(since)}`,
+  if (!since) {
+    store.watermarks.set(project, startedAt.toISOString(), null);
+    return { via: 'none' };
+  }
+  // WIQL compares ChangedDate in whole seconds, and our watermark is a clock of ours: ask from a
+  // minute earlier (a re-synced item costs nothing), and keep the server's own asOf as the next one.
+  const from = new Date(Date.parse(since) - WIQL_OVERLAP_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const { ids, asOf } = await client.queryWorkItemIds(
+    `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= ${wiqlString(from)}`,
     { timePrecision: true, signal });
+  store.watermarks.set(project, asOf || startedAt.toISOString(), null);
   return { changed: intersect(ids, tracked), via: 'wiql' };
 }
+
+const WIQL_OVERLAP_MS = 60_000;
 
 /** Reads the feed to its end from the token (or from now, to get a first token). */
 async function readFeed(client: AdoClient, token: string | undefined, startedAt: Date, signal?: AbortSignal): Promise<{ ids: number[]; token: string | null }> {
