@@ -7,9 +7,6 @@ import type { TreeNode } from './tree/treeNode';
 import { WorkItemNode } from './tree/workItemNode';
 import { readWorkItemQuery } from './settings';
 
-export { WorkItemNode } from './tree/workItemNode';
-export { AttachmentNode } from './tree/attachmentNode';
-
 /** A finished run changes counts and states everywhere: coalesce bursts into one reload. */
 const RELOAD_DEBOUNCE_MS = 300;
 
@@ -36,19 +33,6 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     this.tracked = undefined;
     this.shown.clear();
     this.changed.fire(undefined);
-  }
-
-  /** Reloads one work item's attachments (after an action on it). */
-  refreshWorkItem(workItemId: number): void {
-    for (const node of this.shown.get(workItemId) ?? []) {
-      node.invalidate();
-      this.changed.fire(node);
-    }
-  }
-
-  /** Every work item node currently loaded (for drops, pickers and tests). */
-  workItemNodes(): WorkItemNode[] {
-    return [...this.shown.values()].flat();
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {

@@ -15,7 +15,6 @@ import { registerWorkItemCommands } from './index';
 
 export interface WorkItemFeature {
   readonly api: WorkItemApi;
-  readonly tree: WorkItemsTree;
 }
 
 export function registerWorkItemFeature(
@@ -52,7 +51,7 @@ export function registerWorkItemFeature(
     vscode.commands.registerCommand(Commands.openWorkItemInBrowser, (node?: unknown) => openInBrowser(connection, node)),
     ...registerWorkItemCommands(deps),
   );
-  return { api: workItemApi(deps), tree };
+  return { api: workItemApi(deps) };
 }
 
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {

@@ -62,11 +62,6 @@ export class WorkItemNode extends TreeNode {
     return item;
   }
 
-  /** Forgets the loaded attachments, so that the next expansion asks ADO and the store again. */
-  invalidate(): void {
-    this.view = undefined;
-  }
-
   override async getChildren(): Promise<TreeNode[]> {
     try {
       this.view ??= await this.loadView();

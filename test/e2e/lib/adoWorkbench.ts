@@ -3,7 +3,7 @@
 // status bar.
 import type { Locator, Page } from 'playwright-core';
 import { pollUntil } from './steps';
-import { runCommand, waitForNotification } from './workbench';
+import { runCommand } from './workbench';
 
 /** Types into the open input box / QuickPick and presses Enter. */
 export async function answerInput(page: Page, value: string): Promise<void> {
@@ -33,7 +33,8 @@ export async function ensureConnected(page: Page, emulatorUrl: string, project =
   await answerInput(page, emulatorUrl);
   await answerInput(page, project);
   await answerInput(page, pat);
-  await waitForNotification(page, new RegExp(`Connected to ${project} as`), 20_000);
+  // The tree, not a notification: an earlier suite's "Connected" toast may still be listed.
+  await connected.waitFor({ state: 'visible', timeout: 20_000 });
 }
 
 export async function showWorkItemsView(page: Page): Promise<void> {
