@@ -4,21 +4,13 @@
 // the receiver's state with the refused request (screenshot); Stop says polling goes on.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { answerInput, ensureConnected, startCommand, statusBarItem } from '../lib/adoWorkbench';
+import { freePort } from '../lib/freePort';
 import { e2eSession } from '../lib/session';
 import { pollUntil } from '../lib/steps';
 import { runCommand, saveScreenshot, waitForNotification } from '../lib/workbench';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Sets (or with undefined removes) workspace settings in .vscode/settings.json, keeping the others. */
 function workspaceSettings(workspace: string, values: Record<string, unknown>): void {

@@ -7,7 +7,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { InboundServiceState, RegisterResult, WebhookSubscriptionView } from '../../../src/core/webhook';
@@ -16,6 +15,7 @@ import { Commands, EXTENSION_ID } from '../../../src/shared/ids';
 import { recordMetric } from '../exthost/metrics';
 import { EMULATOR_URL_ENV } from '../exthost/protocol';
 import { addColleagueAttachment, attachmentsOf, sha256Of, workItemByTitle } from '../lib/emulatorAdmin';
+import { freePort } from '../lib/freePort';
 import { pollUntil } from '../lib/steps';
 
 const MIRROR = '.ado-attachments';
@@ -32,15 +32,6 @@ function mirrorFile(workItemId: number, name: string): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the e2e window has no folder open');
   return path.join(folder.uri.fsPath, MIRROR, String(workItemId), name);
-}
-
-/** A loopback port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function setting(key: string, value: unknown): Promise<void> {
