@@ -166,6 +166,29 @@ describe('work items and attachments (workbench)', function () {
     assert.equal(linked?.attachment?.sha256, sha256Of(file));
   });
 
+  it('Cancel on the progress notification stops an upload: nothing is linked in ADO', async () => {
+    const { page, workspace, emulatorUrl } = e2eSession();
+    const bytes = Buffer.alloc(30 * 1024 * 1024, 5);
+    bytes.write(`cancelled ${Date.now()}`);
+    writeFileSync(path.join(workspace, 'cancelled.bin'), bytes);
+    await runCommand(page, 'View: Show Explorer');
+    const row = await explorerRow('cancelled.bin');
+    await row.click();
+    await setFaults(emulatorUrl ?? '', [{ route: '/_apis/wit/attachments', method: 'PUT', rate: 1, kinds: ['delay'], delayMs: 1_500 }]);
+    try {
+      await contextMenu(page, row, 'Attach Files to Work Item...');
+      await pickQuickPickRow(page, String(storyId), `${storyId} ${STORY}`);
+      await waitForNotification(page, /Attaching "cancelled\.bin"[\s\S]*\d+% of 30 MB/, 30_000);
+      const toast = page.locator('.notification-list-item', { hasText: 'Attaching "cancelled.bin"' }).first();
+      await toast.getByRole('button', { name: 'Cancel' }).click();
+      await waitForNotification(page, new RegExp(`Attach to work item ${storyId}: cancelled`), 30_000);
+      await saveScreenshot(page, 'upload-cancelled');
+    } finally {
+      await clearFaults(emulatorUrl ?? '');
+    }
+    assert.ok(!(await attachmentsOf(emulatorUrl ?? '', storyId)).some((entry) => entry.name === 'cancelled.bin'), 'nothing linked in ADO');
+  });
+
   it('a failing upload is shown as failed with the server\'s message; Retry in the notification attaches it', async () => {
     const { page, workspace, emulatorUrl } = e2eSession();
     const file = path.join(workspace, 'flaky-upload.txt');
