@@ -161,6 +161,20 @@ describe('webhook receiver', function () {
     assert.ok((await historyTotal('poll')) > polls, 'no poll run in the history');
   });
 
+  it('a changed port restarts the receiver there; sign-out stops it and connecting again starts it', async () => {
+    const refusedAt = async (url: string): Promise<number> => (await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status;
+    const port = await freePort();
+    const moved = `http://127.0.0.1:${port}${HOOK_PATH}`;
+    await setting('webhook.port', port);
+    await pollUntil('the receiver on the new port', 10_000, async () => ((await refusedAt(moved).catch(() => 0)) === 401 ? true : undefined));
+    await assert.rejects(refusedAt(publicUrl), 'the old port still listens');
+    publicUrl = moved;
+    await (await api()).signOut();
+    await pollUntil('the receiver stopped by sign-out', 10_000, async () => ((await refusedAt(publicUrl).catch(() => 0)) === 0 ? true : undefined));
+    await (await api()).connect(emulatorUrl, 'Demo', 'test-pat');
+    await pollUntil('the receiver back after connecting', 10_000, async () => ((await refusedAt(publicUrl).catch(() => 0)) === 401 ? true : undefined));
+  });
+
   it('Stop closes the port and turns the setting off', async () => {
     await vscode.commands.executeCommand(Commands.stopWebhookReceiver);
     assert.equal(vscode.workspace.getConfiguration('adoSync.webhook').get('enabled'), false);
