@@ -21,9 +21,13 @@ export function progressBar(done: number, total: number, width = BAR_WIDTH): str
 export function showTransferProgress(output: CliOutput, events: SyncEvents): () => void {
   if (!output.interactive) return () => undefined;
   let finished = 0;
+  let planned = 0;
   const offs = [
+    events.on('runPlanned', (e) => {
+      planned = e.totalItems;
+    }),
     events.on('itemProgress', (e) => {
-      const done = finished ? `, ${finished} file(s) done` : '';
+      const done = planned ? `, ${finished} of ${planned} done` : finished ? `, ${finished} file(s) done` : '';
       output.progress(`${progressBar(e.bytes, e.total)} ${formatBytes(e.bytes)}/${formatBytes(e.total)} ${e.fileName}${done}`);
     }),
     events.on('itemDone', () => {
