@@ -218,6 +218,17 @@ describe('sync engine on the emulator and a real store', function () {
     assert.ok(w.logs.some((l) => /using WIQL/.test(l)));
   });
 
+  it('runs started together take turns: the same new file is neither uploaded twice nor downloaded twice', async () => {
+    await w.engine.track([5]);
+    w.file('.ado-attachments/5/both.txt', 'local');
+    await w.colleagueAttaches(5, 'remote.txt', 'remote');
+    const runs = await Promise.all([w.engine.sync({ trigger: 'poll' }), w.engine.sync({ trigger: 'webhook', workItemIds: [5] }), w.engine.sync()]);
+    const statuses = runs.flatMap((r) => r.items.map((i) => `${i.fileName}:${i.status}`)).sort();
+    assert.deepEqual(statuses, ['both.txt:uploaded', 'remote.txt:downloaded']);
+    assert.equal((await w.relations(5)).filter((r) => r.attributes.name === 'both.txt').length, 1);
+    assert.deepEqual(fs.readdirSync(path.join(w.mirror, '5')).sort(), ['both.txt', 'remote.txt']);
+  });
+
   it('plans without doing (dry run)', async () => {
     await w.engine.track([4]);
     w.file('.ado-attachments/4/plan.txt', 'p');

@@ -36,6 +36,7 @@ class Engine implements SyncEngine {
   /** Links to one work item one at a time: concurrent PATCHes of one item only meet 412s. */
   private readonly itemLock = new KeyedMutex<number>();
   private readonly hashes: HashCache = new Map();
+  private lastRun: Promise<unknown> = Promise.resolve();
   private readonly now: () => Date;
 
   constructor(private readonly o: SyncEngineOptions) {
@@ -162,8 +163,14 @@ class Engine implements SyncEngine {
 
   // ---- runs -------------------------------------------------------------------------------
 
+  /**
+   * Runs take turns: two runs planning the same work item at once would both upload or download
+   * what is new (a duplicate relation, a second copy). Within a run, transfers run in parallel.
+   */
   private run(trigger: RunTrigger, workItemIds: readonly number[], signal: AbortSignal | undefined, body: (run: RunScope) => Promise<void>): Promise<RunSummary> {
-    return this.inFlight(this.execute(trigger, workItemIds, signal, body));
+    const turn = this.lastRun.then(() => this.execute(trigger, workItemIds, signal, body));
+    this.lastRun = turn.catch(() => undefined);
+    return this.inFlight(turn);
   }
 
   /** close() waits for everything registered here (a run, or the steps before one). */
