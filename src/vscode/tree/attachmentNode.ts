@@ -8,11 +8,13 @@ import { percentOf, type Transfer } from './transfers';
 import { NodeContext, TreeNode } from './treeNode';
 
 export type AttachmentEntry = AttachmentViewEntry;
-type AttachmentState = AttachmentViewState;
+/** 'interrupted': the record says uploading but no run of this window moves it (cancelled, or the window closed mid-upload). */
+type AttachmentState = AttachmentViewState | 'interrupted';
 
 const STATES: Record<AttachmentState, { label: string; icon: string; color?: string }> = {
   synced: { label: 'synced', icon: 'pass', color: 'testing.iconPassed' },
   uploading: { label: 'uploading', icon: 'sync~spin' },
+  interrupted: { label: 'upload interrupted', icon: 'debug-pause' },
   queued: { label: 'queued', icon: 'clock' },
   failed: { label: 'failed', icon: 'error', color: 'errorForeground' },
   in_ado_only: { label: 'in ADO only', icon: 'cloud' },
@@ -32,6 +34,8 @@ export class AttachmentNode extends TreeNode {
     readonly workItemId: number,
     readonly entry: AttachmentEntry,
     readonly transfer: Transfer | undefined,
+    /** A run of this window is going: an "uploading" record may be moving. */
+    private readonly running: boolean,
     readonly dates: AttachmentDates = {},
   ) {
     super(parent);
@@ -39,7 +43,7 @@ export class AttachmentNode extends TreeNode {
 
   get state(): AttachmentState {
     if (this.transfer) return this.transfer.state === 'queued' ? 'queued' : 'uploading';
-    return this.entry.state;
+    return this.entry.state === 'uploading' && !this.running ? 'interrupted' : this.entry.state;
   }
 
   /** The state as the user reads it: "uploading 42%", "failed: TF237082 ...". */

@@ -16,6 +16,7 @@ export class TransferTracker implements vscode.Disposable {
   private readonly watched = new WeakSet<SyncEvents>();
   private readonly unsubscribes: (() => void)[] = [];
   private readonly changed = new vscode.EventEmitter<number | undefined>();
+  private runs = 0;
   /** Fires the work item id whose transfers changed (undefined: a run finished). */
   readonly onDidChange = this.changed.event;
 
@@ -24,6 +25,7 @@ export class TransferTracker implements vscode.Disposable {
     if (this.watched.has(events)) return;
     this.watched.add(events);
     this.unsubscribes.push(
+      events.on('runStarted', () => { this.runs += 1; }),
       events.on('itemProgress', (e) => this.progress(e.workItemId, e.fileName, e.bytes, e.total)),
       events.on('itemDone', (e) => this.finish(e.workItemId, e.fileName)),
       events.on('runFinished', () => this.runFinished()),
@@ -37,6 +39,11 @@ export class TransferTracker implements vscode.Disposable {
 
   forWorkItem(workItemId: number): Transfer[] {
     return [...this.transfers.values()].filter((t) => t.workItemId === workItemId);
+  }
+
+  /** True while a run of this window's engine is going (its records may say "uploading" before bytes move). */
+  get running(): boolean {
+    return this.runs > 0;
   }
 
   get(workItemId: number, fileName: string): Transfer | undefined {
@@ -64,6 +71,7 @@ export class TransferTracker implements vscode.Disposable {
   }
 
   private runFinished(): void {
+    this.runs = Math.max(0, this.runs - 1);
     this.changed.fire(undefined);
   }
 

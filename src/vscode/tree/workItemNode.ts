@@ -79,7 +79,7 @@ export class WorkItemNode extends TreeNode {
     const pending: AttachmentEntry[] = transfers.filter((t) => !shown.has(t.fileName)).map((t) => ({ fileName: t.fileName, state: 'queued', size: t.total || undefined }));
     const addedAt = relationDates(this.attachmentRelations);
     return [...view.attachments, ...pending].map(
-      (entry) => new AttachmentNode(this, this.id, entry, this.env.transfers.get(this.id, entry.fileName), { addedAt: entry.attachmentId ? addedAt.get(entry.attachmentId) : undefined }),
+      (entry) => new AttachmentNode(this, this.id, entry, this.env.transfers.get(this.id, entry.fileName), this.env.transfers.running, { addedAt: entry.attachmentId ? addedAt.get(entry.attachmentId) : undefined }),
     );
   }
 

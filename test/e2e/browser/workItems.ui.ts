@@ -187,6 +187,11 @@ describe('work items and attachments (workbench)', function () {
       await clearFaults(emulatorUrl ?? '');
     }
     assert.ok(!(await attachmentsOf(emulatorUrl ?? '', storyId)).some((entry) => entry.name === 'cancelled.bin'), 'nothing linked in ADO');
+    // The tree must not keep spinning "uploading" for bytes that no longer move.
+    await showWorkItemsView(page);
+    const treeRow = await waitForChildRow(page, `${storyId} ${STORY}`, /cancelled\.bin/);
+    await pollUntil('the cancelled file no longer shown as uploading', 10_000, async () => (/uploading/.test(await treeRow.innerText()) ? undefined : true));
+    await saveScreenshot(page, 'upload-cancelled-tree');
   });
 
   it('a failing upload is shown as failed with the server\'s message; Retry in the notification attaches it', async () => {
