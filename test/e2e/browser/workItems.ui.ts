@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { contextMenu, ensureConnected, pickQuickPickRow, sideBarRow, startCommand, showWorkItemsView, statusBarSequence, waitForChildRow, waitForRow } from '../lib/adoWorkbench';
+import { contextMenu, ensureConnected, pickQuickPickRow, rowBadges, sideBarRow, startCommand, showWorkItemsView, statusBarSequence, waitForChildRow, waitForRow } from '../lib/adoWorkbench';
 import { addColleagueAttachment, attachmentsOf, clearFaults, setFaults, sha256Of, workItemByTitle } from '../lib/emulatorAdmin';
 import { e2eSession } from '../lib/session';
 import { pollUntil } from '../lib/steps';
@@ -89,6 +89,13 @@ describe('work items and attachments (workbench)', function () {
     await showWorkItemsView(page);
     await waitForChildRow(page, `${storyId} ${STORY}`, /ui-spec-2\.txt.*synced/s);
     await saveScreenshot(page, 'attach-4-tree-synced');
+    // The Explorer marks both files as attached and synced.
+    await runCommand(page, 'View: Show Explorer');
+    for (const name of ['ui-spec-1.txt', 'ui-spec-2.txt']) {
+      const row = await explorerRow(name);
+      await pollUntil(`Explorer badge on ${name}`, 10_000, async () => ((await rowBadges(row)).includes('✓') ? true : undefined));
+    }
+    await saveScreenshot(page, 'attach-5-explorer-badges');
   });
 
   it('an attachment a colleague adds in ADO appears after Force Sync; the status bar goes syncing -> synced', async () => {

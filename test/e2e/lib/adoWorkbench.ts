@@ -154,3 +154,13 @@ export async function startCommand(page: Page, title: string): Promise<void> {
   }, undefined, 500);
   await page.keyboard.press('Enter');
 }
+
+/** Texts the workbench paints after a row's elements (file decoration badges are CSS ::after content). */
+export async function rowBadges(row: Locator): Promise<string[]> {
+  return row.evaluate((element) =>
+    [element, ...Array.from(element.querySelectorAll('*'))]
+      .map((node) => getComputedStyle(node, '::after').content)
+      .filter((content) => content && content !== 'none' && content !== 'normal')
+      .map((content) => content.replace(/^"|"$/g, '')),
+  );
+}
