@@ -31,6 +31,7 @@ export function createStatusBar(connection: Connection, session: SyncSession): S
   const events = session.events;
   const offs = [
     events.on('runStarted', (e) => { model.runStarted(e.runId, e.totalItems); render(); }),
+    events.on('runPlanned', (e) => { model.runPlanned(e.runId, e.totalItems); render(); }),
     events.on('itemDone', (e) => { model.itemDone(e.runId); render(); }),
     events.on('runFinished', (e) => { model.runFinished(e.summary); render(); }),
   ];

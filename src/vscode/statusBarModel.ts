@@ -41,6 +41,11 @@ export class StatusModel {
   setWebhook(state: string | undefined): void { this.webhook = state; }
 
   runStarted(runId: number, totalItems: number): void { this.running.set(runId, { done: 0, total: totalItems }); }
+  /** The run's item count once planned (a sync plans after it started). */
+  runPlanned(runId: number, totalItems: number): void {
+    const run = this.running.get(runId);
+    if (run) run.total = Math.max(totalItems, run.done);
+  }
 
   itemDone(runId: number): void {
     const run = this.running.get(runId);
@@ -77,7 +82,8 @@ export class StatusModel {
     if (this.running.size > 0) {
       let done = 0, total = 0;
       for (const r of this.running.values()) { done += r.done; total += r.total; }
-      return { text: `$(sync~spin) ADO: syncing ${done}/${total}`, tooltip, warning: false, command: 'showHistory' };
+      // Before a sync has planned, it knows no count yet: no "0/0".
+      return { text: total > 0 ? `$(sync~spin) ADO: syncing ${done}/${total}` : '$(sync~spin) ADO: syncing…', tooltip, warning: false, command: 'showHistory' };
     }
     if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory' };
     if (this.failedItems > 0) return { text: `$(warning) ADO: ${this.failedItems} failed`, tooltip, warning: true, command: 'showHistory' };

@@ -35,6 +35,16 @@ describe('status bar model', () => {
     assert.equal(v.warning, false);
   });
 
+  it('a sync shows "syncing…" until it has planned, then n/m', () => {
+    const m = new StatusModel();
+    m.setConnection({ identity: 'Ada', orgUrl: 'http://x', project: 'P' });
+    m.runStarted(9, 0);
+    assert.equal(m.view().text, '$(sync~spin) ADO: syncing…');
+    m.runPlanned(9, 4);
+    m.itemDone(9);
+    assert.equal(m.view().text, '$(sync~spin) ADO: syncing 1/4');
+  });
+
   it('syncing n/m sums concurrent runs and spins', () => {
     const m = connected();
     m.runStarted(1, 3); m.runStarted(2, 2);

@@ -246,6 +246,7 @@ describe('sync engine on the emulator and a real store', function () {
     assert.equal(run.status, 'cancelled');
     assert.equal(w.store.history.get(run.runId)?.status, 'cancelled');
     assert.ok(run.items.some((i) => i.status === 'cancelled'));
+    assert.equal(w.store.attachments.forWorkItem(5).filter((r) => r.syncStatus === 'FAILED').length, 0, 'cancelled is not failed');
   });
 
   it('marks runs left in progress by a crash as failed "interrupted"', async () => {

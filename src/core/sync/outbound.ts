@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { FileChangedError, sha256OfFile, type AdoClient, type UploadResult, type UploadSessionRecord, type WorkItem } from '../ado';
+import { CancelledError, FileChangedError, sha256OfFile, type AdoClient, type UploadResult, type UploadSessionRecord, type WorkItem } from '../ado';
 import type { SyncSettings } from '../settings';
 import type { AttachmentRow, SyncStore } from '../store';
 import { commentWithMarker } from './contentMarker';
@@ -86,7 +86,9 @@ export async function attachFile(ctx: OutboundContext, workItemId: number, file:
     const reused = known !== undefined && known.firstWorkItemId !== workItemId;
     return { ...base, status: reused ? (options.link ? 'linked' : 'duplicate') : 'uploaded', attachmentId: uploaded.id, attachmentUrl: uploaded.url };
   } catch (error) {
-    ctx.store.attachments.setStatus(record.id, 'FAILED', error instanceof Error ? error.message : String(error));
+    // A cancelled upload is not a failure: its record goes (the chunked session stays for a resume).
+    if (error instanceof CancelledError || ctx.signal?.aborted) ctx.store.attachments.softDelete(record.id);
+    else ctx.store.attachments.setStatus(record.id, 'FAILED', error instanceof Error ? error.message : String(error));
     throw error;
   }
 }
