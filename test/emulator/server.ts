@@ -118,6 +118,14 @@ async function delay(ms: number): Promise<void> {
  */
 const countedBytesRead = new WeakMap<object, number>();
 
+/** Largest unread body read to the end before an early error is answered. */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+
+function declaredBodyLength(req: http.IncomingMessage): number {
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) ? length : Number.POSITIVE_INFINITY;
+}
+
 export function createServer(config: ServerConfig): http.Server {
   const server = http.createServer((req, res) => {
     const socket = req.socket;
@@ -134,6 +142,13 @@ export function createServer(config: ServerConfig): http.Server {
       }
       const adoError = error instanceof AdoError ? error : new AdoError(500, `Internal emulator error: ${error instanceof Error ? error.message : String(error)}`, 'InternalServerErrorException');
       if (!(error instanceof AdoError)) config.log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // Refused before its body was read (a size or range check): read the rest first, as servers
+      // in front of the service do up to a limit, so the client gets the answer instead of a reset.
+      if (!req.complete && req.method !== 'GET' && adoError.status < 500 && adoError.status !== 413 && declaredBodyLength(req) <= DRAIN_LIMIT) {
+        req.on('end', () => sendError({ res, bodyFault: undefined }, adoError));
+        req.resume();
+        return;
+      }
       if (adoError.status === 413 || (!req.complete && req.method !== 'GET')) adoError.headers.Connection = 'close';
       sendError({ res, bodyFault: undefined }, adoError);
       // An unread request body cannot be reused on this connection.
