@@ -202,7 +202,7 @@ class Engine implements SyncEngine {
     };
     this.recorder.finish(summary);
     const failed = counters.failed;
-    const skipped = counters.duplicates;
+    const skipped = scope.items.filter((i) => i.status === 'duplicate' || i.status === 'cancelled').length;
     this.events.emit('runFinished', { runId, status: summary.status, succeeded: scope.items.length - failed - skipped, failed, skipped, summary });
     return summary;
   }
@@ -357,7 +357,7 @@ function countOutcomes(items: readonly ItemOutcome[]): RunCounters {
     else if (o.status === 'conflict') c.conflicts++;
     else if (o.status === 'remote_removed') c.remoteRemoved++;
     else if (o.status === 'removed') c.removed++;
-    else if (o.status === 'failed' || o.status === 'cancelled') c.failed++;
+    else if (o.status === 'failed') c.failed++;
     if ((o.status === 'uploaded' || o.status === 'downloaded' || o.status === 'conflict') && o.size) c.bytesTransferred += o.size;
   }
   return c;

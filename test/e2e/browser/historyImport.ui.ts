@@ -60,12 +60,15 @@ async function importFromArdoq(page: Page, ardoqUrl: string, o: { workspace: str
 /** Connects through the palette; false when it was connected already. */
 async function connect(page: Page, emulatorUrl: string): Promise<boolean> {
   const status = page.locator('.part.statusbar .statusbar-item', { hasText: /ADO:/ }).first();
-  if (!/not connected/.test(await status.innerText())) return false;
+  // After a window reload the saved connection is restored in the background: give it a moment.
+  const restored = await pollUntil('a restored connection', 8_000, async () => (/not connected/.test(await status.innerText()) ? undefined : true)).catch(() => false);
+  if (restored) return false;
   await startCommand(page, 'ADO Sync: Connect to Azure DevOps');
   await answer(page, emulatorUrl);
   await answer(page, 'Demo');
   await answer(page, 'test-pat');
-  await waitForNotification(page, /Connected to Demo as/, 20_000);
+  // The status bar, not a toast: notifications of earlier suites can bury or hide the new one.
+  await pollUntil('the status bar says connected', 20_000, async () => (/not connected/.test(await status.innerText()) ? undefined : true));
   return true;
 }
 
