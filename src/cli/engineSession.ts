@@ -8,7 +8,7 @@ import { createSyncEngine } from '../core/sync/syncEngine';
 import type { CommandContext } from './command';
 import { ExitCode, type ExitCodeValue } from './exitCodes';
 import type { CliOutput } from './output';
-import { formatBytes } from './progress';
+import { formatBytes } from '../shared/format';
 import { type ClientSession, clientFor, CREDENTIAL_HINT, credentialErrors, settingsFor, storeFor, userName } from './session';
 import { table } from './table';
 

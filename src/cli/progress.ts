@@ -4,7 +4,6 @@ import type { SyncEvents } from '../core/sync/events';
 import { formatBytes } from '../shared/format';
 import type { CliOutput } from './output';
 
-export { formatBytes };
 
 const BAR_WIDTH = 30;
 

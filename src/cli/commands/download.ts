@@ -7,7 +7,8 @@ import { onePositional, workItemOption } from '../args';
 import type { CommandContext, Command } from '../command';
 import { finishItem, isFailed, itemsTable, withEngine } from '../engineSession';
 import { CliError } from '../exitCodes';
-import { formatBytes, showTransferProgress } from '../progress';
+import { formatBytes } from '../../shared/format';
+import { showTransferProgress } from '../progress';
 import { attachmentJson } from './attach';
 
 /** A GUID, or an attachment URL (its GUID is taken). */

@@ -4,7 +4,7 @@ import { listWorkItemAttachments, type WorkItemAttachmentListing } from '../../c
 import { onePositional, workItemId } from '../args';
 import type { Command } from '../command';
 import { ExitCode } from '../exitCodes';
-import { formatBytes } from '../progress';
+import { formatBytes } from '../../shared/format';
 import { withClient } from '../session';
 import { snakeKeys, table } from '../table';
 

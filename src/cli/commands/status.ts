@@ -4,7 +4,7 @@ import type { EventRow, JobRow, SyncStore, WorkItemSummary } from '../../core/st
 import { onePositional, workItemId } from '../args';
 import type { Command } from '../command';
 import { ExitCode } from '../exitCodes';
-import { formatBytes } from '../progress';
+import { formatBytes } from '../../shared/format';
 import { withReadStore } from '../session';
 import { table } from '../table';
 

@@ -5,7 +5,8 @@ import { workItemId } from '../args';
 import type { Command, OptionValues } from '../command';
 import { finishRun, runHuman, runJson, withEngine } from '../engineSession';
 import { CliError, ExitCode } from '../exitCodes';
-import { formatBytes, showTransferProgress } from '../progress';
+import { formatBytes } from '../../shared/format';
+import { showTransferProgress } from '../progress';
 import { table } from '../table';
 
 function idsOf(values: OptionValues): number[] | undefined {

@@ -4,7 +4,8 @@ import type { UploadSessionRow } from '../../core/store';
 import { onePositional } from '../args';
 import type { Command } from '../command';
 import { CliError, ExitCode } from '../exitCodes';
-import { formatBytes, progressBar } from '../progress';
+import { formatBytes } from '../../shared/format';
+import { progressBar } from '../progress';
 import { withReadStore } from '../session';
 
 function sessionJson(s: UploadSessionRow) {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CancelledError, FileChangedError, sha256OfFile, type AdoClient, type UploadResult, type UploadSessionRecord, type WorkItem } from '../ado';
 import type { SyncSettings } from '../settings';
 import type { AttachmentRow, SyncStore } from '../store';
+import { formatBytes } from '../../shared/format';
 import { commentWithMarker } from './contentMarker';
 import type { ItemOutcome } from './engineApi';
 import { PreflightError } from './itemError';
@@ -158,13 +159,4 @@ async function uploadChunked(ctx: OutboundContext, workItemId: number, filePath:
   const result = await ctx.client.uploadAttachmentChunked(filePath, { fileName, chunkSize, resume, onSession, signal: ctx.signal, onProgress });
   if (sessionUuid) sessions.setStatus(sessionUuid, 'COMPLETED');
   return result;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
