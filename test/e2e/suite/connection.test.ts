@@ -2,36 +2,25 @@
 // then the tree, Test Connection and Sign Out through the real commands.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID } from '../../../src/shared/ids';
+import { Commands } from '../../../src/shared/ids';
 import { EMULATOR_URL_ENV } from '../exthost/protocol';
-
-interface Api {
-  connect(orgUrl: string, project: string, pat: string): Promise<{ identity: string }>;
-  signOut(): Promise<void>;
-  isConnected(): boolean;
-}
-
-async function api(): Promise<Api> {
-  const extension = vscode.extensions.getExtension<Api>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  return extension.activate();
-}
+import { adoSyncApi } from '../exthost/workspace';
 
 describe('connection', function () {
   const emulatorUrl = process.env[EMULATOR_URL_ENV];
   before(function () {
     if (!emulatorUrl) this.skip();
   });
-  after(async () => (await api()).signOut());
+  after(async () => (await adoSyncApi()).signOut());
 
   it('rejects a wrong PAT and stays disconnected', async () => {
-    const ours = await api();
+    const ours = await adoSyncApi();
     await assert.rejects(ours.connect(emulatorUrl ?? '', 'Demo', 'wrong-pat'));
     assert.equal(ours.isConnected(), false);
   });
 
   it('connects with the PAT, tests the connection, copies diagnostics without the PAT, signs out', async () => {
-    const ours = await api();
+    const ours = await adoSyncApi();
     const { identity } = await ours.connect(emulatorUrl ?? '', 'Demo', 'test-pat');
     assert.ok(identity.length > 0);
     assert.equal(ours.isConnected(), true);

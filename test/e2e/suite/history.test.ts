@@ -4,46 +4,22 @@
 // reveals it; the recorded runs carry the right counters.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BacklogImportSummary } from '../../../src/core/backlog';
-import type { AdoSyncApi } from '../../../src/extension';
-import { Commands, EXTENSION_ID, WebviewTypes } from '../../../src/shared/ids';
+import { Commands, WebviewTypes } from '../../../src/shared/ids';
 import { generateBacklog } from '../../ardoq-emulator/backlog';
 import { EMULATOR_URL_ENV } from '../exthost/protocol';
+import { adoSyncApi, writeWorkspaceFile } from '../exthost/workspace';
+import { pollUntil } from '../lib/steps';
 import { recordMetric } from '../exthost/metrics';
-
-async function api(): Promise<AdoSyncApi> {
-  const extension = vscode.extensions.getExtension<AdoSyncApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  return extension.activate();
-}
-
-function workspaceFile(relative: string, content: string): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the e2e window has no folder open');
-  const file = path.join(folder.uri.fsPath, relative);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
 
 /** Tabs of our history panel (the workbench prefixes the view type). */
 function historyTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(WebviewTypes.history));
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('sync history', function () {
@@ -52,13 +28,13 @@ describe('sync history', function () {
 
   before(async function () {
     if (!emulatorUrl) this.skip();
-    await (await api()).connect(emulatorUrl, 'Demo', 'test-pat');
+    await (await adoSyncApi()).connect(emulatorUrl, 'Demo', 'test-pat');
   });
 
   it('records a sync through the API with its counters (one uploaded, one failed with its code)', async () => {
-    const ours = await api();
+    const ours = await adoSyncApi();
     const workItemId = 1; // the seeded Epic
-    const good = workspaceFile('history-e2e/spec.txt', `spec ${Date.now()}`);
+    const good = writeWorkspaceFile('history-e2e/spec.txt', `spec ${Date.now()}`);
     const missing = path.join(path.dirname(good), 'not-there.pdf');
     const started = performance.now();
     const summary = await ours.attach(workItemId, [good, missing]);
@@ -74,30 +50,30 @@ describe('sync history', function () {
 
   it('imports a backlog from an exported file into the same store, with per-type counters', async () => {
     const components = generateBacklog({ workspaceId: 'e2e-ws', epics: 1, featuresPerEpic: 2, storiesPerFeature: 2 });
-    const file = workspaceFile('history-e2e/backlog.json', JSON.stringify({ values: components }));
+    const file = writeWorkspaceFile('history-e2e/backlog.json', JSON.stringify({ values: components }));
     const summary = await vscode.commands.executeCommand<BacklogImportSummary>(Commands.importBacklog, { file });
     assert.ok(summary, 'the import returned no summary');
     assert.equal(summary.status, 'completed', summary.error);
     assert.deepEqual([summary.byKind.epic.created, summary.byKind.feature.created, summary.byKind.user_story.created], [1, 2, 4]);
     assert.ok(summary.historyId !== undefined, 'the run was not recorded');
-    const row = (await (await api()).history({ kind: 'backlog_import' }, 5)).rows.find((r) => r.id === summary.historyId);
+    const row = (await (await adoSyncApi()).history({ kind: 'backlog_import' }, 5)).rows.find((r) => r.id === summary.historyId);
     assert.ok(row);
     assert.deepEqual([row.status, row.epicsCreated, row.featuresCreated, row.userStoriesCreated, row.itemsFailed, row.deletionCount], ['completed', 1, 2, 4, 0, 0]);
   });
 
   it('a dry run changes nothing and records no history', async () => {
-    const before = (await (await api()).history({ kind: 'backlog_import' }, 1)).total;
+    const before = (await (await adoSyncApi()).history({ kind: 'backlog_import' }, 1)).total;
     const components = generateBacklog({ workspaceId: 'e2e-ws', epics: 1, featuresPerEpic: 2, storiesPerFeature: 2 });
-    const file = workspaceFile('history-e2e/backlog.json', JSON.stringify({ values: components }));
+    const file = writeWorkspaceFile('history-e2e/backlog.json', JSON.stringify({ values: components }));
     const summary = await vscode.commands.executeCommand<BacklogImportSummary>(Commands.importBacklog, { file, overwrite: true, dryRun: true });
     assert.equal(summary?.dryRun, true);
     assert.equal(summary?.deletionCount, 7, 'overwrite would delete the 7 items the first import created');
-    assert.equal((await (await api()).history({ kind: 'backlog_import' }, 1)).total, before);
+    assert.equal((await (await adoSyncApi()).history({ kind: 'backlog_import' }, 1)).total, before);
   });
 
   it('Show Sync History opens one panel; running it again reveals it instead of opening another', async () => {
     await vscode.commands.executeCommand(Commands.showHistory);
-    await waitFor('the history panel', () => (historyTabs().length ? true : undefined));
+    await pollUntil('the history panel', 10_000, () => (historyTabs().length ? true : undefined));
     await vscode.commands.executeCommand(Commands.showHistory);
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(historyTabs().length, 1, 'the panel was duplicated');
@@ -105,18 +81,18 @@ describe('sync history', function () {
   });
 
   it('a database locked by another live process opens read-only: history answers, syncing refuses, nothing crashes', async () => {
-    const ours = await api();
+    const ours = await adoSyncApi();
     const relative = '.ado-sync/locked-e2e.sqlite';
     // A live process on this host holds the writer lock (the lock file format of src/core/store/lock.ts).
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    const lockFile = workspaceFile(`${relative}.lock`, JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString() }));
+    const lockFile = writeWorkspaceFile(`${relative}.lock`, JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString() }));
     try {
       await ours.signOut();
       await vscode.workspace.getConfiguration('adoSync').update('dbPath', relative, vscode.ConfigurationTarget.Workspace);
       await ours.connect(emulatorUrl, 'Demo', 'test-pat');
       const page = await ours.history({}, 10);
       assert.equal(page.total, 0, 'the locked (empty) database is read, not replaced');
-      await assert.rejects(ours.attach(1, [workspaceFile('history-e2e/locked.txt', 'x')]), /not ready/i);
+      await assert.rejects(ours.attach(1, [writeWorkspaceFile('history-e2e/locked.txt', 'x')]), /not ready/i);
       assert.ok(existsSync(lockFile), 'the other process keeps its lock');
       assert.equal(existsSync(lockFile.replace(/\.lock$/, '')), false, 'read-only: nothing was written');
     } finally {

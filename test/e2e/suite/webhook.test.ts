@@ -10,28 +10,20 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { InboundServiceState, RegisterResult, WebhookSubscriptionView } from '../../../src/core/webhook';
-import type { AdoSyncApi } from '../../../src/extension';
-import { Commands, EXTENSION_ID } from '../../../src/shared/ids';
+import { Commands } from '../../../src/shared/ids';
 import { recordMetric } from '../exthost/metrics';
 import { EMULATOR_URL_ENV } from '../exthost/protocol';
 import { addColleagueAttachment, attachmentsOf, sha256Of, workItemByTitle } from '../lib/emulatorAdmin';
 import { freePort } from '../lib/freePort';
 import { pollUntil } from '../lib/steps';
+import { adoSyncApi, workspaceRoot } from '../exthost/workspace';
 
 const MIRROR = '.ado-attachments';
 const HOOK_PATH = '/api/webhooks/workitem';
 const USERNAME = 'ado-hooks';
 
-async function api(): Promise<AdoSyncApi> {
-  const extension = vscode.extensions.getExtension<AdoSyncApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  return extension.activate();
-}
-
 function mirrorFile(workItemId: number, name: string): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the e2e window has no folder open');
-  return path.join(folder.uri.fsPath, MIRROR, String(workItemId), name);
+  return path.join(workspaceRoot(), MIRROR, String(workItemId), name);
 }
 
 async function setting(key: string, value: unknown): Promise<void> {
@@ -46,7 +38,7 @@ async function receiverState(): Promise<InboundServiceState> {
 }
 
 async function historyTotal(trigger: 'webhook' | 'poll'): Promise<number> {
-  return (await (await api()).history({ trigger }, 50)).total;
+  return (await (await adoSyncApi()).history({ trigger }, 50)).total;
 }
 
 describe('webhook receiver', function () {
@@ -58,7 +50,7 @@ describe('webhook receiver', function () {
 
   before(async function () {
     if (!emulatorUrl) this.skip();
-    await (await api()).connect(emulatorUrl, 'Demo', 'test-pat');
+    await (await adoSyncApi()).connect(emulatorUrl, 'Demo', 'test-pat');
     // An hour: anything that arrives during this suite came through the webhook.
     await setting('pollIntervalSeconds', 3600);
     workItemId = (await workItemByTitle(emulatorUrl, 'Delete my account')).id;
@@ -69,8 +61,8 @@ describe('webhook receiver', function () {
     if (!emulatorUrl) return;
     await vscode.commands.executeCommand(Commands.stopWebhookReceiver);
     for (const key of ['webhook.enabled', 'webhook.port', 'webhook.auth', 'webhook.username', 'webhook.publicUrl', 'pollIntervalSeconds']) await setting(key, undefined);
-    await (await api()).untrack([workItemId]);
-    await (await api()).signOut();
+    await (await adoSyncApi()).untrack([workItemId]);
+    await (await adoSyncApi()).signOut();
   });
 
   it('listens on a loopback port with basic auth set through the settings and Set Webhook Credentials', async () => {
@@ -112,7 +104,7 @@ describe('webhook receiver', function () {
     const remote = (await attachmentsOf(emulatorUrl, workItemId)).find((r) => r.name === 'hooked.txt');
     assert.equal(sha256Of(local), remote?.attachment?.sha256, 'the local file differs from ADO');
     const run = await pollUntil('a completed webhook run in the history', 10_000, async () => {
-      const page = await (await api()).history({ trigger: 'webhook' }, 50);
+      const page = await (await adoSyncApi()).history({ trigger: 'webhook' }, 50);
       const completed = page.rows.find((r) => r.status === 'completed');
       return page.total > webhookRuns && completed ? completed : undefined;
     });
@@ -169,9 +161,9 @@ describe('webhook receiver', function () {
     await pollUntil('the receiver on the new port', 10_000, async () => ((await refusedAt(moved).catch(() => 0)) === 401 ? true : undefined));
     await assert.rejects(refusedAt(publicUrl), 'the old port still listens');
     publicUrl = moved;
-    await (await api()).signOut();
+    await (await adoSyncApi()).signOut();
     await pollUntil('the receiver stopped by sign-out', 10_000, async () => ((await refusedAt(publicUrl).catch(() => 0)) === 0 ? true : undefined));
-    await (await api()).connect(emulatorUrl, 'Demo', 'test-pat');
+    await (await adoSyncApi()).connect(emulatorUrl, 'Demo', 'test-pat');
     await pollUntil('the receiver back after connecting', 10_000, async () => ((await refusedAt(publicUrl).catch(() => 0)) === 401 ? true : undefined));
   });
 

@@ -2,36 +2,17 @@
 // the real engine, sql.js store and mirror folder. Checks what ADO (the emulator) holds after
 // each step, byte for byte.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../../src/core/sync/engineApi';
-import type { AdoSyncApi } from '../../../src/extension';
-import { Commands, EXTENSION_ID } from '../../../src/shared/ids';
+import { Commands } from '../../../src/shared/ids';
 import { EMULATOR_URL_ENV } from '../exthost/protocol';
 import { addColleagueAttachment, attachmentsOf, sha256Of, workItemByTitle } from '../lib/emulatorAdmin';
 import { pollUntil } from '../lib/steps';
+import { adoSyncApi, workspaceRoot, writeWorkspaceFile } from '../exthost/workspace';
 
 const MIRROR = '.ado-attachments';
-
-async function api(): Promise<AdoSyncApi> {
-  const extension = vscode.extensions.getExtension<AdoSyncApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  return extension.activate();
-}
-
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the e2e window has no folder open');
-  return folder.uri.fsPath;
-}
-
-function writeWorkspaceFile(relative: string, content: string | Buffer): string {
-  const file = path.join(workspaceRoot(), relative);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
 
 function counts(summary: RunSummary | undefined): Record<string, number> {
   assert.ok(summary, 'the command returned no run summary');
@@ -48,25 +29,25 @@ describe('work items and attachments', function () {
 
   before(async function () {
     if (!emulatorUrl) this.skip();
-    await (await api()).connect(emulatorUrl, 'Demo', 'test-pat');
+    await (await adoSyncApi()).connect(emulatorUrl, 'Demo', 'test-pat');
     bugId = (await workItemByTitle(emulatorUrl, 'Invoice totals round wrongly')).id;
     storyId = (await workItemByTitle(emulatorUrl, 'Change the e-mail address')).id;
   });
 
   after(async () => {
     await vscode.workspace.getConfiguration('adoSync').update('pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Workspace);
-    if (emulatorUrl) await (await api()).signOut();
+    if (emulatorUrl) await (await adoSyncApi()).signOut();
   });
 
   it('lists the attachments ADO has before any sync as "in ADO only"', async () => {
-    const listing = await (await api()).list(bugId);
+    const listing = await (await adoSyncApi()).list(bugId);
     const names = listing.attachments.map((entry) => `${entry.fileName}:${entry.state}`).sort();
     assert.deepEqual(names, ['repro.md:in_ado_only', 'trace.log:in_ado_only']);
   });
 
   it('Track + Force Sync Work Item download its attachments into the mirror folder with ADO\'s bytes', async () => {
     assert.equal(await vscode.commands.executeCommand(Commands.trackWorkItem, bugId), bugId);
-    assert.ok((await (await api()).tracked()).includes(bugId));
+    assert.ok((await (await adoSyncApi()).tracked()).includes(bugId));
     const summary = await vscode.commands.executeCommand<RunSummary>(Commands.syncWorkItem, bugId);
     assert.equal(counts(summary).downloaded, 2, JSON.stringify(summary?.items));
     for (const remote of await attachmentsOf(emulatorUrl, bugId)) {
@@ -74,13 +55,13 @@ describe('work items and attachments', function () {
       assert.ok(existsSync(local), `${local} was not downloaded`);
       assert.equal(sha256Of(local), remote.attachment?.sha256, `${remote.name} differs from ADO`);
     }
-    const states = (await (await api()).list(bugId)).attachments.map((entry) => entry.state);
+    const states = (await (await adoSyncApi()).list(bugId)).attachments.map((entry) => entry.state);
     assert.deepEqual(states, ['synced', 'synced']);
   });
 
   it('attaches two workspace files through the API: relations in ADO, same bytes, then a second attach is a duplicate', async () => {
     const files = [writeWorkspaceFile('docs/spec-a.txt', 'spec A\n'.repeat(1000)), writeWorkspaceFile('docs/spec-b.txt', 'spec B\n'.repeat(2000))];
-    const summary = await (await api()).attach(storyId, files);
+    const summary = await (await adoSyncApi()).attach(storyId, files);
     assert.equal(counts(summary).uploaded, 2, JSON.stringify(summary.items));
     const remote = await attachmentsOf(emulatorUrl, storyId);
     for (const file of files) {
@@ -88,8 +69,8 @@ describe('work items and attachments', function () {
       assert.ok(match, `${path.basename(file)} is not linked to work item ${storyId}`);
       assert.equal(match.attachment?.sha256, sha256Of(file));
     }
-    assert.ok((await (await api()).tracked()).includes(storyId), 'attaching tracks the work item');
-    const again = await (await api()).attach(storyId, files);
+    assert.ok((await (await adoSyncApi()).tracked()).includes(storyId), 'attaching tracks the work item');
+    const again = await (await adoSyncApi()).attach(storyId, files);
     assert.equal(counts(again).duplicate, 2, JSON.stringify(again.items));
     assert.equal((await attachmentsOf(emulatorUrl, storyId)).length, remote.length, 'nothing linked twice');
   });
@@ -115,11 +96,11 @@ describe('work items and attachments', function () {
   it('a file over the server\'s size limit fails with the server\'s TF237082 message and is listed as failed', async () => {
     // The emulator enforces ADO Services' 60 MB limit; one byte more is refused.
     const big = writeWorkspaceFile('big/too-large.bin', Buffer.alloc(60 * 1024 * 1024 + 1, 7));
-    const summary = await (await api()).attach(storyId, [big]);
+    const summary = await (await adoSyncApi()).attach(storyId, [big]);
     const [item] = summary.items;
     assert.equal(item?.status, 'failed', JSON.stringify(summary.items));
     assert.match(item.error?.message ?? '', /TF237082/);
-    const entry = (await (await api()).list(storyId)).attachments.find((candidate) => candidate.fileName === 'too-large.bin');
+    const entry = (await (await adoSyncApi()).list(storyId)).attachments.find((candidate) => candidate.fileName === 'too-large.bin');
     assert.equal(entry?.state, 'failed');
     assert.match(entry?.error ?? '', /TF237082/);
     assert.ok(!(await attachmentsOf(emulatorUrl, storyId)).some((r) => r.name === 'too-large.bin'), 'nothing linked in ADO');
@@ -138,13 +119,13 @@ describe('work items and attachments', function () {
     const local = path.join(workspaceRoot(), MIRROR, String(bugId), 'polled.txt');
     await pollUntil('polled.txt in the mirror folder', 20_000, () => (existsSync(local) ? true : undefined));
     await vscode.workspace.getConfiguration('adoSync').update('pollIntervalSeconds', 0, vscode.ConfigurationTarget.Workspace);
-    const runs = await (await api()).history({ trigger: 'poll' });
+    const runs = await (await adoSyncApi()).history({ trigger: 'poll' });
     assert.ok(runs.total >= 1, 'a poll run is recorded in the history');
   });
 
   it('Untrack stops syncing a work item; the downloaded files stay', async () => {
     assert.equal(await vscode.commands.executeCommand(Commands.untrackWorkItem, bugId), bugId);
-    assert.ok(!(await (await api()).tracked()).includes(bugId));
+    assert.ok(!(await (await adoSyncApi()).tracked()).includes(bugId));
     assert.ok(existsSync(path.join(workspaceRoot(), MIRROR, String(bugId), 'repro.md')));
   });
 });
