@@ -31,7 +31,7 @@ export async function withEngine<T>(context: CommandContext, run: (session: Engi
       },
     });
     // We hold the database's lock: runs left in progress were a process that died.
-    engine.recoverInterrupted();
+    await engine.recoverInterrupted();
     const session = { settings, client, store, engine };
     return await credentialErrors(() => run(session));
   } finally {

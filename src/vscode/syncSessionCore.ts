@@ -103,7 +103,7 @@ export class SyncSessionCore {
     this.current = observeRuns(engine, (outcome) => this.emit(this.runListeners, outcome));
     if (!this.recovered) {
       this.recovered = true;
-      const count = engine.recoverInterrupted();
+      const count = await engine.recoverInterrupted();
       if (count > 0) this.deps.log('warn', `${count} interrupted run(s) from an earlier session marked failed`);
     }
     return this.current;
@@ -203,6 +203,12 @@ export function observeRuns(engine: SyncEngine, report: (outcome: RunOutcome) =>
     untrack: (ids) => engine.untrack(ids),
     trackedIds: () => engine.trackedIds(),
     recoverInterrupted: () => engine.recoverInterrupted(),
+    poll: () => engine.poll(),
+    start: (options) => engine.start(options),
+    setPollInterval: (ms) => engine.setPollInterval(ms),
+    markDirty: (ids, reason) => engine.markDirty(ids, reason),
+    localFileChanged: (filePath) => engine.localFileChanged(filePath),
+    state: () => engine.state(),
     close: () => engine.close(),
   };
 }

@@ -12,7 +12,7 @@ import { FaultInjector, FaultSpecError, validateRules, type FaultDecision } from
 import { RateLimiter } from './rateLimit';
 import type { HookDispatcher } from './hooks';
 import { type Fidelity, versionOutOfRangeMessage } from './fidelity';
-import { recordStats } from './state';
+import { logRequest, recordStats } from './state';
 import { attachmentUrl, updateWorkItem } from './workItems';
 
 export const COLLECTION = 'DefaultCollection';
@@ -131,10 +131,12 @@ function declaredBodyLength(req: http.IncomingMessage): number {
 export function createServer(config: ServerConfig): http.Server {
   const server = http.createServer((req, res) => {
     const socket = req.socket;
-    const started = { in: countedBytesRead.get(socket) ?? 0, out: socket.bytesWritten };
+    const started = { in: countedBytesRead.get(socket) ?? 0, out: socket.bytesWritten, ms: Date.now() };
+    config.state.arrived += 1;
     let routeName = 'unmatched';
     res.on('close', () => {
       countedBytesRead.set(socket, socket.bytesRead);
+      logRequest(config.state, { method: req.method ?? '', path: (req.url ?? '').split('?')[0], status: res.statusCode, startedMs: started.ms, endedMs: Date.now() });
       recordStats(config.state.stats, `${req.method} ${routeName}`, res.statusCode, Math.max(0, socket.bytesRead - started.in), Math.max(0, socket.bytesWritten - started.out));
     });
     handle(config, req, res, (name) => (routeName = name)).catch((error: unknown) => {
@@ -245,6 +247,7 @@ function adminContext(req: IncomingMessage, res: ServerResponse, url: URL, colle
  * Admin routes (no auth):
  *   GET    /_emulator/state     work items (with relations), attachments (size, sha256), subscriptions, deliveries
  *   GET    /_emulator/stats     requests by "METHOD /route/{pattern}" and status, totals, bytes in/out
+ *   GET    /_emulator/requests  the latest requests (method, path, status, start and end ms): what ran at once
  *   POST   /_emulator/faults    body {rules: FaultRule[], seed?: number}; DELETE /_emulator/faults clears them
  *   POST   /_emulator/reset     re-seed and clear statistics
  *   POST   /_emulator/race      body {count?: number}: the next count PATCHes of work items lose a
@@ -267,6 +270,7 @@ async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResp
     });
   }
   if (route === 'GET /_emulator/stats') return sendJson(ctx, 200, state.stats);
+  if (route === 'GET /_emulator/requests') return sendJson(ctx, 200, state.requestLog);
   if (route === 'POST /_emulator/faults') {
     const body = await readJson(req);
     try {

@@ -102,6 +102,10 @@ export class EmulatorState {
   attachments = new Map<string, Attachment>();
   subscriptions = new Map<string, Subscription>();
   stats: Stats = emptyStats();
+  /** The latest requests with their start and end times (ms since epoch): shows what ran at once. */
+  requestLog: LoggedRequest[] = [];
+  /** Requests received, counted when they arrive (stats count them when answered). */
+  arrived = 0;
   nextWorkItemId = 1;
   nextLinkId = 100000;
   watermark = 0;
@@ -118,6 +122,7 @@ export class EmulatorState {
     this.attachments = new Map();
     this.subscriptions = new Map();
     this.stats = emptyStats();
+    this.requestLog = [];
     this.nextWorkItemId = 1;
     this.nextLinkId = 100000;
     this.watermark = 0;
@@ -132,6 +137,16 @@ export class EmulatorState {
   newSubscriptionId(): string {
     return randomUUID();
   }
+}
+
+export interface LoggedRequest { method: string; path: string; status: number; startedMs: number; endedMs: number }
+
+/** Kept to this many entries, oldest dropped. */
+const REQUEST_LOG_LIMIT = 20_000;
+
+export function logRequest(state: { requestLog: LoggedRequest[] }, entry: LoggedRequest): void {
+  state.requestLog.push(entry);
+  if (state.requestLog.length > REQUEST_LOG_LIMIT) state.requestLog.splice(0, state.requestLog.length - REQUEST_LOG_LIMIT);
 }
 
 export function emptyStats(): Stats {

@@ -14,3 +14,4 @@ export { wiqlString } from './wiql';
 export { environmentProxyAgent } from './proxy';
 export type { Logger, LogLevel, AgentFactory } from './httpTransport';
 export { sha256OfFile } from './streamingHash';
+export { fullJitterDelay } from './retryPolicy';

@@ -6,7 +6,7 @@ export { sqlWasmPath } from './sqlite';
 export type { SyncStats } from './stats';
 export * from './repositories/attachments';
 export * from './repositories/uploadSessions';
-export * from './repositories/jobs';
+export * from './repositories/dirtyItems';
 export * from './repositories/events';
 export * from './repositories/webhooks';
 export * from './repositories/dedup';

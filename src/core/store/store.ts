@@ -12,7 +12,7 @@ import type { RepoContext } from './repositories/context';
 import { DedupRepository } from './repositories/dedup';
 import { EventRepository } from './repositories/events';
 import { HistoryRepository } from './repositories/history';
-import { JobRepository } from './repositories/jobs';
+import { DirtyItemRepository } from './repositories/dirtyItems';
 import { TrackedItemRepository } from './repositories/trackedItems';
 import { UploadSessionRepository } from './repositories/uploadSessions';
 import { WatermarkRepository } from './repositories/watermarks';
@@ -46,7 +46,8 @@ const DAY_MS = 86_400_000;
 export class SyncStore {
   readonly attachments: AttachmentRepository;
   readonly uploadSessions: UploadSessionRepository;
-  readonly jobs: JobRepository;
+  /** Work items that need a sync (sync_job_queue): the coordinator's persisted schedule. */
+  readonly dirtyItems: DirtyItemRepository;
   readonly events: EventRepository;
   readonly webhooks: WebhookRepository;
   readonly dedup: DedupRepository;
@@ -81,7 +82,7 @@ export class SyncStore {
     const ctx: RepoContext = { sql: this.sql, now: () => opts.now().toISOString() };
     this.attachments = new AttachmentRepository(ctx);
     this.uploadSessions = new UploadSessionRepository(ctx);
-    this.jobs = new JobRepository(ctx);
+    this.dirtyItems = new DirtyItemRepository(ctx);
     this.events = new EventRepository(ctx);
     this.webhooks = new WebhookRepository(ctx);
     this.dedup = new DedupRepository(ctx);
@@ -95,6 +96,11 @@ export class SyncStore {
   get readOnly(): boolean { return this.opts.readOnly; }
   get isDirty(): boolean { return this.dirty; }
   get schemaVersion(): number { return SCHEMA_VERSION; }
+
+  /** Runs fn in one transaction: all of its writes, or none (rolled back on throw). */
+  transaction<T>(fn: () => T): T {
+    return this.sql.tx(fn);
+  }
 
   /** Exports the whole database atomically if anything changed since the last flush. */
   flush(): FlushInfo | undefined {
