@@ -158,7 +158,9 @@ export async function download(attachment: Attachment, res: ServerResponse, file
     ...baseHeaders(apiVersion),
     'Content-Type': contentTypeFor(fileName),
     'Content-Length': String(attachment.size),
-    'Content-Disposition': `${asDownload ? 'attachment' : 'inline'}; filename="${fileName.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encoded}`,
+    // The quoted form is the ASCII fallback (a header may carry no controls, and Node refuses any
+    // character above U+00FF); the real name is in filename*, as RFC 6266 has it.
+    'Content-Disposition': `${asDownload ? 'attachment' : 'inline'}; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`,
     ETag: `"${attachment.sha256 ?? attachment.id}"`,
   });
   if (attachment.size === 0) return void res.end();
