@@ -12,7 +12,7 @@ const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
 export function checkDbPath(dbPath: string, readOnly: boolean): void {
   const dir = path.dirname(dbPath);
   if (!readOnly) {
-    attempt(dbPath, () => fs.mkdirSync(dir, { recursive: true }), (code) => (code === 'ENOTDIR' || code === 'EEXIST'
+    attempt(dbPath, () => makeFolder(dir), (code) => (code === 'ENOTDIR' || code === 'EEXIST'
       ? `${firstFileIn(dir) ?? 'a part of its folder path'} is a file, not a folder`
       : `its folder ${dir} cannot be created`));
   }
@@ -23,6 +23,19 @@ export function checkDbPath(dbPath: string, readOnly: boolean): void {
   if (readOnly) return;
   attempt(dbPath, () => fs.accessSync(dir, fs.constants.W_OK), () => `its folder ${dir} is not writable`);
   if (info) attempt(dbPath, () => fs.accessSync(dbPath, fs.constants.R_OK | fs.constants.W_OK), () => 'the file is read-only');
+}
+
+/** mkdir -p; Node reports a read-only parent as ENOENT, so the nearest existing folder is asked why. */
+function makeFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    let existing = path.dirname(dir);
+    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    fs.accessSync(existing, fs.constants.W_OK);
+    throw e;
+  }
 }
 
 function statOrUndefined(p: string): fs.Stats | undefined {

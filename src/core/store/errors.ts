@@ -31,7 +31,7 @@ export class StoreCorruptError extends StoreError {
   constructor(readonly dbPath: string, readonly reason: string, readonly movedTo?: string, readonly restoredTracked = 0) {
     super(`The sync database ${dbPath} is damaged (${reason}). ` + (movedTo
       ? `The damaged copy is kept at ${movedTo}; a new database was started. ${restoredTracked} tracked work item(s) were restored from ${trackedSidecarName(dbPath)}; ` +
-        'attachment records are rebuilt at the next sync from the [sha256:…] markers in Azure DevOps for files present in the mirror folder. Sync history before now is only in the damaged copy.'
+        'attachment records are rebuilt by sync from what Azure DevOps holds (the [sha256:…] markers in relation comments) and the files in the mirror folder. Sync history before now is only in the damaged copy.'
       : 'It was left as it is: its contents cannot be shown. The next command that writes (e.g. sync) moves it aside and starts a new database.'));
   }
 }
@@ -47,9 +47,17 @@ export function trackedSidecarName(dbPath: string): string {
  */
 export class StoreWriteError extends StoreError {
   constructor(readonly dbPath: string, readonly code: string, readonly detail: string, readonly freeBytes: number | undefined) {
-    super(`The sync database ${dbPath} could not be saved (${code}: ${detail}; ${freeBytes === undefined ? 'free space unknown' : `${formatBytes(freeBytes)} free`} on its file system). ` +
-      'The previous file is kept unchanged; recent changes are held in memory and saving is retried.');
+    super(`${couldNotSave(dbPath, code, detail, freeBytes)} The previous file is kept unchanged; recent changes are held in memory and saving is retried.`);
   }
+
+  /** "The sync database … could not be saved (ENOSPC: …; 12 KB free on its file system)." */
+  get headline(): string {
+    return couldNotSave(this.dbPath, this.code, this.detail, this.freeBytes);
+  }
+}
+
+function couldNotSave(dbPath: string, code: string, detail: string, free: number | undefined): string {
+  return `The sync database ${dbPath} could not be saved (${code}: ${detail}; ${free === undefined ? 'free space unknown' : `${formatBytes(free)} free`} on its file system).`;
 }
 
 /**
