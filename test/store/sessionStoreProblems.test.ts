@@ -31,11 +31,11 @@ describe('extension session: database problems', () => {
     const fsys = skipUnlessMounted(this, SmallFileSystem.mount(mnt, 1024 * 1024));
     const logs: string[] = [];
     const core = sessionAt(path.join(mnt, 'state.sqlite'), logs);
-    const model = new StatusModel();
-    model.setConnection({ identity: 'me', orgUrl: 'http://ado', project: 'Demo' });
-    const seen: (StoreWriteError | undefined)[] = [];
-    core.onStoreProblem((p) => { seen.push(p); model.setStoreProblem(p?.message); });
     try {
+      const model = new StatusModel();
+      model.setConnection({ identity: 'me', orgUrl: 'http://ado', project: 'Demo' });
+      const seen: (StoreWriteError | undefined)[] = [];
+      core.onStoreProblem((p) => { seen.push(p); model.setStoreProblem(p?.message); });
       const store = (await core.store())!;
       const filler = fsys.fill(8 * 1024);
       const run = store.history.create({});

@@ -44,17 +44,21 @@ function writeAll(fd: number, data: Uint8Array): void {
   }
 }
 
-/** Temp files of earlier writers that died mid-write; only the lock holder may remove them. */
+/**
+ * Temp files of earlier writers that died mid-write (`<db>.tmp-<pid>`, `<db>.tracked.json.tmp-<pid>`);
+ * only the lock holder may remove them. Returns their names.
+ */
 export function removeStaleTempFiles(target: string): string[] {
   const dir = path.dirname(target);
-  const base = path.basename(target);
+  const base = path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const temp = new RegExp(`^${base}(\\.tracked\\.json)?\\.tmp-\\d+$`);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return [];
   }
-  const removed = names.filter((n) => n.startsWith(base) && /\.tmp-\d+$/.test(n) && /^(|\.tracked\.json)$/.test(n.slice(base.length).replace(/\.tmp-\d+$/, '')));
+  const removed = names.filter((n) => temp.test(n));
   for (const n of removed) fs.rmSync(path.join(dir, n), { force: true });
   return removed;
 }
