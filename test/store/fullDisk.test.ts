@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore, StoreWriteError, type SyncStore } from '../../src/core/store';
-import { SmallFileSystem, skipUnlessMounted } from './smallFileSystem';
+import { LoopFileSystem, SmallFileSystem, skipUnlessMounted } from './smallFileSystem';
 
 function addItems(store: SyncStore, n: number, tag: string): void {
   const run = store.history.create({});
@@ -87,6 +87,34 @@ describe('store: full disk (real tmpfs)', function () {
     } finally {
       fs.rmSync(filler);
     }
+  });
+});
+
+describe('store: a device that fails at fsync (real ext4 on a loop device)', function () {
+  let root: string;
+  let loop: LoopFileSystem;
+  before(function () {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'store-fsync-'));
+    loop = skipUnlessMounted(this, LoopFileSystem.mount(root, 8 * 1024 * 1024, 32 * 1024 * 1024));
+  });
+  after(() => {
+    try { loop?.unmount(); } finally { fs.rmSync(root, { recursive: true, force: true }); }
+  });
+
+  it('every byte written but fsync failing: the good file stays, the error is typed, no temp file is left', async () => {
+    const dbPath = path.join(loop.dir, 'state.sqlite');
+    const first = await openStore({ path: dbPath, debounceMs: 60_000 });
+    addItems(first, 300, 'before');
+    first.close();
+    const good = fs.readFileSync(dbPath);
+    const store = await openStore({ path: dbPath, debounceMs: 60_000, retryMs: 60_000 });
+    loop.breakDevice();
+    addItems(store, 1000, 'after');
+    assert.throws(() => store.flush(), (e: unknown) => e instanceof StoreWriteError && /fsync/.test(e.detail) && e.message.includes(dbPath));
+    assert.deepEqual(fs.readFileSync(dbPath), good);
+    assert.deepEqual(fs.readdirSync(loop.dir).filter((n) => n.includes('.tmp-')), []);
+    assert.equal(store.isDirty, true);
+    assert.throws(() => store.close(), StoreWriteError);
   });
 });
 

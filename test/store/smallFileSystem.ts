@@ -57,6 +57,42 @@ export class SmallFileSystem {
   }
 }
 
+/**
+ * An ext4 file system on a loop device whose image lives on a small tmpfs. Filling the tmpfs
+ * makes the image unable to grow: write(2) into the page cache still succeeds, and the block
+ * device's failure shows at fsync, as a failing disk's would.
+ */
+export class LoopFileSystem {
+  private constructor(readonly dir: string, readonly backing: SmallFileSystem) {}
+
+  static mount(root: string, backingBytes: number, imageBytes: number): LoopFileSystem | string {
+    const backing = SmallFileSystem.mount(path.join(root, 'backing'), backingBytes);
+    if (typeof backing === 'string') return backing;
+    const dir = path.join(root, 'ext4');
+    const image = path.join(backing.dir, 'disk.img');
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.closeSync(fs.openSync(image, 'w'));
+      fs.truncateSync(image, imageBytes);
+      execFileSync('mkfs.ext4', ['-q', '-F', image], { stdio: 'pipe' });
+      execFileSync('mount', ['-o', 'loop', image, dir], { stdio: 'pipe' });
+      return new LoopFileSystem(dir, backing);
+    } catch (e) {
+      backing.unmount();
+      return `loop device with ext4 failed: ${(e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message}`;
+    }
+  }
+
+  /** The image can no longer grow: every later write-back fails. */
+  breakDevice(): void {
+    this.backing.fill(0, 'backing-filler.bin');
+  }
+
+  unmount(): void {
+    try { execFileSync('umount', [this.dir], { stdio: 'pipe' }); } finally { this.backing.unmount(); }
+  }
+}
+
 /** Bind-mounts file (or folder) read-only onto itself; the returned function undoes it. */
 export function bindReadOnly(target: string): (() => void) | string {
   try {
