@@ -3,8 +3,8 @@
 import { displayText } from '../shared/displayText';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. Cells are one line each. */
-export function table(headers: readonly string[], cells: readonly (readonly string[])[]): string {
-  const rows = cells.map((r) => r.map(displayText));
+export function table(headers: readonly string[], raw: readonly (readonly string[])[]): string {
+  const rows = raw.map((r) => r.map(displayText));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');

@@ -151,7 +151,8 @@ export class SyncSessionCore {
       this.opened = store;
       if (store.recovered) this.deps.log('error', store.recovered.message);
       store.onWriteProblem((problem) => this.emit(this.problemListeners, problem));
-      if (store.writeProblem) this.emit(this.problemListeners, store.writeProblem);
+      // A new store starts from its own state: a problem of the one before is no longer current.
+      this.emit(this.problemListeners, store.writeProblem);
       this.setStatus({ kind: 'open', readOnly: false, dbPath: target.dbPath });
     } catch (e) {
       if (!(e instanceof StoreLockedError)) {
