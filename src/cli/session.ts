@@ -66,13 +66,14 @@ const DB_SETTING = '--db (ATTACHMENT_SYNC_DB_PATH)';
 
 /**
  * Opens the state database (relative paths from the working directory). A damaged database is
- * said on stderr: a writer has moved it aside and started a new one; a reader cannot show
- * anything true from it and fails (exit 1) instead of printing an empty answer.
+ * said on stderr: a writer has moved it aside and started a new one (the store says so through
+ * storeLog); a reader cannot show anything true from it and fails (exit 1) instead of printing an
+ * empty answer.
  */
 export async function storeFor(context: Pick<CommandContext, 'cwd' | 'output'>, settings: SyncSettings, readOnly = false): Promise<SyncStore> {
   let store: SyncStore;
   try {
-    store = await openStore({ path: path.resolve(context.cwd, settings.dbPath), readOnly, retentionDays: settings.retentionDays });
+    store = await openStore({ path: path.resolve(context.cwd, settings.dbPath), readOnly, retentionDays: settings.retentionDays, log: storeLog(context.output) });
   } catch (error) {
     if (error instanceof StoreLockedError) throw new CliError(`${error.message}. Wait for it to finish, or point ${DB_SETTING} at another file.`);
     if (error instanceof StoreVersionError) throw new CliError(`${error.message}. Use a newer ado-sync.`);
@@ -83,13 +84,15 @@ export async function storeFor(context: Pick<CommandContext, 'cwd' | 'output'>, 
     closeStore(store);
     throw new CliError(`${store.damaged.message} Run "ado-sync sync" to start a new database, or put a good copy back at that path.`, ExitCode.itemFailed);
   }
-  reportDamage(context.output, store);
   return store;
 }
 
-/** A database found damaged and replaced is said once, on stderr, whatever the command. */
-export function reportDamage(output: Pick<CommandContext['output'], 'warn'>, store: SyncStore): void {
-  if (store.recovered) output.warn(store.recovered.message);
+/**
+ * What the store says goes to stderr as warnings: a damaged database replaced (where the copy is,
+ * what is restored), a save that failed and is retried, a stale lock or temp file removed.
+ */
+export function storeLog(output: Pick<CommandContext['output'], 'warn'>): (message: string) => void {
+  return (message) => output.warn(message);
 }
 
 /**

@@ -260,7 +260,8 @@ export async function openStore(options: StoreOptions): Promise<SyncStore> {
     const restored = !opts.readOnly && (corrupt || !existed) ? restoreTracked(db, opts.path, opts.log) : 0;
     const damaged = corrupt === undefined ? undefined
       : opts.readOnly ? new StoreCorruptError(opts.path, corrupt) : moveAside(opts.path, corrupt, opts.now(), restored);
-    if (damaged) opts.log(damaged.message);
+    // A reader is told through store.damaged, and says it in its own words.
+    if (damaged?.movedTo) opts.log(damaged.message);
     const store = new SyncStore(db, opts, lock, damaged, from < SCHEMA_VERSION);
     if (!opts.readOnly) {
       if (damaged) {
