@@ -46,6 +46,23 @@ describe('ado-sync with the state database on a full disk (real tmpfs)', () => {
     assert.equal(again.code, 0, again.err);
     assert.equal(f.ado.state.attachments.size, uploads);
   });
+
+  it('a disk with no space at all: exit 2 before anything is sent, naming the path and the free space; no empty lock file left', async () => {
+    const good = readFileSync(f.dbPath);
+    const filler = fsys.fill(0, 'filler-all.bin');
+    try {
+      const requests = f.ado.state.stats.totalRequests;
+      const run = await f.run(['attach', 'evidence.txt', '--work-item', String(bug)]);
+      assert.equal(run.code, 2, run.err);
+      assert.match(run.err, new RegExp(`^error: The sync database path ${f.dbPath} cannot be used: its lock file ${f.dbPath}\\.lock cannot be written \\(\\d+ B free on its file system\\) \\(ENOSPC\\)`));
+      assert.ok(run.err.includes(SETTING), run.err);
+      assert.equal(f.ado.state.stats.totalRequests, requests, 'nothing sent');
+      assert.deepEqual(readFileSync(f.dbPath), good);
+      assert.equal(readdirSync(path.dirname(f.dbPath)).some((n) => n.endsWith('.lock')), false, 'no empty lock file left behind');
+    } finally {
+      writeFileSync(filler, '');
+    }
+  });
 });
 
 describe('ado-sync with a state database path that cannot be used', () => {

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { freeBytes } from './atomicWrite';
 import { StorePathError } from './errors';
+import { formatBytes } from '../../shared/format';
 
 const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
 
@@ -66,4 +68,12 @@ function firstFileIn(dir: string): string | undefined {
   return chain.find((c) => {
     try { return fs.statSync(c).isFile(); } catch { return false; }
   });
+}
+
+/** The lock file could not be written (a full disk, an I/O error): the path cannot be used now. */
+export function lockWriteProblem(dbPath: string, lockPath: string, e: unknown): StorePathError | undefined {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT' && code !== 'EIO') return undefined;
+  const free = freeBytes(dbPath);
+  return new StorePathError(dbPath, code, `its lock file ${lockPath} cannot be written${free === undefined ? '' : ` (${formatBytes(free)} free on its file system)`}`);
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database } from 'sql.js';
 import { freeBytes, removeStaleTempFiles, writeFileAtomic } from './atomicWrite';
-import { checkDbPath } from './dbPath';
+import { checkDbPath, lockWriteProblem } from './dbPath';
 import { StoreClosedError, StoreCorruptError, StoreWriteError } from './errors';
 import { StoreLock } from './lock';
 import { migrate, SCHEMA_VERSION } from './migrations';
@@ -227,6 +227,15 @@ export class SyncStore {
   }
 }
 
+function acquireLock(opts: Required<StoreOptions>): StoreLock {
+  const lockPath = `${opts.path}.lock`;
+  try {
+    return StoreLock.acquire(lockPath, opts.lockStaleMs, opts.log, opts.now);
+  } catch (e) {
+    throw lockWriteProblem(opts.path, lockPath, e) ?? e;
+  }
+}
+
 /**
  * A new database (none on disk, or a damaged one replaced) gets the tracked work items back from
  * the sidecar; attachment records come back from Azure DevOps at the next sync.
@@ -251,7 +260,7 @@ export async function openStore(options: StoreOptions): Promise<SyncStore> {
   } satisfies StoreOptions;
   const SQL = await loadSqlJs();
   checkDbPath(opts.path, opts.readOnly);
-  const lock = opts.readOnly ? undefined : StoreLock.acquire(`${opts.path}.lock`, opts.lockStaleMs, opts.log, opts.now);
+  const lock = opts.readOnly ? undefined : acquireLock(opts);
   try {
     if (!opts.readOnly) for (const name of removeStaleTempFiles(opts.path)) opts.log(`Removed ${name}, left by a write that did not finish`);
     const existed = fs.existsSync(opts.path);
