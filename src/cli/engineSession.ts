@@ -3,13 +3,14 @@
 // session.ts so that the reporting commands never load the engine.
 import os from 'node:os';
 import { version } from '../../package.json';
+import { StoreWriteError } from '../core/store';
 import type { ItemError, ItemOutcome, RunSummary, SyncEngine } from '../core/sync/engineApi';
 import { createSyncEngine } from '../core/sync/syncEngine';
 import type { CommandContext } from './command';
 import { ExitCode, type ExitCodeValue } from './exitCodes';
 import type { CliOutput } from './output';
 import { formatBytes } from '../shared/format';
-import { type ClientSession, clientFor, CREDENTIAL_HINT, credentialErrors, settingsFor, storeFor, userName } from './session';
+import { type ClientSession, clientFor, closeStore, CREDENTIAL_HINT, credentialErrors, settingsFor, storeFor, userName } from './session';
 import { table } from './table';
 
 export interface EngineSession extends ClientSession { engine: SyncEngine }
@@ -37,8 +38,11 @@ export async function withEngine<T>(context: CommandContext, run: (session: Engi
   } finally {
     try {
       await engine?.close();
+    } catch (error) {
+      // The engine's last save failing is the store's to report, with what was kept: closeStore says it.
+      if (!(error instanceof StoreWriteError)) throw error;
     } finally {
-      store.close();
+      closeStore(store);
     }
   }
 }

@@ -1,6 +1,6 @@
 /** Public surface of the sync store. */
 export { openStore, SyncStore, type StoreOptions, type PruneResult, type FlushInfo } from './store';
-export { StoreError, StoreLockedError, StoreVersionError, StoreCorruptError, StoreClosedError } from './errors';
+export { StoreError, StoreLockedError, StoreVersionError, StoreCorruptError, StoreClosedError, StoreWriteError, StorePathError, trackedSidecarName } from './errors';
 export { SCHEMA_VERSION } from './migrations';
 export { sqlWasmPath } from './sqlite';
 export type { SyncStats } from './stats';

@@ -147,7 +147,7 @@ class Engine implements SyncEngine {
       await placeStaged(staged, target);
       this.store.transaction(() => fx.downloaded({ attachmentId: remote.attachmentId, attachmentUrl: remote.url, fileName: remote.fileName, localPath: target, sha256: staged.sha256, size: staged.size })(this.store));
       this.recorder.action('attachment_downloaded', 'attachment', remote.attachmentId, { work_item_id: workItemId, file: path.basename(target) });
-      this.store.flush();
+      this.saveSoon();
       return { ...base, fileName: path.basename(target), adoName: remote.fileName, status: held ? 'conflict' : 'downloaded', localPath: target, sha256: staged.sha256, size: staged.size };
     });
   }
@@ -158,7 +158,7 @@ class Engine implements SyncEngine {
       const row = this.store.attachments.forWorkItemAndGuid(workItemId, attachmentId.toLowerCase());
       if (row) this.store.attachments.markRemoteRemoved(row.id);
       this.recorder.action('attachment_removed_from_work_item', 'attachment', attachmentId, { work_item_id: workItemId, removed: result.removed });
-      this.store.flush();
+      this.saveSoon();
       return { workItemId, fileName: row?.fileName ?? attachmentId, direction: 'outbound', status: 'removed', attachmentId, localPath: row?.localPath ?? undefined };
     });
   }
@@ -203,6 +203,15 @@ class Engine implements SyncEngine {
   async close(): Promise<void> {
     await this.coordinator.close();
     this.store.flush();
+  }
+
+  /** A single operation's record on disk now; a failed save is the store's to report and retry, not this operation's failure. */
+  private saveSoon(): void {
+    try {
+      this.store.flush();
+    } catch (error) {
+      this.log('warn', toItemError(error).message);
+    }
   }
 
   /** An attach request is a record of ours without a remote identity, until the coordinator carries it out. */
