@@ -11,7 +11,7 @@ export interface Scenario {
 const CHUNK = 64 * 1024;
 
 async function createItem(target: Target, title: string): Promise<{ id: number; rev: number }> {
-  const reply = await call(target, 'POST', `/${encodeURIComponent(target.project)}/_apis/wit/workitems/$Task?${v(target)}`, { body: [{ op: 'add', path: '/fields/System.Title', value: `ado-sync live: ${title}` }] });
+  const reply = await call(target, 'POST', `/${encodeURIComponent(target.project)}/_apis/wit/workitems/$${encodeURIComponent(target.workItemType)}?${v(target)}`, { body: [{ op: 'add', path: '/fields/System.Title', value: `ado-sync live: ${title}` }] });
   if (reply.status !== 200) throw new Error(`creating a work item failed: ${reply.status} ${reply.text.slice(0, 300)}`);
   const item = reply.json() as { id: number; rev: number };
   target.created.push(item.id);
