@@ -1,7 +1,8 @@
 // The HTTP front: admin routes, auth (401 vs the 203 sign-in page), api-version ceiling, faults,
 // rate limiting, statistics, then dispatch to the REST routes.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createGzip } from 'node:zlib';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -249,9 +250,10 @@ function adminContext(req: IncomingMessage, res: ServerResponse, url: URL, colle
  *   POST   /_emulator/reset     re-seed and clear statistics
  *   POST   /_emulator/race      body {count?: number}: the next count PATCHes of work items lose a
  *          save race (a colleague's edit lands first) and answer 409 WorkItemRevisionMismatchException
- *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX]
+ *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX][&storedCompressed=true]
  *          streams the body as a new attachment and links it to the work item as that user
- *          (default user 1, "a colleague"), exactly like an edit made in ADO.
+ *          (default user 1, "a colleague"), exactly like an edit made in ADO; storedCompressed
+ *          stores it gzip-compressed, as older clients uploaded through the file service.
  */
 async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResponse, url: URL, method: string, collectionUrl: string): Promise<void> {
   const ctx = adminContext(req, res, url, collectionUrl);
@@ -296,6 +298,13 @@ async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResp
   throw new AdoError(404, `Unknown emulator admin route ${route}.`, 'ResourceNotFoundException');
 }
 
+/** Replaces a blob by its gzip form; returns the compressed length. */
+async function compressInPlace(file: string): Promise<number> {
+  await pipeline(createReadStream(file), createGzip(), createWriteStream(`${file}.gz`));
+  await fs.rename(`${file}.gz`, file);
+  return (await fs.stat(file)).size;
+}
+
 async function colleagueAttachment(config: ServerConfig, ctx: RequestContext, id: number): Promise<void> {
   const state = config.state;
   const item = state.liveWorkItem(id);
@@ -318,7 +327,8 @@ async function colleagueAttachment(config: ServerConfig, ctx: RequestContext, id
     await fs.rm(file, { force: true });
     throw new AdoError(400, 'TF237082: too large', 'WorkItemAttachmentExceedsMaxSizeException');
   }
-  state.attachments.set(attachmentId, { id: attachmentId, fileName, size, sha256: hash.digest('hex'), path: file, complete: true, createdDate: new Date().toISOString(), chunked: false });
+  const gzipBytes = ctx.url.searchParams.get('storedCompressed') === 'true' ? await compressInPlace(file) : undefined;
+  state.attachments.set(attachmentId, { id: attachmentId, fileName, size, sha256: hash.digest('hex'), path: file, complete: true, createdDate: new Date().toISOString(), chunked: false, gzipBytes });
   const comment = ctx.url.searchParams.get('comment');
   const updated = updateWorkItem(state, item, [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: attachmentUrl(ctx.collectionUrl, attachmentId), attributes: { name: fileName, ...(comment ? { comment } : {}) } } }], {
     collectionUrl: ctx.collectionUrl,

@@ -61,6 +61,12 @@ export interface Attachment {
   /** Chunked uploads: declared total, fixed by the first range. */
   total?: number;
   chunked: boolean;
+  /**
+   * Stored gzip-compressed (as older clients uploaded through the file service): `path` holds the
+   * compressed bytes, this many; downloads come with Content-Encoding: gzip whatever the client
+   * accepts (AttachmentController.SetResponseContentHeaders).
+   */
+  gzipBytes?: number;
 }
 
 export interface Subscription {
