@@ -130,6 +130,9 @@ function deleteItem(ctx: RequestContext, env: RouteEnv, id: number, destroy: boo
   else {
     item.deleted = true;
     item.fields['System.Watermark'] = env.state.nextWatermark();
+    // The deletion moves the item's latest revision up the reporting feed (seen with includeDeleted).
+    const latest = item.revisions[item.revisions.length - 1];
+    if (latest) latest.watermark = Number(item.fields['System.Watermark']);
   }
   return {
     id,
