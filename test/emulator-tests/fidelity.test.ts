@@ -97,4 +97,13 @@ describe('emulator fidelity flags', () => {
     const relation = emulator.state.workItems.get(5)?.relations.find((r) => r.url.endsWith(added.id));
     assert.equal(relation?.attributes.resourceSize, content.length);
   });
+
+  it('an attachment the user may not read answers 403 WorkItemUnauthorizedAttachmentException', async () => {
+    const emulator = await start({});
+    const id = String((await call(emulator, 'POST', `/_apis/wit/attachments?fileName=s.txt&${V}`, 's')).json().id);
+    await fetch(adminUrl(emulator, `/_emulator/attachments/${id}/deny`), { method: 'POST' });
+    const reply = await call(emulator, 'GET', `/_apis/wit/attachments/${id}?${V}`);
+    assert.equal(reply.status, 403);
+    assert.equal(reply.json().typeKey, 'WorkItemUnauthorizedAttachmentException');
+  });
 });

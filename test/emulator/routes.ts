@@ -209,6 +209,7 @@ export const ROUTES: Route[] = [
       project(ctx, env);
       const attachment = env.state.attachments.get(p[0].toLowerCase());
       if (!attachment || !attachment.complete) throw attachmentNotFound(p[0]);
+      if (env.state.deniedAttachments.has(attachment.id)) throw new AdoError(403, `You do not have permission to read the attachment ${attachment.id}.`, 'WorkItemUnauthorizedAttachmentException');
       const fileName = ctx.url.searchParams.get('fileName') || attachment.fileName || attachment.id;
       await download(attachment, ctx.res, fileName, ctx.url.searchParams.get('download') === 'true', ctx.bodyFault, ctx.apiVersion);
     },

@@ -248,6 +248,8 @@ function adminContext(req: IncomingMessage, res: ServerResponse, url: URL, colle
  *   GET    /_emulator/stats     requests by "METHOD /route/{pattern}" and status, totals, bytes in/out
  *   POST   /_emulator/faults    body {rules: FaultRule[], seed?: number}; DELETE /_emulator/faults clears them
  *   POST   /_emulator/reset     re-seed and clear statistics
+ *   POST   /_emulator/attachments/{id}/deny   reading that attachment answers 403
+ *          WorkItemUnauthorizedAttachmentException from then on
  *   POST   /_emulator/race      body {count?: number}: the next count PATCHes of work items lose a
  *          save race (a colleague's edit lands first) and answer 409 WorkItemRevisionMismatchException
  *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX][&storedCompressed=true]
@@ -292,6 +294,11 @@ async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResp
   if (route === 'POST /_emulator/reset') {
     await config.reseed();
     return sendJson(ctx, 200, { workItems: state.workItems.size });
+  }
+  const deny = /^\/_emulator\/attachments\/([0-9a-fA-F-]{36})\/deny$/.exec(url.pathname);
+  if (deny && method === 'POST') {
+    state.deniedAttachments.add(deny[1].toLowerCase());
+    return sendJson(ctx, 200, { denied: [...state.deniedAttachments] });
   }
   const attach = /^\/_emulator\/work-items\/(\d+)\/attachments$/.exec(url.pathname);
   if (attach && method === 'POST') return colleagueAttachment(config, ctx, Number(attach[1]));

@@ -113,6 +113,8 @@ export class EmulatorState {
   watermark = 0;
   /** Race mode: this many coming PATCHes lose a save race (another edit lands, 409). */
   saveRaces = 0;
+  /** Attachments the users may not read (403 WorkItemUnauthorizedAttachmentException). */
+  deniedAttachments = new Set<string>();
 
   nextWatermark(): number {
     this.watermark += 1;
@@ -128,6 +130,7 @@ export class EmulatorState {
     this.nextLinkId = 100000;
     this.watermark = 0;
     this.saveRaces = 0;
+    this.deniedAttachments = new Set();
   }
 
   liveWorkItem(id: number): WorkItem | undefined {
