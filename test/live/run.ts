@@ -56,7 +56,12 @@ export async function runScenarios(target: Target, scenarios: readonly Scenario[
 
 /** Destroys the work items a run created (ADO_LIVE_DESTROY=1). */
 export async function destroyCreated(target: Target): Promise<void> {
-  for (const id of target.created) await call(target, 'DELETE', `/${encodeURIComponent(target.project)}/_apis/wit/workitems/${id}?destroy=true&${v(target)}`);
+  const project = encodeURIComponent(target.project);
+  for (const id of target.created) {
+    const reply = await call(target, 'DELETE', `/${project}/_apis/wit/workitems/${id}?destroy=true&${v(target)}`);
+    // One the run deleted already sits in the recycle bin.
+    if (reply.status === 404) await call(target, 'DELETE', `/${project}/_apis/wit/recyclebin/${id}?${v(target)}`);
+  }
 }
 
 /** A loopback receiver counting service-hook deliveries (emulator mode). */
