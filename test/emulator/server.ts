@@ -1,7 +1,8 @@
 // The HTTP front: admin routes, auth (401 vs the 203 sign-in page), api-version ceiling, faults,
 // rate limiting, statistics, then dispatch to the REST routes.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createGzip } from 'node:zlib';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -250,11 +251,14 @@ function adminContext(req: IncomingMessage, res: ServerResponse, url: URL, colle
  *   GET    /_emulator/requests  the latest requests (method, path, status, start and end ms): what ran at once
  *   POST   /_emulator/faults    body {rules: FaultRule[], seed?: number}; DELETE /_emulator/faults clears them
  *   POST   /_emulator/reset     re-seed and clear statistics
+ *   POST   /_emulator/attachments/{id}/deny   reading that attachment answers 403
+ *          WorkItemUnauthorizedAttachmentException from then on
  *   POST   /_emulator/race      body {count?: number}: the next count PATCHes of work items lose a
  *          save race (a colleague's edit lands first) and answer 409 WorkItemRevisionMismatchException
- *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX]
+ *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX][&storedCompressed=true]
  *          streams the body as a new attachment and links it to the work item as that user
- *          (default user 1, "a colleague"), exactly like an edit made in ADO.
+ *          (default user 1, "a colleague"), exactly like an edit made in ADO; storedCompressed
+ *          stores it gzip-compressed, as older clients uploaded through the file service.
  */
 async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResponse, url: URL, method: string, collectionUrl: string): Promise<void> {
   const ctx = adminContext(req, res, url, collectionUrl);
@@ -295,9 +299,21 @@ async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResp
     await config.reseed();
     return sendJson(ctx, 200, { workItems: state.workItems.size });
   }
+  const deny = /^\/_emulator\/attachments\/([0-9a-fA-F-]{36})\/deny$/.exec(url.pathname);
+  if (deny && method === 'POST') {
+    state.deniedAttachments.add(deny[1].toLowerCase());
+    return sendJson(ctx, 200, { denied: [...state.deniedAttachments] });
+  }
   const attach = /^\/_emulator\/work-items\/(\d+)\/attachments$/.exec(url.pathname);
   if (attach && method === 'POST') return colleagueAttachment(config, ctx, Number(attach[1]));
   throw new AdoError(404, `Unknown emulator admin route ${route}.`, 'ResourceNotFoundException');
+}
+
+/** Replaces a blob by its gzip form; returns the compressed length. */
+async function compressInPlace(file: string): Promise<number> {
+  await pipeline(createReadStream(file), createGzip(), createWriteStream(`${file}.gz`));
+  await fs.rename(`${file}.gz`, file);
+  return (await fs.stat(file)).size;
 }
 
 async function colleagueAttachment(config: ServerConfig, ctx: RequestContext, id: number): Promise<void> {
@@ -322,7 +338,8 @@ async function colleagueAttachment(config: ServerConfig, ctx: RequestContext, id
     await fs.rm(file, { force: true });
     throw new AdoError(400, 'TF237082: too large', 'WorkItemAttachmentExceedsMaxSizeException');
   }
-  state.attachments.set(attachmentId, { id: attachmentId, fileName, size, sha256: hash.digest('hex'), path: file, complete: true, createdDate: new Date().toISOString(), chunked: false });
+  const gzipBytes = ctx.url.searchParams.get('storedCompressed') === 'true' ? await compressInPlace(file) : undefined;
+  state.attachments.set(attachmentId, { id: attachmentId, fileName, size, sha256: hash.digest('hex'), path: file, complete: true, createdDate: new Date().toISOString(), chunked: false, gzipBytes });
   const comment = ctx.url.searchParams.get('comment');
   const updated = updateWorkItem(state, item, [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: attachmentUrl(ctx.collectionUrl, attachmentId), attributes: { name: fileName, ...(comment ? { comment } : {}) } } }], {
     collectionUrl: ctx.collectionUrl,

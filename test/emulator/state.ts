@@ -61,6 +61,12 @@ export interface Attachment {
   /** Chunked uploads: declared total, fixed by the first range. */
   total?: number;
   chunked: boolean;
+  /**
+   * Stored gzip-compressed (as older clients uploaded through the file service): `path` holds the
+   * compressed bytes, this many; downloads come with Content-Encoding: gzip whatever the client
+   * accepts (AttachmentController.SetResponseContentHeaders).
+   */
+  gzipBytes?: number;
 }
 
 export interface Subscription {
@@ -111,6 +117,8 @@ export class EmulatorState {
   watermark = 0;
   /** Race mode: this many coming PATCHes lose a save race (another edit lands, 409). */
   saveRaces = 0;
+  /** Attachments the users may not read (403 WorkItemUnauthorizedAttachmentException). */
+  deniedAttachments = new Set<string>();
 
   nextWatermark(): number {
     this.watermark += 1;
@@ -127,6 +135,7 @@ export class EmulatorState {
     this.nextLinkId = 100000;
     this.watermark = 0;
     this.saveRaces = 0;
+    this.deniedAttachments = new Set();
   }
 
   liveWorkItem(id: number): WorkItem | undefined {
