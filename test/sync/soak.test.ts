@@ -58,7 +58,8 @@ describe('sync engine fault soak', function () {
     assert.deepEqual(failed.map((i) => `${i.fileName}: ${i.status} ${i.error?.message ?? ''}`), []);
 
     const state = await w.state();
-    assert.ok(stats.faultsInjected >= 100, `faults were injected (${stats.faultsInjected})`);
+    // The links of a work item go in one PATCH, so 200 files make fewer requests (and faults) than before.
+    assert.ok(stats.faultsInjected >= 50, `faults were injected (${stats.faultsInjected})`);
     for (const f of files) {
       const rels = state.workItems.find((x) => x.id === f.workItemId)!.relations.filter((r) => markerOf(r.attributes.comment) === f.sha256);
       assert.equal(rels.length, 1, `exactly one relation for ${f.path}`);

@@ -111,7 +111,10 @@ export const serveCommand: Command = {
         webhook,
         pollIntervalMs: pollSeconds * 1000,
         log: (level, message) => (level === 'info' ? context.output.info(message) : context.output.warn(message)),
-        onRunFinished: (summary) => context.output.info(runHeadline(`Sync (${summary.trigger}) of ${summary.items.length} item(s)`, summary)),
+        onRunFinished: (summary) => {
+          const ids = [...new Set(summary.items.map((i) => i.workItemId))];
+          context.output.info(runHeadline(`Sync of ${ids.length === 1 ? `work item ${ids[0]}` : `${ids.length} work items`} (${summary.trigger})`, summary));
+        },
       }));
       // The receiver's socket keeps the process alive; with --poll-only only this does.
       const keepAlive = setInterval(() => undefined, 60 * 60 * 1000);

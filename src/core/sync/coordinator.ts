@@ -360,6 +360,8 @@ export class SyncCoordinator {
     const plan = planWorkItem(state);
     const fx = recordEffects(item.id);
     const result: Reconciled = { outcomes: [], effects: [], retry: [] };
+    // A whole sync of a tracked item: the poll no longer treats it as never synced.
+    if (state.options.scope !== 'explicit') result.effects.push((store) => store.trackedItems.markChecked(item.id, item.rev));
     for (const m of missing) {
       result.outcomes.push({ workItemId: item.id, fileName: m.fileName, direction: 'outbound', status: 'failed', localPath: m.localPath ?? undefined,
         error: { message: `File not found: ${m.localPath ?? m.fileName}`, code: 'FileNotFound', kind: 'PreflightError' } });
@@ -384,6 +386,8 @@ export class SyncCoordinator {
       onProgress: (fileName, direction, bytes, total) => this.o.events.emit('itemProgress', { runId: run.runId, workItemId: item.id, fileName, direction, bytes, total }),
       log: (level, message) => this.o.log(level, message),
     }, item.id, actions);
+    const inFlight = this.journal.all().filter((e) => e.workItemId === item.id);
+    if (inFlight.length > 0) executed.effects.push(fx.sessionsInFlight(inFlight));
     // What this plan decided only decides the next step: plan again at once.
     const again = plan.actions.some((a) => a.kind === 'verify' || (a.kind === 'skip' && a.reason === 'awaiting-compare') || (a.kind === 'download' && a.moveAside !== undefined));
     return { outcomes: [...result.outcomes, ...executed.outcomes], effects: [...result.effects, ...executed.effects], retry: executed.retry, authFailed: executed.authFailed, again };
@@ -484,7 +488,9 @@ export class SyncCoordinator {
       throw error;
     }
     const local = await this.locallyChanged(tracked);
-    const changed = feed.changed === undefined ? tracked : tracked.filter((id) => feed.changed?.has(id) || local.has(id));
+    // Tracked since the last poll (or only attached to): never synced whole yet.
+    const fresh = new Set(this.store.trackedItems.list(this.project).filter((t) => t.lastCheckedAt === null).map((t) => t.workItemId));
+    const changed = feed.changed === undefined ? tracked : tracked.filter((id) => feed.changed?.has(id) || local.has(id) || fresh.has(id));
     this.lastCheckedAt = startedAt;
     if (changed.length === 0) {
       this.unsavedPosition = feed.position;
@@ -549,7 +555,10 @@ export class SyncCoordinator {
 
   private planOptions(row: DirtyItemRow | undefined): PlanOptions {
     const s = this.o.settings;
-    return { policy: s.conflictPolicy, maxDeleteShare: s.maxDeleteShare, force: row?.force ?? false, retryFailed: row?.retryFailed ?? false, replace: row?.replace ?? false, now: this.now() };
+    // An attach carries out the files asked for; the rest of the item waits for its own sync.
+    const scope = row && row.reasons.every((r) => r === 'attach') ? 'explicit' : 'all';
+    return { policy: s.conflictPolicy, maxDeleteShare: s.maxDeleteShare, force: row?.force ?? false, retryFailed: row?.retryFailed ?? false,
+      replace: row?.replace ?? false, now: this.now(), scope };
   }
 
   private trackedIds(): number[] {

@@ -9,9 +9,9 @@ const MAX_NAME_BYTES = 200;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 // Control characters and the characters Windows forbids in names, plus both separators.
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
-// Format characters (bidi overrides such as U+202E, zero-width joiners, BOM): they make a name
-// read differently from what it is ("invoice\u202Etxt.exe" shows as "invoiceexe.txt").
-const FORMAT_CHARACTERS = /[\p{Cf}\p{Cc}]/gu;
+// Format characters (bidi overrides such as U+202E, BOM) make a name read differently from what
+// it is ("invoice\u202Etxt.exe" shows as "invoiceexe.txt"). ZWJ/ZWNJ stay: scripts and emoji need them.
+const FORMAT_CHARACTERS = /(?![\u200c\u200d])\p{Cf}/gu;
 
 export function sanitizeFileName(name: string, fallback = 'attachment'): string {
   let safe = name.normalize('NFC').replace(FORMAT_CHARACTERS, '').replace(UNSAFE_CHARACTERS, '_');
@@ -35,13 +35,14 @@ export function nameKey(name: string): string {
 export function conflictFileName(name: string, origin: string, when: Date): string {
   const stamp = when.toISOString().slice(0, 16).replace('T', ' ').replace(':', '');
   const { stem, extension } = splitExtension(name);
-  return limitBytes(`${stem} (conflict ${stamp} from ${sanitizeFileName(origin, 'ADO')})`, extension);
+  // The suffix is kept whole and the stem shortened: a name at the byte limit would otherwise lose the suffix.
+  return limitBytes(stem, ` (conflict ${stamp} from ${sanitizeFileName(origin, 'ADO')})${extension}`);
 }
 
 /** "report.pdf" -> "report (2).pdf": for distinct attachments that share one name. */
 export function numberedFileName(name: string, n: number): string {
   const { stem, extension } = splitExtension(name);
-  return limitBytes(`${stem} (${n})`, extension);
+  return limitBytes(stem, ` (${n})${extension}`);
 }
 
 /**

@@ -80,6 +80,8 @@ export interface PlanOptions {
   replace: boolean;
   /** For conflict names. */
   now: Date;
+  /** 'explicit': only the files the user asked to attach (an attach command); 'all': the whole two-way sync. */
+  scope?: 'all' | 'explicit';
 }
 
 export interface WorkItemState {
@@ -151,7 +153,13 @@ export function effectiveActions(plan: Plan): PlannedAction[] {
   return plan.actions.filter((a) => a.kind !== 'skip');
 }
 
-export function planWorkItem(s: WorkItemState): Plan {
+export function planWorkItem(input: WorkItemState): Plan {
+  // One canonical order: which of two equal candidates a rule picks must not depend on the order of a listing.
+  const s: WorkItemState = { ...input, local: [...input.local].sort(byPath), remote: [...input.remote].sort(byAttachmentId),
+    known: [...input.known].sort((a, b) => a.recordId - b.recordId) };
+  if (s.options.scope === 'explicit') {
+    return { workItemId: s.workItemId, actions: new PlanContext({ ...s, local: s.local.filter((f) => f.explicit) }).outbound() };
+  }
   const ctx = new PlanContext(s);
   const removals = ctx.remoteRemovals();
   const synced = s.known.filter((k) => k.synced && k.attachmentId && !k.remoteRemoved && !k.deleted).length;
@@ -196,10 +204,13 @@ class PlanContext {
     // Relations whose content we do not know (or only claimed): a local file of that name waits for the comparison.
     const unknownNames = new Set(s.remote.filter((r) => !this.trustedSha.has(r.attachmentId) && !this.knownById.has(r.attachmentId))
       .map((r) => nameKey(sanitizeFileName(r.fileName))));
+    // A relation of unknown content as large as a local file may hold that content under another name: it is
+    // downloaded (or compared) in this round, so the file waits one round instead of being linked twice.
+    const unknownSizes = new Set(s.remote.filter((r) => !this.trustedSha.has(r.attachmentId) && r.size !== undefined).map((r) => r.size as number));
     const planned = new Set<string>();
     for (const f of [...s.local].sort(byPath)) {
       const base = { ...this.base, fileName: f.fileName };
-      const linked = s.remote.find((r) => this.trustedSha.get(r.attachmentId) === f.sha256);
+      const linked = this.linkedRelation(f);
       if (linked) {
         out.push(this.adoptOrSkip(f, linked));
         continue;
@@ -218,13 +229,15 @@ class PlanContext {
       const record = s.known.find((k) => k.sha256 === f.sha256 && !k.deleted);
       if (!f.explicit && syncedShas.has(f.sha256)) {
         out.push({ kind: 'skip', ...base, reason: 'removed-in-ado' });
-      } else if (f.inMirror && unknownNames.has(nameKey(f.fileName))) {
+      } else if ((f.inMirror && unknownNames.has(nameKey(f.fileName))) || unknownSizes.has(f.size)) {
         out.push({ kind: 'skip', ...base, reason: 'awaiting-compare' });
       } else if (record?.failedPermanently && !s.options.retryFailed) {
         out.push({ kind: 'skip', ...base, reason: 'failed-before' });
       } else {
         planned.add(f.sha256);
-        const previous = s.known.filter((k) => k.synced && !k.remoteRemoved && k.attachmentId && k.sha256 !== f.sha256 && nameKey(k.fileName) === nameKey(f.fileName));
+        // Earlier versions of this very file (its path), not every attachment that shares its name in ADO,
+        // and not a version preferLocal left in ADO only (the user never had it).
+        const previous = s.known.filter((k) => k.synced && !k.remoteRemoved && !k.conflictKept && k.attachmentId && k.sha256 !== f.sha256 && k.localPath === f.path);
         const reason = f.explicit ? 'attach' : previous.length > 0 ? 'changed' : 'new';
         const supersedes = s.options.replace && reason !== 'attach'
           ? previous.filter((k) => s.remote.some((r) => r.attachmentId === k.attachmentId)).map((k) => ({ attachmentId: k.attachmentId as string, fileName: k.fileName }))
@@ -232,6 +245,8 @@ class PlanContext {
         out.push({ kind: 'upload', ...base, path: f.path, sha256: f.sha256, size: f.size, reason, comment: f.comment, pendingRecordId: f.pendingRecordId, supersedes });
       }
     }
+    // A relation another local file stands for (adopted or in sync) is not an earlier version to remove.
+    for (const a of out) if (a.kind === 'upload') a.supersedes = a.supersedes.filter((x) => !this.handled.has(x.attachmentId));
     return this.withinLimit(out);
   }
 
@@ -251,10 +266,14 @@ class PlanContext {
     const out: PlannedAction[] = [];
     const s = this.s;
     const localBySha = new Map(s.local.map((f) => [f.sha256, f]));
-    const syncedShas = new Set(s.known.filter((k) => k.synced && k.sha256).map((k) => k.sha256 as string));
+    // Content synced before and still standing for something here: a local file (edited since or not) or a soft
+    // delete. An earlier sync whose relation and file are both gone does not stop a new relation of that content.
+    const present = new Set(s.local.map((f) => f.path));
+    const syncedShas = new Set(s.known.filter((k) => k.synced && k.sha256 && !(k.remoteRemoved && !k.deleted && !(k.localPath && present.has(k.localPath))))
+      .map((k) => k.sha256 as string));
     const holders = new Map(s.local.filter((f) => f.inMirror).map((f) => [nameKey(path.basename(f.path)), f]));
     const seenContent = new Set<string>();
-    for (const r of [...s.remote].sort((a, b) => a.attachmentId.localeCompare(b.attachmentId))) {
+    for (const r of s.remote) {
       if (this.handled.has(r.attachmentId)) continue;
       const known = this.knownById.get(r.attachmentId);
       const sha = this.trustedSha.get(r.attachmentId);
@@ -303,7 +322,19 @@ class PlanContext {
       .map((k) => ({ kind: 'markLocalDeleted', ...this.base, fileName: k.fileName, recordId: k.recordId, localPath: k.localPath as string }));
   }
 
+  /**
+   * The relation carrying this file's content: the one whose record owns the file, else the first by
+   * attachment id that no other local file stands for already.
+   */
+  private linkedRelation(f: LocalFile): RemoteAttachment | undefined {
+    const carriers = this.s.remote.filter((r) => this.trustedSha.get(r.attachmentId) === f.sha256);
+    return carriers.find((r) => this.knownById.get(r.attachmentId)?.localPath === f.path)
+      ?? carriers.find((r) => !this.handled.has(r.attachmentId)) ?? carriers[0];
+  }
+
   private adoptOrSkip(f: LocalFile, r: RemoteAttachment): PlannedAction {
+    // A second local copy of content another file already stands for: nothing to do (two adopts of one relation would fight).
+    if (this.handled.has(r.attachmentId)) return { kind: 'skip', ...this.base, fileName: f.fileName, reason: 'in-sync' };
     this.handled.add(r.attachmentId);
     const record = this.knownById.get(r.attachmentId);
     const base = { ...this.base, fileName: f.fileName };
@@ -339,6 +370,10 @@ class PlanContext {
 
 function ref(r: RemoteAttachment): RemoteRef & { fileName: string } {
   return { attachmentId: r.attachmentId, attachmentUrl: r.url, fileName: r.fileName, size: r.size };
+}
+
+function byAttachmentId(a: RemoteAttachment, b: RemoteAttachment): number {
+  return a.attachmentId.localeCompare(b.attachmentId);
 }
 
 function byPath(a: LocalFile, b: LocalFile): number {

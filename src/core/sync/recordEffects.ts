@@ -3,6 +3,16 @@
 // record, so a record per (work item, attachment) and per local path is kept whatever the path.
 import type { FailureKind, SyncStore } from '../store';
 import type { Uploaded } from './outbound';
+import type { JournalEntry } from './uploadJournal';
+
+/** chunked_upload_sessions keeps the seed's view of an upload: written from the journal at commit. */
+function foldSession(store: SyncStore, workItemId: number, e: JournalEntry, status: 'ACTIVE' | 'COMPLETED'): void {
+  if (!store.uploadSessions.get(e.sessionUuid)) {
+    store.uploadSessions.create({ sessionUuid: e.sessionUuid, workItemId, filePath: e.filePath, fileName: e.fileName, totalSize: e.totalSize,
+      chunkSize: e.chunkSize, sha256: e.sha256, adoUploadId: e.uploadId, adoUploadUrl: e.uploadUrl });
+  }
+  store.uploadSessions.setProgress(e.sessionUuid, status === 'COMPLETED' ? e.totalSize : e.nextByte, status === 'COMPLETED' ? e.sha256 : e.sentSha256, status);
+}
 
 export type Effect = (store: SyncStore) => void;
 
@@ -57,13 +67,12 @@ export function recordEffects(workItemId: number) {
       if (!up.reused) {
         store.dedup.remember({ collectionUrl, sha256Hash: a.sha256, attachmentGuid: up.attachmentId, attachmentUrl: up.url, fileSize: a.size, firstWorkItemId: workItemId });
       }
-      if (up.session) {
-        const s = up.session;
-        store.uploadSessions.create({ sessionUuid: s.sessionUuid, workItemId, filePath: s.filePath, fileName: s.fileName, totalSize: s.totalSize,
-          chunkSize: s.chunkSize, sha256: s.sha256, adoUploadId: s.uploadId, adoUploadUrl: s.uploadUrl });
-        store.uploadSessions.recordChunk(s.sessionUuid, s.totalSize, s.sha256);
-        store.uploadSessions.setStatus(s.sessionUuid, 'COMPLETED');
-      }
+      if (up.session) foldSession(store, workItemId, up.session, 'COMPLETED');
+    },
+
+    /** Chunked uploads still in flight (cancelled, failed, or waiting): their progress as the journal has it. */
+    sessionsInFlight: (entries: readonly JournalEntry[]): Effect => (store) => {
+      for (const e of entries) foldSession(store, workItemId, e, 'ACTIVE');
     },
 
     duplicate: (a: { attachmentId: string; attachmentUrl: string; fileName: string; localPath: string; sha256: string; pendingRecordId?: number }): Effect =>

@@ -3,7 +3,7 @@
 // process them; the single operations (link, download, remove) run while no sync holds the item.
 import path from 'node:path';
 import { toItemError } from './itemError';
-import type { DirtyReason, SyncStore } from '../store';
+import type { AttachmentRow, DirtyReason, SyncStore } from '../store';
 import { SyncCoordinator, type CoordinatorState } from './coordinator';
 import type { AttachRequest, BlockedPlan, ItemOutcome, RunSummary, SyncEngine, SyncEngineOptions, SyncRequest } from './engineApi';
 import { SyncEvents } from './events';
@@ -64,7 +64,8 @@ class Engine implements SyncEngine {
     }
     if (request.link === false) return this.uploadOnly(workItemId, accepted, refused, request.signal);
     this.store.transaction(() => {
-      for (const a of accepted) this.requestAttach(workItemId, a.file, a.sha256, a.size, request.comment);
+      const earlier = this.store.attachments.forWorkItem(workItemId).filter((r) => r.attachmentGuid === null);
+      for (const a of accepted) this.requestAttach(workItemId, earlier, a.file, a.sha256, a.size, request.comment);
     });
     return this.coordinator.request([workItemId], request.trigger ?? 'attach', 'attach', { signal: request.signal, retryFailed: true, preflight: refused });
   }
@@ -136,12 +137,13 @@ class Engine implements SyncEngine {
         this.store.transaction(() => fx.adopt({ attachmentId: remote.attachmentId, attachmentUrl: remote.url, fileName: remote.fileName, localPath: same.path, sha256: same.sha256, size: same.size })(this.store));
         return { ...base, fileName: same.fileName, status: 'duplicate', localPath: same.path, sha256: same.sha256, size: same.size };
       }
+      const dir = path.join(this.mirrorRoot, String(workItemId));
       const taken = new Set([...local.map((f) => nameKey(f.fileName)),
-        ...this.store.attachments.forWorkItem(workItemId).filter((r) => r.localPath).map((r) => nameKey(path.basename(r.localPath as string)))]);
+        ...this.store.attachments.forWorkItem(workItemId).filter((r) => r.localPath && path.dirname(r.localPath) === dir).map((r) => nameKey(path.basename(r.localPath as string)))]);
       // A different local file holds the name: the download lands beside it under a conflict name.
       const safe = sanitizeFileName(remote.fileName);
       const held = local.some((f) => nameKey(f.fileName) === nameKey(safe));
-      const target = path.join(this.mirrorRoot, String(workItemId), allocateName(held ? conflictFileName(safe, 'ADO', this.now()) : safe, taken));
+      const target = path.join(dir, allocateName(held ? conflictFileName(safe, 'ADO', this.now()) : safe, taken));
       const staged = await downloadToStaging({ client: this.o.client, mirrorRoot: this.mirrorRoot, signal: options.signal },
         { attachmentId: remote.attachmentId, fileName: remote.fileName, sha256: content });
       await placeStaged(staged, target);
@@ -215,9 +217,9 @@ class Engine implements SyncEngine {
   }
 
   /** An attach request is a record of ours without a remote identity, until the coordinator carries it out. */
-  private requestAttach(workItemId: number, file: string, sha256: string, size: number, comment: string | undefined): void {
+  private requestAttach(workItemId: number, pending: readonly AttachmentRow[], file: string, sha256: string, size: number, comment: string | undefined): void {
     const records = this.store.attachments;
-    const earlier = records.forWorkItem(workItemId).find((r) => r.localPath === file && r.sha256 === sha256 && r.attachmentGuid === null);
+    const earlier = pending.find((r) => r.localPath === file && r.sha256 === sha256);
     if (earlier) {
       records.setStatus(earlier.id, 'PENDING');
       return;
