@@ -9,6 +9,7 @@ import { FaultInjector, parseFaultSpec, type FaultRule } from './faults';
 import { RateLimiter } from './rateLimit';
 import { HookDispatcher } from './hooks';
 import { DEMO_ITEMS, generatedItems, readSeedFile, seedItems } from './seed';
+import { makeSelfSignedCertificate } from './selfSignedCertificate';
 
 export type { FaultKind, FaultRule } from './faults';
 export { parseFaultSpec } from './faults';
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Service-hook retry backoff (ms per retry); default 1 s, 5 s, 15 s. */
   hookRetryDelaysMs?: number[];
+  /** Serve HTTPS with a self-signed certificate made at start (see caCertFile). */
+  tls?: boolean;
 }
 
 export interface RunningEmulator {
@@ -38,6 +41,8 @@ export interface RunningEmulator {
   readonly port: number;
   readonly project: string;
   readonly state: EmulatorState;
+  /** With tls: the certificate to trust (NODE_EXTRA_CA_CERTS). */
+  readonly caCertFile?: string;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const rules = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []);
   const faults = new FaultInjector(rules, options.faultSeed ?? 1);
   const hooks = new HookDispatcher(state, options.hookRetryDelaysMs ?? [1000, 5000, 15000], log);
+  const certificate = options.tls ? makeSelfSignedCertificate(dataDir) : undefined;
   let baseUrl = '';
   const reseed = async () => {
     state.clear();
@@ -68,13 +74,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     hooks,
     reseed,
     log,
+    tls: certificate && { key: certificate.key, cert: certificate.cert },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}/${COLLECTION}`;
+  baseUrl = `${certificate ? 'https' : 'http'}://127.0.0.1:${port}/${COLLECTION}`;
   await reseed();
   log(`ADO emulator listening on ${baseUrl}`);
   let closed: Promise<void> | undefined;
@@ -83,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     project: state.projectName,
     state,
+    caCertFile: certificate?.certFile,
     close() {
       closed ??= (async () => {
         hooks.close();
