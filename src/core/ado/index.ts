@@ -10,6 +10,6 @@ export type { DownloadOptions, DownloadResult } from './attachmentDownload';
 export { attachmentIdFromUrl, findAttachmentRelation, ATTACHED_FILE, type LinkResult, type UnlinkResult } from './attachmentRelations';
 export { webHookSubscription, type WebHookInput } from './serviceHooks';
 export { wiqlString } from './wiql';
-export { environmentProxyAgent } from './proxy';
-export type { Logger, LogLevel, AgentFactory } from './httpTransport';
+export { environmentProxyRouting, proxyLabel, type ProxyRouting } from './proxy';
+export type { Logger, LogLevel, RetryNotice } from './httpTransport';
 export { sha256OfFile } from './streamingHash';
