@@ -13,7 +13,7 @@ describe('ado-sync messages for the command line', () => {
   it('help <command> shows that command\'s usage, not the general one', async () => {
     const run = await f.run(['help', 'attach']);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /^Usage: ado-sync attach <file\.\.\.> --work-item <id>/);
+    assert.match(run.out, /^Usage: ado-sync attach <file or pattern\.\.\.> --work-item <id>/);
     assert.match(run.out, /--no-link/);
     assert.doesNotMatch(run.out, /Commands:/);
     assert.equal(run.out, (await f.run(['attach', '--help'])).out);
