@@ -2,12 +2,12 @@
 // tarball into a temporary prefix (offline: the bundle needs no dependency), then `ado-sync` from
 // that prefix's bin/, run in a folder outside the repository, against the emulator.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BUNDLED_CLI, CliFixture, type ProcessRun } from './support';
+import { BUNDLED_CLI, CliFixture, spawnProcess } from './support';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -17,14 +17,7 @@ function npm(args: string[], cwd: string): string {
   return result.stdout;
 }
 
-function runInstalled(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
-  const child = spawn(bin, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
-}
+const runInstalled = (bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) => spawnProcess(bin, args, cwd, env);
 
 describe('ado-sync installed from a packed tarball', function () {
   this.timeout(120_000);

@@ -98,16 +98,18 @@ export interface ProcessRun {
   stderr: string;
 }
 
-/**
- * dist/cli.js as a real process with only PATH and the given environment. Asynchronous: an
- * emulator in this process must keep answering while it runs.
- */
-export function spawnBundledCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
-  if (!existsSync(BUNDLED_CLI)) throw new Error('dist/cli.js is missing: run "npm run build" first');
-  const child = spawn(process.execPath, [BUNDLED_CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A real process with only PATH and the given environment; asynchronous, so an emulator in this process keeps answering. */
+export function spawnProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+/** dist/cli.js as a real process. */
+export function spawnBundledCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  if (!existsSync(BUNDLED_CLI)) throw new Error('dist/cli.js is missing: run "npm run build" first');
+  return spawnProcess(process.execPath, [BUNDLED_CLI, ...args], cwd, env);
 }
