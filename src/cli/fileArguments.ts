@@ -3,7 +3,6 @@
 // here (tinyglobby: the shell's rules, hidden files only when the pattern names them).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 
 export interface FileArguments {
   /** Absolute paths, in the order given (a pattern's matches sorted), each once. */
@@ -21,6 +20,10 @@ async function kindOf(file: string): Promise<'file' | 'not a file' | 'no such fi
 }
 
 export async function expandFileArguments(cwd: string, args: readonly string[]): Promise<FileArguments> {
+  // require, not import: esbuild would bundle tinyglobby's ESM build, whose fdir calls
+  // createRequire(import.meta.url), undefined in our CommonJS bundle. Its CommonJS build has none.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { glob, isDynamicPattern } = require('tinyglobby') as typeof import('tinyglobby');
   const files: string[] = [];
   const problems: string[] = [];
   for (const arg of args) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CliFixture, parse } from './support';
+import { CliFixture, parse, spawnBundledCli } from './support';
 
 interface AttachAnswer { attachments: { fileName: string; status: string }[] }
 
@@ -32,6 +32,12 @@ describe('ado-sync attach with glob patterns', () => {
     const run = await f.run(['attach', '*.pdf', '--work-item', String(item), '--json']);
     assert.equal(run.code, 0, run.err);
     assert.deepEqual(names(run), ['a.pdf', 'b.pdf']);
+  });
+
+  it('the bundled CLI, given the pattern unexpanded as cmd would, expands it too', async () => {
+    const run = await spawnBundledCli(f.dir, ['attach', '*.pdf', '--work-item', String(item), '--json'], f.env);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as AttachAnswer).attachments.map((a) => a.fileName), ['a.pdf', 'b.pdf']);
   });
 
   it('logs/**/*.log: nested folders too; a file given twice is attached once', async () => {
