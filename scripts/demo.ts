@@ -3,13 +3,14 @@
 // starts a real VS Code (code-server) with the extension installed and its Connect prefilled,
 // and prints the URL to open. Ctrl+C stops everything. Options: see USAGE.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../test/emulator/index';
 import { codeServerDirs, startCodeServer } from '../test/e2e/lib/codeServer';
 import { loadE2eEnv } from '../test/e2e/lib/e2eEnv';
 import { installUnpacked } from '../test/e2e/lib/extensionInstall';
+import { checkDemoConnect } from '../test/e2e/demoConnect';
 import { installSignalHandlers, onCleanup, runCleanups } from '../test/e2e/lib/cleanup';
 
 const REPO = path.resolve(__dirname, '..');
@@ -29,8 +30,9 @@ Options:
   --port <n>          emulator port (default ${DEFAULT_PORT}; 0 = any free port)
   --no-ui             stop after the CLI part and keep the emulator running (F5 uses this)
   --once              run the CLI part, then exit
-  --exit-when-ready   the whole demo, VS Code included, then check it and exit instead of
-                      waiting for you (CI runs this before npm test)
+  --exit-when-ready   the whole demo, VS Code included, then check in a browser that Connect
+                      is prefilled and connects, and exit instead of waiting for you (CI runs
+                      this before npm test)
   -h, --help          this text
 `;
 
@@ -126,23 +128,23 @@ async function startDemoEmulator(port: number): Promise<RunningEmulator> {
 }
 
 /** code-server with the extension copied in as the VSIX would install it; returns the URL to open. */
-async function startVsCode(): Promise<{ url: string; extensionDir: string }> {
+async function startVsCode(): Promise<{ serverUrl: string; url: string }> {
   say('installing code-server if needed (first time: ~3 minutes)');
   must('test/e2e/setup.sh', run('bash', ['test/e2e/setup.sh']));
   const root = path.join(DEMO_DIR, 'code-server');
   rmSync(root, { recursive: true, force: true });
-  const extensionDir = installUnpacked(REPO, codeServerDirs(root).extensionsDir);
+  installUnpacked(REPO, codeServerDirs(root).extensionsDir);
   const server = await startCodeServer({ env: loadE2eEnv(), rootDir: root, workspace: WORKSPACE });
-  return { url: `${server.url}/?folder=${encodeURIComponent(WORKSPACE)}`, extensionDir };
+  return { serverUrl: server.url, url: `${server.url}/?folder=${encodeURIComponent(WORKSPACE)}` };
 }
 
-/** What --exit-when-ready checks before exiting: the workbench answers and the extension is in place. */
-async function checkVsCode(url: string, extensionDir: string): Promise<void> {
-  const page = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  if (!page.ok) throw new Error(`VS Code answered ${page.status} at ${url}`);
-  const manifest = path.join(extensionDir, 'package.json');
-  if (!existsSync(manifest) || !existsSync(path.join(extensionDir, 'dist', 'extension.js'))) throw new Error(`the extension is not installed in ${extensionDir}`);
-  say('checked: VS Code answers and the extension is installed');
+/**
+ * What --exit-when-ready checks before exiting, in a browser on the demo's VS Code: the Work
+ * Items view offers Connect, prefilled with the emulator's URL and the project, and the PAT connects.
+ */
+async function checkVsCode(serverUrl: string, orgUrl: string): Promise<void> {
+  await checkDemoConnect({ chromium: loadE2eEnv().chromium, serverUrl, workspace: WORKSPACE, orgUrl, project: PROJECT, pat: PAT });
+  say('checked: Connect opens prefilled with the emulator URL and the project, and the PAT connects');
 }
 
 async function main(): Promise<void> {
@@ -165,10 +167,10 @@ async function main(): Promise<void> {
 
   if (options.once) return;
   if (options.ui || options.exitWhenReady) {
-    const { url, extensionDir } = await startVsCode();
+    const { serverUrl, url } = await startVsCode();
     say(`VS Code is at ${url}`);
     say(`open the "Azure DevOps Attachments" view in the activity bar: Connect comes prefilled with ${emulator.baseUrl} and ${PROJECT}; the PAT is ${PAT}`);
-    if (options.exitWhenReady) return checkVsCode(url, extensionDir);
+    if (options.exitWhenReady) return checkVsCode(serverUrl, emulator.baseUrl);
   }
   say('ready (Ctrl+C to stop)');
   await new Promise<never>(() => {});
