@@ -1,6 +1,7 @@
-// Before a command works with Azure DevOps, one request (connectionData) tells apart what the
-// user must fix: a server that cannot be reached (refused, unknown host, TLS), a wrong
-// collection path (404), a proxy that wants credentials (407) and a refused token (401/403).
+// Before a command works with Azure DevOps, two requests (connectionData, then the project) tell
+// apart what the user must fix: a server that cannot be reached (refused, unknown host, TLS), a
+// wrong collection path (404), a proxy that wants credentials (407), a refused token (401/403)
+// and a project that does not exist.
 // Each ends the command with one message and exit code 2, before any run is recorded.
 import {
   type AdoClient,
@@ -27,6 +28,19 @@ export async function checkConnection(client: AdoClient, proxy: ProxyRouting, si
   } catch (error) {
     throw serverProblem(error, client.org.baseUrl, proxy) ?? unreachable(error, client.org.baseUrl, proxy) ?? error;
   }
+  try {
+    await client.getProject(client.project, signal);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw serverProblem(error, client.org.baseUrl, proxy) ?? error;
+    throw new CliError(`There is no project "${client.project}" at ${client.org.baseUrl}${await visibleProjects(client, signal)}. Check --project or AZDO_PROJECT.`);
+  }
+}
+
+/** " (projects you can see: A, B)", or "" when they cannot be listed. */
+async function visibleProjects(client: AdoClient, signal: AbortSignal): Promise<string> {
+  const names = await client.listProjects(signal).then((projects) => projects.map((p) => p.name), () => []);
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, and ${names.length - 10} more` : '');
+  return names.length ? ` (projects you can see: ${shown})` : '';
 }
 
 /**

@@ -85,10 +85,10 @@ export async function storeFor(context: Pick<CommandContext, 'cwd'>, settings: S
  * The client, checked against the server first (see connectionCheck.ts); `offline` commands,
  * which only change local records, skip the check.
  */
-export async function connectedClient(context: CommandContext, settings: SyncSettings, options: { offline?: boolean } = {}): Promise<{ client: AdoClient; proxy: ProxyRouting }> {
-  const { client, proxy } = clientFor(context, settings);
-  if (!options.offline) await checkConnection(client, proxy, context.signal);
-  return { client, proxy };
+export async function connectedClient(context: CommandContext, settings: SyncSettings, options: { offline?: boolean } = {}): Promise<ReturnType<typeof clientFor>> {
+  const connection = clientFor(context, settings);
+  if (!options.offline) await checkConnection(connection.client, connection.proxy, context.signal);
+  return connection;
 }
 
 export interface StoreSession { settings: SyncSettings; store: SyncStore }

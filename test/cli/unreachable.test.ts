@@ -64,6 +64,13 @@ describe('ado-sync against a server it cannot use', function () {
     assert.equal(oneLine(run.err), `error: No Azure DevOps organization or collection answers at ${url} (404). Check --org-url or AZDO_ORG_URL. A Server collection URL looks like https://server/tfs/DefaultCollection.`);
   });
 
+  it('a project that does not exist: named, with the projects the token can see', async () => {
+    const run = await f.run(['sync', '--work-item', '4'], { env: { AZDO_PROJECT: 'Nope' } });
+    assert.equal(run.code, 2);
+    assert.equal(oneLine(run.err), `error: There is no project "Nope" at ${f.ado.baseUrl} (projects you can see: ${f.ado.project}). Check --project or AZDO_PROJECT.`);
+    assert.equal(existsSync(f.dbPath), false);
+  });
+
   it('https:// to a server that speaks plain HTTP', async () => {
     const url = f.ado.baseUrl.replace(/^http:/, 'https:');
     const run = await f.run(['list', '4'], { env: { AZDO_ORG_URL: url } });
