@@ -28,8 +28,10 @@ export async function withEngine<T>(context: CommandContext, run: (session: Engi
       settings,
       workspaceRoot: context.cwd,
       origin: { client: 'ado-sync-cli', version, host: os.hostname(), user: userName() },
+      // Warnings only: the one 'error' line, a run that stopped, is what the run's summary
+      // reports with its error, and said there once.
       log: (level, message) => {
-        if (level === 'warn' || level === 'error') context.output.warn(message);
+        if (level === 'warn') context.output.warn(message);
       },
     });
     // We hold the database's lock: runs left in progress were a process that died.
@@ -61,7 +63,8 @@ const FAILED: ReadonlySet<ItemOutcome['status']> = new Set(['failed', 'cancelled
 function finish(output: CliOutput, errors: readonly (ItemError | undefined)[], failed: boolean): ExitCodeValue {
   const credential = errors.find(isCredentialError);
   if (credential) {
-    output.error(`Azure DevOps refused the credentials (${credential.code}): ${credential.message} ${CREDENTIAL_HINT}`);
+    // The server's message is in the run's summary already; this line says what to do.
+    output.error(`Azure DevOps refused the personal access token in AZDO_PAT during the run (${credential.code}). ${CREDENTIAL_HINT}`);
     return ExitCode.usage;
   }
   return failed ? ExitCode.itemFailed : ExitCode.ok;
