@@ -17,8 +17,8 @@ import {
 import { CliError } from './exitCodes';
 
 /** What to do about credentials Azure DevOps refused. */
-export const CREDENTIAL_HINT = 'Check the personal access token in AZDO_PAT: it may be wrong, expired or revoked, or lack the Work Items (Read & write) scope.';
 const TOKEN_CAUSES = 'it may be wrong, expired or revoked, or lack the Work Items (Read & write) scope.';
+export const CREDENTIAL_HINT = `Check the personal access token in AZDO_PAT: ${TOKEN_CAUSES}`;
 
 const CHECK_URL = 'Check --org-url or AZDO_ORG_URL.';
 
@@ -28,12 +28,10 @@ export async function checkConnection(client: AdoClient, proxy: ProxyRouting, si
   } catch (error) {
     throw serverProblem(error, client.org.baseUrl, proxy) ?? unreachable(error, client.org.baseUrl, proxy) ?? error;
   }
-  try {
-    await client.getProject(client.project, signal);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw serverProblem(error, client.org.baseUrl, proxy) ?? error;
-    throw new CliError(`There is no project "${client.project}" at ${client.org.baseUrl}${await visibleProjects(client, signal)}. Check --project or AZDO_PROJECT.`);
-  }
+  // Only a 404 is acted on: a token without the Project (read) scope may be refused here and
+  // still do everything the command needs, which its own requests will tell.
+  const missing = await client.getProject(client.project, signal).then(() => false, (error: unknown) => error instanceof NotFoundError);
+  if (missing) throw new CliError(`There is no project "${client.project}" at ${client.org.baseUrl}${await visibleProjects(client, signal)}. Check --project or AZDO_PROJECT.`);
 }
 
 /** " (projects you can see: A, B)", or "" when they cannot be listed. */
