@@ -66,7 +66,10 @@ function unreachable(error: unknown, baseUrl: string, proxy: ProxyRouting): CliE
   if (error instanceof NotFoundError) {
     return new CliError(`No Azure DevOps organization or collection answers at ${baseUrl}${through} (404). ${CHECK_URL} A Server collection URL looks like https://server/tfs/DefaultCollection.`);
   }
-  if (error instanceof NetworkError) return new CliError(`Cannot reach Azure DevOps at ${baseUrl}${through}: ${networkReason(error, via)}. ${CHECK_URL}`);
+  if (error instanceof NetworkError) {
+    const fix = via ? 'Check the proxy in HTTPS_PROXY or HTTP_PROXY (NO_PROXY bypasses it), and --org-url or AZDO_ORG_URL.' : CHECK_URL;
+    return new CliError(`Cannot reach Azure DevOps at ${baseUrl}${through}: ${networkReason(error, via)}. ${fix}`);
+  }
   return undefined;
 }
 

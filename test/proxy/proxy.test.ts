@@ -70,6 +70,14 @@ describe('ado-sync behind a forward proxy with basic auth', function () {
     });
   }
 
+  it('a proxy that is not running: exit 2, naming the server and the proxy', async () => {
+    const down = await startForwardProxy(USER, PASSWORD);
+    await down.close();
+    const run = await spawnBundledCli(f.dir, ['list', '4'], { ...f.env, HTTP_PROXY: down.urlWithCredentials });
+    assert.equal(run.status, 2);
+    assert.equal(run.stderr, `error: Cannot reach Azure DevOps at ${f.ado.baseUrl} through the proxy ${down.url}: connection refused (by the proxy, or by the server behind it). Check the proxy in HTTPS_PROXY or HTTP_PROXY (NO_PROXY bypasses it), and --org-url or AZDO_ORG_URL.\n`);
+  });
+
   it('NO_PROXY: the request goes straight to the server', async () => {
     const run = await spawnBundledCli(f.dir, ['list', '4', '--json'], { ...f.env, HTTP_PROXY: proxy.urlWithCredentials, NO_PROXY: '127.0.0.1' });
     assert.equal(run.status, 0, run.stderr);
