@@ -75,9 +75,9 @@ describe('ado client live: typed errors', function () {
   it('412 for a stale test /rev, 404 TF401232 for a missing work item', async () => {
     const item = await client.getWorkItem(2);
     await client.updateWorkItem(2, [{ op: 'replace', path: '/fields/System.Title', value: 'moved on' }]);
-    const stale = assertServiceError(await failure(client.updateWorkItem(2, [{ op: 'replace', path: '/fields/System.Title', value: 'stale' }], { expectedRev: item.rev })), 412, /^TF26071: /);
+    const stale = assertServiceError(await failure(client.updateWorkItem(2, [{ op: 'replace', path: '/fields/System.Title', value: 'stale' }], { expectedRev: item.rev })), 412, /^VS403351: /);
     assert.ok(stale instanceof ConflictError);
-    assert.equal(stale.typeKey, 'WorkItemRevisionMismatchException');
+    assert.equal(stale.typeKey, 'TestPatchOperationFailedException');
     const missing = assertServiceError(await failure(client.getWorkItem(424_242)), 404, /^TF401232: /);
     assert.ok(missing instanceof NotFoundError);
   });

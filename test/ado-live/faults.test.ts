@@ -21,7 +21,7 @@ describe('ado client live: 30% injected faults', function () {
     // (0.3^9 per request) a practical impossibility, so a failure here is a real bug.
     const retried: string[] = [];
     const client = clientFor(emulator, { maxRetries: 8, log: (level, message) => level === 'warn' && retried.push(message) });
-    await setFaults(emulator, [{ rate: 0.3, kinds: ['429', '500', '503', 'reset', 'reset-mid-body', 'truncate'], retryAfterSeconds: 0 }], 4242);
+    await setFaults(emulator, [{ rate: 0.3, kinds: ['429', '500', '503', 'reset', 'reset-mid-body', 'truncate', 'lose-answer'], retryAfterSeconds: 0 }], 4242);
     const before = await emulatorStats(emulator);
     const results = [];
     for (const [i, file] of files.entries()) {
@@ -39,8 +39,8 @@ describe('ado client live: 30% injected faults', function () {
     const requests = after.totalRequests - before.totalRequests;
     assert.ok(faults >= 0.2 * requests, `faults were injected (${faults} of ${requests} requests)`);
     assert.ok(retried.some((m) => /Network error.*\(PUT /.test(m)), 'some chunk broke on the wire and was sent again');
-    // A chunk whose answer was lost (truncated) and whose re-send was refused: a new session.
-    assert.ok(retried.some((m) => /new upload session/.test(m)), 'the lost-answer chunk path was taken');
+    const replays = (after.routes['PUT /_apis/wit/attachments/{id}']?.byStatus['202'] ?? 0) - (before.routes['PUT /_apis/wit/attachments/{id}']?.byStatus['202'] ?? 0);
+    assert.ok(replays > 0, 'chunks were answered 202');
 
     const state = await emulatorState(emulator);
     const relations = attachmentRelations(state, workItem.id);

@@ -39,3 +39,23 @@ describe('ado client live: api-version negotiation', function () {
     assert.equal(refusals(await emulatorStats(emulator)) - refusals(before), 1, 'no refusal after settling');
   });
 });
+
+// The route form names no ceiling: 7.0, 6.0, then 5.0. A translated ceiling still ends in 5.0: a hint.
+for (const [fidelity, refusedProbes] of [[{ versionError: 'route' as const }, 3], [{ language: 'de' as const }, 1], [{ language: 'de' as const, versionError: 'route' as const }, 3]] as const) {
+  describe(`ado client live: api-version negotiation on the typeKey (${JSON.stringify(fidelity)})`, function () {
+    this.timeout(20_000);
+    const live = useLiveEmulator({ apiVersionMax: '5.0', fidelity });
+
+    it('steps down until the server accepts a version, whatever the message says', async () => {
+      const emulator = live.emulator;
+      const client = clientFor(emulator, { apiVersion: 'auto' });
+      const before = await emulatorStats(emulator);
+      assert.equal((await client.getWorkItem(1)).id, 1);
+      assert.equal(client.apiVersion, '5.0');
+      const refused = refusals(await emulatorStats(emulator)) - refusals(before);
+      assert.equal(refused, refusedProbes);
+      await client.getWorkItem(2);
+      assert.equal(refusals(await emulatorStats(emulator)) - refusals(before), refused, 'no refusal after settling');
+    });
+  });
+}

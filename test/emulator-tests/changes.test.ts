@@ -38,8 +38,12 @@ describe('emulator change feeds', () => {
     await call(emulator, 'PATCH', `/Demo/_apis/wit/workitems/2?${V}`, [{ op: 'add', path: '/fields/System.Title', value: 'changed' }]);
     const fresh = (await call(emulator, 'GET', `/Demo/_apis/wit/reporting/workitemrevisions?continuationToken=${idle.continuationToken}&${V}`)).json() as unknown as Batch;
     assert.deepEqual(fresh.values.map((v) => [v.id, v.rev]), [[2, 2]]);
-    const both = await call(emulator, 'GET', `/Demo/_apis/wit/reporting/workitemrevisions?continuationToken=1&startDateTime=2024-01-01&${V}`);
-    assert.equal(both.status, 400);
+    // startDateTime is ignored when a continuationToken is given (ado-behaviour.md §4).
+    const both = await call(emulator, 'GET', `/Demo/_apis/wit/reporting/workitemrevisions?continuationToken=${idle.continuationToken}&startDateTime=2099-01-01&${V}`);
+    assert.deepEqual((both.json() as unknown as Batch).values.map((v) => [v.id, v.rev]), [[2, 2]]);
+    const unknownField = await call(emulator, 'GET', `/Demo/_apis/wit/reporting/workitemrevisions?fields=System.Id,No.Such.Field&${V}`);
+    assert.equal(unknownField.status, 400);
+    assert.equal(unknownField.json().typeKey, 'WorkItemTrackingFieldDefinitionNotFoundException');
   });
 
   it('updates carry field deltas; revisions are full snapshots', async () => {

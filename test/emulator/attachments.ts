@@ -4,17 +4,17 @@ import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Attachment, EmulatorState } from './state';
-import { AdoError, adoDate, baseHeaders } from './wire';
+import type { Attachment, EmulatorState, Stats } from './state';
+import { AdoError, adoDate, baseHeaders, type BodyFault } from './wire';
 
 export function tooLarge(max: number): AdoError {
   const mb = (max / (1024 * 1024)).toFixed(3);
   return new AdoError(
     400,
     `TF237082: The file you are trying to upload exceeds the supported file upload size (${mb} MB(s)). Instead of uploading the file, add the file to version control or to the team project web site, and then link the file to the work item.`,
-    'VssServiceException',
+    'WorkItemAttachmentExceedsMaxSizeException',
   );
 }
 
@@ -68,11 +68,14 @@ export async function uploadSimple(state: EmulatorState, dataDir: string, req: I
   try {
     await pipeline(req, meter, createWriteStream(partial));
   } catch (error) {
+    state.stats.uploads.simpleBodyBytes += meter.bytes;
     await fs.rm(partial, { force: true });
     if (fault.resetMidBody) destroyRequest(req);
     if (chunked && error instanceof AdoError) throw badRange('A chunked upload is started with an empty body; send the content with PUT and Content-Range.');
     throw error;
   }
+  state.stats.uploads.simpleBodyBytes += meter.bytes;
+  if (chunked) state.stats.uploads.chunkedStarts += 1;
   await fs.rename(partial, file);
   const attachment: Attachment = {
     id,
@@ -100,65 +103,130 @@ export interface ContentRange {
 
 export function parseContentRange(header: string | undefined): ContentRange {
   const match = header ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header.trim()) : null;
-  if (!match) throw badRange(`The Content-Range header '${header ?? ''}' is missing or invalid. Expected: bytes {first}-{last}/{total}.`);
+  if (!match) throw plainError('Content-Range specified in the attachment upload request is not valid.');
   const [first, last, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (last < first || last >= total) throw badRange(`The Content-Range header '${header}' is not valid: the range must lie within the total length.`);
+  if (last < first || last >= total) throw plainError('Content-Range specified in the attachment upload request is not valid.');
   return { first, last, total };
 }
 
-/** One chunk of a chunked upload; ranges must arrive in order without gaps or overlaps. */
-export async function uploadChunk(attachment: Attachment, req: IncomingMessage, maxSize: number, fault: UploadFault): Promise<void> {
+/** How the service answers what FileService.UploadFile64 throws unmapped (gaps, chunks after completion). */
+export interface ChunkRules {
+  /** 500 (the exception is not in the work-item exception map, ado-behaviour.md §1) or 400. */
+  scatterStatus: 400 | 500;
+}
+
+/** 400 with the body of ASP.NET's CreateErrorResponse: {"Message": ...}, no typeKey. */
+function plainError(message: string): AdoError {
+  return new AdoError(400, message, '', {}, 'httpError');
+}
+
+function incorrectLength(): AdoError {
+  return plainError("Content-Range values don't match the length of the file content. ");
+}
+
+function scatter(rules: ChunkRules, message: string, typeKey: string): AdoError {
+  return new AdoError(rules.scatterStatus, message, typeKey);
+}
+
+/** Reads a chunk's body without storing it (the service reads the whole request before acting). */
+async function discardBody(stats: Stats, req: IncomingMessage, expected: number): Promise<void> {
+  const meter = new Meter(createHash('sha256'), expected, incorrectLength);
+  await pipeline(req, meter, new Writable({ write: (_chunk, _encoding, done) => done() })).finally(() => (stats.uploads.chunkBodyBytes += meter.bytes));
+  if (meter.bytes !== expected) throw incorrectLength();
+}
+
+export type ChunkOutcome = 'stored' | 'complete' | 'replayed';
+
+/**
+ * One chunk of a chunked upload, as TeamFoundationWorkItemAttachmentService/FileService do it
+ * (ado-behaviour.md §1): the first chunk must start at 0, a chunk at 0 restarts the upload, a
+ * range already received is a no-op, a gap or a partial overlap and any chunk after completion
+ * fail with an unmapped exception (500 unless rules say 400). The total is checked against the
+ * size limit on every chunk.
+ */
+export async function uploadChunk(stats: Stats, attachment: Attachment, req: IncomingMessage, maxSize: number, fault: UploadFault, rules: ChunkRules): Promise<ChunkOutcome> {
   if (!attachment.chunked) throw badRange(`Attachment ${attachment.id} was not started as a chunked upload.`);
-  if (attachment.complete) throw badRange(`The chunked upload of attachment ${attachment.id} is already complete.`);
   const range = parseContentRange(req.headers['content-range']);
-  if (range.total > maxSize) throw tooLarge(maxSize);
-  if (attachment.total !== undefined && attachment.total !== range.total) throw badRange(`The total length ${range.total} in Content-Range does not match the length ${attachment.total} of the upload in progress.`);
-  if (range.first > attachment.size) throw badRange(`The range starts at byte ${range.first} but only ${attachment.size} bytes were received: chunks must not leave gaps.`);
-  if (range.first < attachment.size) throw badRange(`The range starts at byte ${range.first} but ${attachment.size} bytes were already received: chunks must not overlap.`);
   const expected = range.last - range.first + 1;
   const length = declaredLength(req);
-  if (length !== undefined && length !== expected) throw badRange(`The Content-Length ${length} does not match the Content-Range length ${expected}.`);
-  const running = hashes.get(attachment.id) ?? createHash('sha256');
+  if (length !== undefined && length !== expected) throw incorrectLength();
+  if (attachment.complete) {
+    await discardBody(stats, req, expected);
+    throw scatter(rules, `TF14109: The file ${attachment.id} has already been uploaded.`, 'FileAlreadyUploadedException');
+  }
+  if (range.total > maxSize) throw tooLarge(maxSize);
+  const restart = range.first === 0;
+  if (!restart && attachment.size === 0) throw new AdoError(400, `The offset ${range.first} of the chunk is not valid: the upload of attachment ${attachment.id} starts at offset 0.`, 'WorkItemAttachmentIncorrectOffsetException');
+  if (!restart && attachment.total !== undefined && attachment.total !== range.total) throw badRange(`The total length ${range.total} in Content-Range does not match the length ${attachment.total} of the upload in progress.`);
+  if (!restart && range.last < attachment.size) {
+    await discardBody(stats, req, expected);
+    return 'replayed';
+  }
+  if (!restart && range.first !== attachment.size) {
+    await discardBody(stats, req, expected);
+    throw scatter(rules, 'Cannot scatter upload.', 'NotSupportedException');
+  }
+  const running = restart ? createHash('sha256') : (hashes.get(attachment.id) ?? createHash('sha256'));
   const hash = running.copy();
-  const meter = new Meter(hash, expected, () => badRange(`The body is longer than the Content-Range length ${expected}.`), fault.resetMidBody ? Math.max(1, Math.floor(expected / 2)) : undefined);
+  const previousSize = restart ? 0 : attachment.size;
+  const meter = new Meter(hash, expected, incorrectLength, fault.resetMidBody ? Math.max(1, Math.floor(expected / 2)) : undefined);
   try {
-    await pipeline(req, meter, createWriteStream(attachment.path, { flags: 'r+', start: range.first }));
-    if (meter.bytes !== expected) throw badRange(`The body length ${meter.bytes} does not match the Content-Range length ${expected}.`);
+    if (restart) await fs.truncate(attachment.path, 0);
+    await pipeline(req, meter, createWriteStream(attachment.path, { flags: 'r+', start: range.first })).finally(() => (stats.uploads.chunkBodyBytes += meter.bytes));
+    if (meter.bytes !== expected) throw incorrectLength();
   } catch (error) {
-    await fs.truncate(attachment.path, attachment.size);
+    await fs.truncate(attachment.path, previousSize);
+    if (restart) {
+      attachment.size = 0;
+      hashes.delete(attachment.id);
+    }
     if (fault.resetMidBody) destroyRequest(req);
     throw error;
   }
   hashes.set(attachment.id, hash);
   attachment.total = range.total;
-  attachment.size += expected;
-  if (attachment.size === range.total) {
-    attachment.complete = true;
-    attachment.sha256 = hash.digest('hex');
-    hashes.delete(attachment.id);
-  }
+  attachment.size = previousSize + expected;
+  if (attachment.size !== range.total) return 'stored';
+  attachment.complete = true;
+  attachment.sha256 = hash.digest('hex');
+  hashes.delete(attachment.id);
+  return 'complete';
 }
 
 const MIME: Record<string, string> = {
   txt: 'text/plain', md: 'text/markdown', csv: 'text/csv', log: 'text/plain', json: 'application/json', xml: 'application/xml',
   html: 'text/html', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', pdf: 'application/pdf',
-  zip: 'application/zip', gz: 'application/gzip', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bin: 'application/octet-stream',
+  mp4: 'video/mp4', webm: 'video/webm', zip: 'application/zip', gz: 'application/gzip', bin: 'application/octet-stream',
 };
 
+/**
+ * The download's Content-Type (AttachmentController.SetResponseContentHeaders): the name's own
+ * type only for images other than SVG, PDF and video; everything else is octet-stream.
+ */
 export function contentTypeFor(fileName: string): string {
-  const ext = path.extname(fileName).slice(1).toLowerCase();
-  return MIME[ext] ?? 'application/octet-stream';
+  const type = MIME[path.extname(fileName).slice(1).toLowerCase()];
+  if (!type) return 'application/octet-stream';
+  const specific = (type.startsWith('image/') && type !== 'image/svg+xml') || type === 'application/pdf' || type.startsWith('video/');
+  return specific ? type : 'application/octet-stream';
+}
+
+/** RFC 6266: an ASCII fallback and, for other names, the RFC 5987 UTF-8 form. */
+export function attachmentDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (fallback === fileName) return `attachment; filename="${fileName}"`;
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 /** Streams a blob; 'truncate' and 'reset-mid-body' faults cut the body at half. */
-export async function download(attachment: Attachment, res: ServerResponse, fileName: string, asDownload: boolean, bodyFault: 'truncate' | 'reset-mid-body' | undefined, apiVersion: string): Promise<void> {
-  const encoded = encodeURIComponent(fileName);
+export async function download(attachment: Attachment, res: ServerResponse, fileName: string, asDownload: boolean, bodyFault: BodyFault | undefined, apiVersion: string): Promise<void> {
+  const type = contentTypeFor(fileName);
+  // The disposition only when asked to download, or when the type is not a specific one.
+  const disposition: Record<string, string> = asDownload || type === 'application/octet-stream' ? { 'Content-Disposition': attachmentDisposition(fileName) } : {};
   res.writeHead(200, {
     ...baseHeaders(apiVersion),
-    'Content-Type': contentTypeFor(fileName),
+    'Content-Type': type,
     'Content-Length': String(attachment.size),
-    'Content-Disposition': `${asDownload ? 'attachment' : 'inline'}; filename="${fileName.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encoded}`,
+    ...disposition,
     ETag: `"${attachment.sha256 ?? attachment.id}"`,
   });
   if (attachment.size === 0) return void res.end();
@@ -170,5 +238,5 @@ export async function download(attachment: Attachment, res: ServerResponse, file
     return;
   }
   if (bodyFault === 'truncate') res.socket?.end();
-  else if (bodyFault === 'reset-mid-body') res.socket?.destroy();
+  else if (bodyFault) res.socket?.destroy();
 }

@@ -7,8 +7,10 @@
 //   "delay@0.5"                                             half of all calls wait delayMs (1000) first
 // 403 and 404 stand for a route this server or user cannot use (a feature an older server lacks,
 // a missing permission): clients must fall back, not retry.
-export type FaultKind = '403' | '404' | '429' | '500' | '503' | 'reset' | 'reset-mid-body' | 'delay' | 'truncate';
-export const FAULT_KINDS: readonly FaultKind[] = ['403', '404', '429', '500', '503', 'reset', 'reset-mid-body', 'delay', 'truncate'];
+// lose-answer carries the request out (a chunk is stored, a PATCH applied) and then drops the
+// connection before answering: the client cannot know whether it happened.
+export type FaultKind = '403' | '404' | '429' | '500' | '503' | 'reset' | 'reset-mid-body' | 'delay' | 'truncate' | 'lose-answer';
+export const FAULT_KINDS: readonly FaultKind[] = ['403', '404', '429', '500', '503', 'reset', 'reset-mid-body', 'delay', 'truncate', 'lose-answer'];
 
 export interface FaultRule {
   route?: string;

@@ -7,6 +7,7 @@ import https from 'node:https';
 import type { EmulatorState, Identity, Subscription, WorkItem, WorkItemUpdate } from './state';
 import type { Route, RouteEnv } from './routes';
 import { AdoError, type RequestContext, adoDate, isRecord, readJson, sendJson } from './wire';
+import type { Fidelity } from './fidelity';
 import { renderIdentity, renderUpdate, renderWorkItem, workItemUrl } from './workItems';
 
 export const SUPPORTED_EVENTS = ['workitem.created', 'workitem.updated'];
@@ -165,18 +166,35 @@ function safeHost(url: string): string {
   }
 }
 
-function validate(body: unknown): Record<string, unknown> {
+/** Loopback, private, link-local and unique-local addresses: Services cannot deliver there (§7). */
+export function isPrivateTarget(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '::') return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host.replace(/^::ffff:/, ''));
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  return /^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host);
+}
+
+function validate(body: unknown, fidelity: Fidelity): Record<string, unknown> {
   const bad = (message: string) => new AdoError(400, message, 'SubscriptionInputException');
   if (!isRecord(body)) throw bad('The subscription is missing.');
   if (body.publisherId !== 'tfs') throw bad(`Publisher '${String(body.publisherId)}' is not supported.`);
   if (!SUPPORTED_EVENTS.includes(String(body.eventType))) throw bad(`Event type '${String(body.eventType)}' is not supported by publisher 'tfs' in the emulator.`);
   if (body.consumerId !== 'webHooks' || body.consumerActionId !== 'httpRequest') throw bad('Only the webHooks consumer with the httpRequest action is supported.');
   const inputs = isRecord(body.consumerInputs) ? body.consumerInputs : {};
+  let url: URL;
   try {
-    const url = new URL(String(inputs.url));
+    url = new URL(String(inputs.url));
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
   } catch {
     throw bad(`The consumer input 'url' is not a valid absolute http(s) URI: ${String(inputs.url)}`);
+  }
+  if (fidelity.deployment === 'services') {
+    if (isPrivateTarget(url.hostname)) throw bad(`The URL ${url.origin} cannot be used: Azure DevOps Services cannot send service hooks to localhost or to private or special-range addresses.`);
+    if (url.protocol === 'http:' && (inputs.basicAuthUsername || inputs.basicAuthPassword)) throw bad('Basic authentication requires an HTTPS URL: the credentials would travel in clear text.');
   }
   return body;
 }
@@ -215,7 +233,7 @@ export const hookRoutes: Route[] = [
   {
     method: 'POST', pattern: /^hooks\/subscriptions$/, name: '/_apis/hooks/subscriptions',
     handler: (ctx, _p, env) => asEditor(ctx, env, async () => {
-      const body = validate(await readJson(ctx.req));
+      const body = validate(await readJson(ctx.req), env.fidelity);
       const sub: Subscription = { id: randomUUID(), body: { ...body, status: 'enabled' }, createdDate: adoDate(), createdBy: env.state.users[ctx.userIndex] ?? env.state.users[0], notificationCount: 0 };
       env.state.subscriptions.set(sub.id, sub);
       sendJson(ctx, 200, subscriptionJson(ctx, env.state, sub));
@@ -239,7 +257,7 @@ export const hookRoutes: Route[] = [
     method: 'PUT', pattern: /^hooks\/subscriptions\/([0-9a-fA-F-]{36})$/, name: '/_apis/hooks/subscriptions/{id}',
     handler: (ctx, p, env) => asEditor(ctx, env, async () => {
       const sub = findSubscription(env, p[0]);
-      const body = validate(await readJson(ctx.req));
+      const body = validate(await readJson(ctx.req), env.fidelity);
       sub.body = { ...body, status: typeof body.status === 'string' ? body.status : 'enabled' };
       sendJson(ctx, 200, subscriptionJson(ctx, env.state, sub));
     }),

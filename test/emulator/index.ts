@@ -8,12 +8,14 @@ import { createServer, COLLECTION } from './server';
 import { FaultInjector, parseFaultSpec, type FaultRule } from './faults';
 import { RateLimiter } from './rateLimit';
 import { HookDispatcher } from './hooks';
+import { DEFAULT_FIDELITY, type Fidelity } from './fidelity';
 import { DEMO_ITEMS, generatedItems, readSeedFile, seedItems } from './seed';
 import { makeSelfSignedCertificate } from './selfSignedCertificate';
 
 export type { FaultKind, FaultRule } from './faults';
 export { parseFaultSpec } from './faults';
 export { EmulatorState } from './state';
+export { DEFAULT_FIDELITY, type Fidelity } from './fidelity';
 
 export const DEFAULT_MAX_ATTACHMENT_SIZE = 60 * 1024 * 1024;
 
@@ -32,6 +34,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Service-hook retry backoff (ms per retry); default 1 s, 5 s, 15 s. */
   hookRetryDelaysMs?: number[];
+  /** Choices where the real service's behaviour is uncertain (fidelity.ts). */
+  fidelity?: Partial<Fidelity>;
   /** Serve HTTPS with a self-signed certificate made at start (see caCertFile). */
   tls?: boolean;
 }
@@ -56,6 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const rules = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []);
   const faults = new FaultInjector(rules, options.faultSeed ?? 1);
   const hooks = new HookDispatcher(state, options.hookRetryDelaysMs ?? [1000, 5000, 15000], log);
+  const fidelity: Fidelity = { ...DEFAULT_FIDELITY, ...options.fidelity };
   const certificate = options.tls ? makeSelfSignedCertificate(dataDir) : undefined;
   let baseUrl = '';
   const reseed = async () => {
@@ -74,6 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     hooks,
     reseed,
     log,
+    fidelity,
     tls: certificate && { key: certificate.key, cert: certificate.cert },
   });
   await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,7 @@ function usage(): string {
   return [
     'usage: node dist/emulator.js [--port N] [--pat TOKEN]... [--seed demo|empty] [--seed-file F.json] [--work-items N]',
     '       [--max-attachment-size BYTES] [--api-version-max 5.0] [--faults SPEC] [--fault-seed N] [--data-dir DIR] [--rate-limit RPM] [--tls]',
+    '       [--deployment server|services] [--scatter-status 500|400] [--version-error ceiling|route] [--language en|de]',
     'fault SPEC: kinds@rate[:routeRegex][#METHOD][*count], rules separated by ";" (e.g. "429,503,reset-mid-body@0.2:/_apis/wit/attachments")',
   ].join('\n');
 }
@@ -28,6 +29,7 @@ export function parseCli(argv: string[]): EmulatorOptions {
       port: { type: 'string' }, pat: { type: 'string', multiple: true }, seed: { type: 'string' }, 'seed-file': { type: 'string' },
       'work-items': { type: 'string' }, 'max-attachment-size': { type: 'string' }, 'api-version-max': { type: 'string' },
       faults: { type: 'string' }, 'fault-seed': { type: 'string' }, 'data-dir': { type: 'string' }, 'rate-limit': { type: 'string' }, tls: { type: 'boolean' }, help: { type: 'boolean' },
+      deployment: { type: 'string' }, 'scatter-status': { type: 'string' }, 'version-error': { type: 'string' }, language: { type: 'string' },
     },
   });
   if (values.help) throw new UsageError('');
@@ -37,6 +39,18 @@ export function parseCli(argv: string[]): EmulatorOptions {
   const port = integer('port', values.port);
   if (port !== undefined && port > 65535) throw new UsageError(`--port must be <= 65535`);
   const rpm = integer('rate-limit', values['rate-limit'], 1);
+  const choice = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
+    if (value === undefined) return undefined;
+    if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be ${allowed.join(' or ')}, got '${value}'`);
+    return value as T;
+  };
+  const scatter = choice('scatter-status', values['scatter-status'], ['500', '400'] as const);
+  const fidelity = {
+    ...(values.deployment !== undefined ? { deployment: choice('deployment', values.deployment, ['server', 'services'] as const) } : {}),
+    ...(scatter !== undefined ? { scatterStatus: Number(scatter) as 400 | 500 } : {}),
+    ...(values['version-error'] !== undefined ? { versionError: choice('version-error', values['version-error'], ['ceiling', 'route'] as const) } : {}),
+    ...(values.language !== undefined ? { language: choice('language', values.language, ['en', 'de'] as const) } : {}),
+  };
   return {
     port,
     pats: values.pat,
@@ -49,6 +63,7 @@ export function parseCli(argv: string[]): EmulatorOptions {
     faultSeed: integer('fault-seed', values['fault-seed']),
     dataDir: values['data-dir'],
     rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
+    fidelity,
     tls: values.tls,
     log: (line) => console.error(line),
   };

@@ -1,4 +1,5 @@
-// Rate limiting as the service does it (ado-api.md §6): requests past a fraction of the budget
+// Rate limiting as the service does it (ado-api.md §6): from half of the delay threshold on, the
+// X-RateLimit-* headers announce it with Remaining falling; requests past a fraction of the budget
 // are delayed (X-RateLimit-Delay); past the budget they are blocked with 429 + TF400733.
 // The budget is counted in requests per sliding minute (the emulator's stand-in for TSTUs).
 import { AdoError } from './wire';
@@ -29,12 +30,13 @@ export class RateLimiter {
     const delayAfter = Math.floor(limit * (this.options.delayAfterFraction ?? 0.8));
     const used = this.stamps.length;
     const reset = Math.ceil(((this.stamps[0] ?? now) + WINDOW_MS) / 1000);
-    const headers: Record<string, string> = {};
+    const common = { 'X-RateLimit-Resource': RATE_RESOURCE, 'X-RateLimit-Limit': String(delayAfter), 'X-RateLimit-Reset': String(reset) };
+    // The headers come before any delay, from half the budget on, with Remaining falling (§6).
     if (used < delayAfter) {
       this.stamps.push(now);
-      return { delayMs: 0, headers };
+      const announced = used + 1 >= Math.floor(delayAfter / 2);
+      return { delayMs: 0, headers: announced ? { ...common, 'X-RateLimit-Remaining': String(delayAfter - used - 1) } : {} };
     }
-    const common = { 'X-RateLimit-Resource': RATE_RESOURCE, 'X-RateLimit-Limit': String(delayAfter), 'X-RateLimit-Reset': String(reset) };
     if (used >= limit) {
       const retryAfter = Math.max(1, reset - Math.floor(now / 1000));
       throw new AdoError(

@@ -3,16 +3,19 @@
 import type { RouteEnv } from './routes';
 import { AdoError, type RequestContext, isRecord, sendJson } from './wire';
 
-const DEFAULT_PAGE = 200;
+const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 1000;
 
 export function reportingRevisions(ctx: RequestContext, env: RouteEnv, body: unknown): void {
   const q = ctx.url.searchParams;
   const token = q.get('continuationToken');
-  const start = q.get('startDateTime');
-  if (token && start) throw new AdoError(400, "The parameter 'startDateTime' cannot be used in conjunction with 'continuationToken'.", 'ArgumentException');
+  // The service ignores startDateTime when a continuationToken is given (ado-behaviour.md §4).
+  const start = token ? null : q.get('startDateTime');
   const opts = isRecord(body) ? body : {};
   const fields = Array.isArray(opts.fields) ? opts.fields.map(String) : q.get('fields')?.split(',').filter(Boolean);
+  const known = knownFields(env);
+  const unknown = fields?.find((f) => !known.has(f.toLowerCase()));
+  if (unknown) throw new AdoError(400, `TF51535: Cannot find field ${unknown}.`, 'WorkItemTrackingFieldDefinitionNotFoundException');
   const types = Array.isArray(opts.types) ? opts.types.map(String) : q.get('types')?.split(',').filter(Boolean);
   const expand = (q.get('$expand') ?? 'none').toLowerCase();
   if (expand === 'fields' && fields?.length) throw new AdoError(400, 'The expand parameter can not be used with the fields parameter.', 'ConflictingParametersException');
@@ -48,4 +51,14 @@ export function reportingRevisions(ctx: RequestContext, env: RouteEnv, body: unk
   carry.set('continuationToken', next);
   carry.set('api-version', ctx.apiVersion);
   sendJson(ctx, 200, { values, nextLink: `${base}?${carry.toString()}`, continuationToken: next, isLastBatch: all.length <= pageSize });
+}
+
+const STANDARD_FIELDS = ['System.Id', 'System.Rev', 'System.ChangedDate', 'System.ChangedBy', 'System.CreatedDate', 'System.CreatedBy', 'System.TeamProject', 'System.WorkItemType',
+  'System.Title', 'System.State', 'System.Reason', 'System.AreaPath', 'System.IterationPath', 'System.AssignedTo', 'System.IsDeleted', 'System.AttachedFileCount', 'System.Tags', 'System.Description', 'System.History'];
+
+/** Field reference names the collection defines: the standard ones and any a work item carries. */
+function knownFields(env: RouteEnv): Set<string> {
+  const names = new Set(STANDARD_FIELDS.map((f) => f.toLowerCase()));
+  for (const item of env.state.workItems.values()) for (const key of Object.keys(item.fields)) names.add(key.toLowerCase());
+  return names;
 }

@@ -8,6 +8,7 @@ import { checkLiterals, matches, parseWiql, sortValue, type WiqlContext } from '
 import { resourceAreas, locationOptions, connectionData } from './discovery';
 import { hookRoutes, type HookDispatcher } from './hooks';
 import { reportingRevisions } from './reporting';
+import type { Fidelity } from './fidelity';
 
 export interface RouteEnv {
   state: EmulatorState;
@@ -16,6 +17,7 @@ export interface RouteEnv {
   hooks: HookDispatcher;
   /** Kind of body fault drawn for an upload ('reset-mid-body'), if any. */
   uploadFault: boolean;
+  fidelity: Fidelity;
 }
 
 export type Handler = (ctx: RequestContext, params: string[], env: RouteEnv) => Promise<void> | void;
@@ -143,6 +145,17 @@ function deleteItem(ctx: RequestContext, env: RouteEnv, id: number, destroy: boo
 
 const ATTACHMENT_ID = '([0-9a-fA-F-]{36})';
 
+function attachmentReferenceUrl(ctx: RequestContext, env: RouteEnv, id: string, fileName: string): string {
+  const base = ctx.projectSegment ? `${ctx.collectionUrl}/${env.state.projectId}` : ctx.collectionUrl;
+  return `${base}/_apis/wit/attachments/${id}?fileName=${encodeURIComponent(fileName)}`;
+}
+
+/** A PATCH (and a create) answers with the relations even without $expand (ado-behaviour.md §2). */
+function withRelations(rendered: Record<string, unknown>, item: WorkItem): Record<string, unknown> {
+  if (rendered.relations === undefined && item.relations.length) rendered.relations = structuredClone(item.relations);
+  return rendered;
+}
+
 export const ROUTES: Route[] = [
   { method: 'GET', pattern: /^connectiondata$/, name: '/_apis/connectionData', noVersion: true, handler: (ctx, _p, env) => sendJson(ctx, 200, connectionData(ctx, env.state)) },
   { method: 'GET', pattern: /^resourceareas$/, name: '/_apis/resourceAreas', noVersion: true, handler: (ctx) => sendJson(ctx, 200, resourceAreas(ctx)) },
@@ -169,8 +182,10 @@ export const ROUTES: Route[] = [
       const fileName = ctx.url.searchParams.get('fileName') ?? '';
       const chunked = (ctx.url.searchParams.get('uploadType') ?? 'simple').toLowerCase() === 'chunked';
       const attachment = await uploadSimple(env.state, env.dataDir, ctx.req, fileName, chunked, env.maxAttachmentSize, { resetMidBody: env.uploadFault });
-      const base = ctx.projectSegment ? `${ctx.collectionUrl}/${env.state.projectId}` : ctx.collectionUrl;
-      sendJson(ctx, 201, { id: attachment.id, url: `${base}/_apis/wit/attachments/${attachment.id}?fileName=${encodeURIComponent(fileName)}` });
+      const url = attachmentReferenceUrl(ctx, env, attachment.id, fileName);
+      // A chunked start is 202 Accepted with a Location (AttachmentController.CreateAttachment).
+      if (chunked) sendJson(ctx, 202, { id: attachment.id, url }, { Location: url });
+      else sendJson(ctx, 201, { id: attachment.id, url });
     },
   },
   {
@@ -179,10 +194,10 @@ export const ROUTES: Route[] = [
       project(ctx, env);
       const attachment = env.state.attachments.get(p[0].toLowerCase());
       if (!attachment) throw attachmentNotFound(p[0]);
-      const first = attachment.size === 0;
-      await uploadChunk(attachment, ctx.req, env.maxAttachmentSize, { resetMidBody: env.uploadFault });
-      const base = ctx.projectSegment ? `${ctx.collectionUrl}/${env.state.projectId}` : ctx.collectionUrl;
-      sendJson(ctx, first ? 201 : 200, { id: attachment.id, url: `${base}/_apis/wit/attachments/${attachment.id}?fileName=${encodeURIComponent(attachment.fileName)}` });
+      const outcome = await uploadChunk(env.state.stats, attachment, ctx.req, env.maxAttachmentSize, { resetMidBody: env.uploadFault }, env.fidelity);
+      const url = attachmentReferenceUrl(ctx, env, attachment.id, ctx.url.searchParams.get('fileName') ?? attachment.fileName);
+      // 202 until the last byte arrived, then 201; a replayed range is a 202 no-op.
+      sendJson(ctx, outcome === 'complete' ? 201 : 202, { id: attachment.id, url }, { Location: url });
     },
   },
   {
@@ -237,7 +252,7 @@ export const ROUTES: Route[] = [
       const ops = parseOperations(await readJson(ctx.req));
       const q = ctx.url.searchParams;
       const item = createWorkItem(env.state, type, ops, changeOptions(ctx, env, q.get('suppressNotifications') === 'true'));
-      sendJson(ctx, 200, renderWorkItem(ctx.collectionUrl, env.state.projectId, item, parseExpand(q.get('$expand'))));
+      sendJson(ctx, 200, withRelations(renderWorkItem(ctx.collectionUrl, env.state.projectId, item, parseExpand(q.get('$expand'))), item));
     },
   },
   {
@@ -247,8 +262,15 @@ export const ROUTES: Route[] = [
       requireContentType(ctx.req, ['application/json-patch+json', 'application/json']);
       const ops = parseOperations(await readJson(ctx.req));
       const q = ctx.url.searchParams;
-      const item = updateWorkItem(env.state, liveItem(env, Number(p[0])), ops, changeOptions(ctx, env, q.get('suppressNotifications') === 'true'), q.get('validateOnly') === 'true');
-      sendJson(ctx, 200, renderWorkItem(ctx.collectionUrl, env.state.projectId, item, parseExpand(q.get('$expand'))));
+      const target = liveItem(env, Number(p[0]));
+      if (env.state.saveRaces > 0) {
+        env.state.saveRaces -= 1;
+        // Another save won the race: it lands, and this one is refused.
+        updateWorkItem(env.state, target, [{ op: 'add', path: '/fields/System.History', value: 'A concurrent edit' }], changeOptions({ ...ctx, userIndex: 1 }, env, false), false);
+        throw new AdoError(409, `TF26071: This work item has been changed by someone else since you opened it. You will need to refresh it and discard your changes.`, 'WorkItemRevisionMismatchException');
+      }
+      const item = updateWorkItem(env.state, target, ops, changeOptions(ctx, env, q.get('suppressNotifications') === 'true'), q.get('validateOnly') === 'true');
+      sendJson(ctx, 200, withRelations(renderWorkItem(ctx.collectionUrl, env.state.projectId, item, parseExpand(q.get('$expand'))), item));
     },
   },
   {

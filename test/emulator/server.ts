@@ -12,6 +12,7 @@ import { AdoError, type RequestContext, isRecord, readJson, sendError, sendJson 
 import { FaultInjector, FaultSpecError, validateRules, type FaultDecision } from './faults';
 import { RateLimiter } from './rateLimit';
 import type { HookDispatcher } from './hooks';
+import { type Fidelity, versionOutOfRangeMessage } from './fidelity';
 import { recordStats } from './state';
 import { attachmentUrl, updateWorkItem } from './workItems';
 
@@ -28,6 +29,7 @@ export interface ServerConfig {
   hooks: HookDispatcher;
   reseed: () => Promise<void>;
   log: (line: string) => void;
+  fidelity: Fidelity;
   /** Serve HTTPS with this key and certificate instead of plain HTTP. */
   tls?: { key: string; cert: string };
 }
@@ -46,7 +48,7 @@ export function requestedVersion(req: IncomingMessage, url: URL): string | undef
   return accept?.[1];
 }
 
-function checkVersion(requested: string | undefined, max: string, method: string): string {
+function checkVersion(requested: string | undefined, max: string, method: string, fidelity: Fidelity, route: string): string {
   if (!requested) {
     if (method === 'GET') return max;
     throw new AdoError(400, 'No api-version was supplied for the "' + method + '" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").', 'VssVersionNotSpecifiedException');
@@ -55,7 +57,7 @@ function checkVersion(requested: string | undefined, max: string, method: string
   const value = versionNumber(base);
   if (Number.isNaN(value)) throw new AdoError(400, `The api-version '${requested}' is not valid.`, 'VssInvalidApiVersionException');
   if (value > versionNumber(max)) {
-    throw new AdoError(400, `The requested REST API version of ${base} is out of range for this server. The latest REST API version this server supports is ${max}.`, 'VssVersionOutOfRangeException');
+    throw new AdoError(400, versionOutOfRangeMessage(fidelity, base, max, route), 'VssVersionOutOfRangeException');
   }
   return requested;
 }
@@ -205,7 +207,7 @@ async function handle(config: ServerConfig, req: IncomingMessage, res: ServerRes
   const apiVersion = route.noVersion ? config.apiVersionMax : undefined;
   const user = route.noVersion && route.method === 'OPTIONS' ? 0 : authenticate(req, config.pats);
   if (user === 'missing') return unauthorized(req, res);
-  const version = apiVersion ?? checkVersion(requestedVersion(req, url), config.apiVersionMax, method);
+  const version = apiVersion ?? checkVersion(requestedVersion(req, url), config.apiVersionMax, method, config.fidelity, route.name.replace(/^\/_apis\//, ''));
 
   let extraHeaders: Record<string, string> = {};
   if (config.rateLimiter) {
@@ -215,9 +217,9 @@ async function handle(config: ServerConfig, req: IncomingMessage, res: ServerRes
   }
   for (const [key, value] of Object.entries(extraHeaders)) res.setHeader(key, value);
 
-  const bodyFault = fault?.kind === 'truncate' || (fault?.kind === 'reset-mid-body' && method === 'GET') ? fault.kind : undefined;
+  const bodyFault = fault?.kind === 'truncate' || fault?.kind === 'lose-answer' || (fault?.kind === 'reset-mid-body' && method === 'GET') ? fault.kind : undefined;
   const ctx: RequestContext = { req, res, url, collectionUrl, projectSegment: split.project, apiVersion: version, userIndex: user, bodyFault };
-  const env: RouteEnv = { state: config.state, dataDir: config.dataDir, maxAttachmentSize: config.maxAttachmentSize, hooks: config.hooks, uploadFault: fault?.kind === 'reset-mid-body' && method !== 'GET' };
+  const env: RouteEnv = { state: config.state, dataDir: config.dataDir, maxAttachmentSize: config.maxAttachmentSize, hooks: config.hooks, uploadFault: fault?.kind === 'reset-mid-body' && method !== 'GET', fidelity: config.fidelity };
   if (env.uploadFault && !['POST', 'PUT', 'PATCH'].includes(method)) req.socket.destroy();
   if (fault?.kind === 'reset-mid-body' && method !== 'GET' && !isUpload(route.name)) {
     // Non-upload writes: read part of the body, then drop the connection; nothing is applied.
@@ -250,6 +252,8 @@ function adminContext(req: IncomingMessage, res: ServerResponse, url: URL, colle
  *   GET    /_emulator/stats     requests by "METHOD /route/{pattern}" and status, totals, bytes in/out
  *   POST   /_emulator/faults    body {rules: FaultRule[], seed?: number}; DELETE /_emulator/faults clears them
  *   POST   /_emulator/reset     re-seed and clear statistics
+ *   POST   /_emulator/race      body {count?: number}: the next count PATCHes of work items lose a
+ *          save race (a colleague's edit lands first) and answer 409 WorkItemRevisionMismatchException
  *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX]
  *          streams the body as a new attachment and links it to the work item as that user
  *          (default user 1, "a colleague"), exactly like an edit made in ADO.
@@ -283,6 +287,11 @@ async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResp
     config.faults.set([]);
     return sendJson(ctx, 200, { rules: [] });
   }
+  if (route === 'POST /_emulator/race') {
+    const body = await readJson(req);
+    state.saveRaces = isRecord(body) && typeof body.count === 'number' ? body.count : 1;
+    return sendJson(ctx, 200, { saveRaces: state.saveRaces });
+  }
   if (route === 'POST /_emulator/reset') {
     await config.reseed();
     return sendJson(ctx, 200, { workItems: state.workItems.size });
@@ -312,7 +321,7 @@ async function colleagueAttachment(config: ServerConfig, ctx: RequestContext, id
   }, createWriteStream(file));
   if (size > config.maxAttachmentSize) {
     await fs.rm(file, { force: true });
-    throw new AdoError(400, 'TF237082: too large', 'VssServiceException');
+    throw new AdoError(400, 'TF237082: too large', 'WorkItemAttachmentExceedsMaxSizeException');
   }
   state.attachments.set(attachmentId, { id: attachmentId, fileName, size, sha256: hash.digest('hex'), path: file, complete: true, createdDate: new Date().toISOString(), chunked: false });
   const comment = ctx.url.searchParams.get('comment');

@@ -83,6 +83,8 @@ export interface Stats {
   bytesIn: number;
   bytesOut: number;
   faultsInjected: number;
+  /** Attachment body bytes the server read (whatever the outcome): what re-sending costs. */
+  uploads: { simpleBodyBytes: number; chunkBodyBytes: number; chunkedStarts: number };
   routes: Record<string, RouteStats>;
 }
 
@@ -103,6 +105,8 @@ export class EmulatorState {
   nextWorkItemId = 1;
   nextLinkId = 100000;
   watermark = 0;
+  /** Race mode: this many coming PATCHes lose a save race (another edit lands, 409). */
+  saveRaces = 0;
 
   nextWatermark(): number {
     this.watermark += 1;
@@ -117,6 +121,7 @@ export class EmulatorState {
     this.nextWorkItemId = 1;
     this.nextLinkId = 100000;
     this.watermark = 0;
+    this.saveRaces = 0;
   }
 
   liveWorkItem(id: number): WorkItem | undefined {
@@ -130,7 +135,7 @@ export class EmulatorState {
 }
 
 export function emptyStats(): Stats {
-  return { totalRequests: 0, bytesIn: 0, bytesOut: 0, faultsInjected: 0, routes: {} };
+  return { totalRequests: 0, bytesIn: 0, bytesOut: 0, faultsInjected: 0, uploads: { simpleBodyBytes: 0, chunkBodyBytes: 0, chunkedStarts: 0 }, routes: {} };
 }
 
 export function recordStats(stats: Stats, route: string, status: number, bytesIn: number, bytesOut: number): void {

@@ -16,12 +16,15 @@ export class AdoError extends Error {
     message: string,
     readonly typeKey: string,
     readonly headers: Record<string, string> = {},
+    /** 'httpError': the {"Message"} body of ASP.NET's CreateErrorResponse, used by a few controllers. */
+    readonly shape: 'wrapped' | 'httpError' = 'wrapped',
   ) {
     super(message);
   }
 }
 
 export function errorBody(error: AdoError): Record<string, unknown> {
+  if (error.shape === 'httpError') return { $id: '1', Message: error.message };
   return {
     $id: '1',
     innerException: null,
@@ -32,6 +35,9 @@ export function errorBody(error: AdoError): Record<string, unknown> {
     eventId: 3000,
   };
 }
+
+/** 'lose-answer': the request is carried out, then the connection drops before any answer. */
+export type BodyFault = 'truncate' | 'reset-mid-body' | 'lose-answer';
 
 /** Per-request context shared by the route handlers. */
 export interface RequestContext {
@@ -44,8 +50,8 @@ export interface RequestContext {
   readonly projectSegment: string | undefined;
   readonly apiVersion: string;
   readonly userIndex: number;
-  /** Fault kind to apply to the response body ('truncate' or 'reset-mid-body'), if any. */
-  readonly bodyFault: 'truncate' | 'reset-mid-body' | undefined;
+  /** Fault kind to apply to the response body, if any. */
+  readonly bodyFault: BodyFault | undefined;
 }
 
 export function baseHeaders(apiVersion: string): Record<string, string> {
@@ -55,6 +61,10 @@ export function baseHeaders(apiVersion: string): Record<string, string> {
 
 /** Writes a body, honouring a pending truncate/reset fault (half the bytes, then end or destroy). */
 export function writeBody(ctx: Pick<RequestContext, 'res' | 'bodyFault'>, status: number, headers: Record<string, string>, body: Buffer): void {
+  if (ctx.bodyFault === 'lose-answer') {
+    ctx.res.socket?.destroy();
+    return;
+  }
   ctx.res.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
   if (ctx.bodyFault && body.length > 1) {
     const part = body.subarray(0, Math.floor(body.length / 2));

@@ -71,14 +71,15 @@ export function applyPatch(state: EmulatorState, item: WorkItem, ops: PatchOpera
   const removed: Relation[] = [];
   const updated: Relation[] = [];
   for (const op of ops) {
-    if (op.path === '/rev' || op.path === '/Rev') {
+    if (op.path === '/rev' || op.path === '/Rev' || op.path === '/id') {
       if (op.op === 'test') {
-        if (Number(op.value) !== item.rev) {
-          throw new AdoError(412, `TF26071: This work item has been changed by someone else since you opened it. You will need to refresh it and discard your changes.`, 'WorkItemRevisionMismatchException');
+        const actual = op.path === '/id' ? item.id : item.rev;
+        if (Number(op.value) !== actual) {
+          throw new AdoError(412, `VS403351: Test Operation for path ${op.path} failed, value ${actual} was not equal to test value ${String(op.value)}.`, 'TestPatchOperationFailedException');
         }
         continue;
       }
-      throw badPatch(`The path /rev cannot be used with operation ${op.op}.`);
+      throw badPatch(`VS402403: Work item patch does not support patching the top level property at path ${op.path}.`);
     }
     const fieldMatch = /^\/fields\/(.+)$/.exec(op.path);
     if (fieldMatch) {
@@ -86,28 +87,44 @@ export function applyPatch(state: EmulatorState, item: WorkItem, ops: PatchOpera
       if (op.op === 'add' || op.op === 'replace') fields[name] = op.value;
       else if (op.op === 'remove') delete fields[name];
       else if (op.op === 'test') {
-        if (JSON.stringify(fields[name]) !== JSON.stringify(op.value)) throw badPatch(`Test operation failed for field ${name}.`);
+        if (JSON.stringify(fields[name]) !== JSON.stringify(op.value)) throw new AdoError(412, `VS403351: Test Operation for path ${op.path} failed, value ${JSON.stringify(fields[name])} was not equal to test value ${JSON.stringify(op.value)}.`, 'TestPatchOperationFailedException');
       } else throw badPatch(`Operation ${op.op} is not supported on ${op.path}.`);
       continue;
     }
     if (op.path === '/relations/-' && op.op === 'add') {
       const relation = newRelation(state, op.value, options.collectionUrl, now);
+      if (relation.rel === 'AttachedFile' && relations.some((r) => r.rel === 'AttachedFile' && r.url === relation.url)) {
+        throw new AdoError(400, `Relation already exists: ${relation.url} is already attached to work item ${item.id}.`, 'RelationAlreadyExistsException');
+      }
       relations.push(relation);
       added.push(relation);
+      continue;
+    }
+    // Removal by link id: /relations/{linkType}/{attributes.id} (WorkItemPatchDocument).
+    const byId = /^\/relations\/([A-Za-z.-]+)\/(\d+)$/.exec(op.path);
+    if (byId) {
+      if (op.op === 'test') throw badPatch('VS403353: Test operation is not supported for relations.');
+      if (op.op !== 'remove') throw badPatch(`VS403340: The relation path ${op.path} is not valid for Remove.`);
+      const index = relations.findIndex((r) => r.rel.toLowerCase() === byId[1].toLowerCase() && Number(r.attributes.id) === Number(byId[2]));
+      if (index < 0) throw badPatch(`VS403345: The relation ${byId[1]} with id ${byId[2]} does not exist on work item ${item.id}.`);
+      removed.push(...relations.splice(index, 1));
       continue;
     }
     const relMatch = /^\/relations\/(\d+)(\/attributes\/(\w+))?$/.exec(op.path);
     if (relMatch) {
       const index = Number(relMatch[1]);
       const target = relations[index];
-      if (!target) throw badPatch(`Invalid relation index ${index}: the work item has ${relations.length} relations.`);
+      if (!target) throw badPatch(`VS403342: The index of the relation at path ${op.path} is out of range.`);
+      if (op.op === 'test') throw badPatch('VS403353: Test operation is not supported for relations.');
       if (relMatch[3]) {
         if (relMatch[3] !== 'comment' || !['add', 'replace'].includes(op.op)) throw badPatch(`Only the comment attribute of a relation can be changed.`);
+        checkComment(op.value);
         target.attributes.comment = op.value;
         updated.push(target);
       } else if (op.op === 'remove') {
         removed.push(...relations.splice(index, 1));
       } else if (op.op === 'replace') {
+        if (target.rel === 'AttachedFile') throw badPatch('VS403649: Work item patch does not support replacing attached file or its content');
         const relation = newRelation(state, op.value, options.collectionUrl, now);
         removed.push(target);
         relations[index] = relation;
@@ -118,15 +135,25 @@ export function applyPatch(state: EmulatorState, item: WorkItem, ops: PatchOpera
     throw badPatch(`The path ${op.path} is not valid for a work item patch.`);
   }
   const attachmentCount = relations.filter((r) => r.rel === 'AttachedFile').length;
-  if (attachmentCount > MAX_ATTACHMENTS_PER_ITEM) {
-    throw new AdoError(400, `VS403313: The work item has exceeded the limit of ${MAX_ATTACHMENTS_PER_ITEM} attachments. Remove attachments before adding new ones.`, 'WorkItemAttachmentLimitExceededException');
+  if (added.some((r) => r.rel === 'AttachedFile') && attachmentCount > MAX_ATTACHMENTS_PER_ITEM) {
+    throw new AdoError(400, `VS403313: The number of attachments exceeded the limit. One work item should contain no more than ${MAX_ATTACHMENTS_PER_ITEM} attachments.`, 'WorkItemMaxAllowedAttachmentsLimitExceededException');
   }
   return { fields, relations, added, removed, updated };
+}
+
+/** Longest relation comment the service stores (MIG #2886: longer ones are refused). */
+export const MAX_RELATION_COMMENT = 255;
+
+function checkComment(comment: unknown): void {
+  if (typeof comment === 'string' && comment.length > MAX_RELATION_COMMENT) {
+    throw new AdoError(400, `The comment of a relation is ${comment.length} characters long; the maximum is ${MAX_RELATION_COMMENT}.`, 'WorkItemFieldInvalidException');
+  }
 }
 
 function newRelation(state: EmulatorState, value: unknown, collectionUrl: string, now: Date): Relation {
   if (!isRecord(value) || typeof value.rel !== 'string' || typeof value.url !== 'string') throw badPatch('A relation needs rel and url.');
   const given = isRecord(value.attributes) ? value.attributes : {};
+  checkComment(given.comment);
   const date = adoDate(now);
   if (value.rel === 'AttachedFile') {
     const match = ATTACHMENT_URL.exec(value.url);
@@ -139,7 +166,8 @@ function newRelation(state: EmulatorState, value: unknown, collectionUrl: string
       resourceCreatedDate: typeof given.resourceCreatedDate === 'string' ? given.resourceCreatedDate : date,
       resourceModifiedDate: typeof given.resourceModifiedDate === 'string' ? given.resourceModifiedDate : date,
       revisedDate: END_OF_TIME,
-      resourceSize: attachment.size,
+      // A claim of the linking client; the server measures the file only when it is 0 or absent.
+      resourceSize: typeof given.resourceSize === 'number' && given.resourceSize > 0 ? given.resourceSize : attachment.size,
       name: typeof given.name === 'string' ? given.name : (queryName ?? attachment.fileName),
     };
     if (typeof given.comment === 'string' && given.comment !== '') attributes.comment = given.comment;

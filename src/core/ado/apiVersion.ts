@@ -1,8 +1,9 @@
-// api-version selection. A fixed setting is sent as is. "auto" starts at 7.1 and, the first time
-// a server answers with its own ceiling ("The requested REST API version of 7.1 is out of range
-// for this server. The latest REST API version this server supports is 5.0."), picks the highest
-// version we speak that it supports, remembers it, and never asks again. Requests that arrive
-// while that first exchange is in flight wait for it instead of probing too.
+// api-version selection. A fixed setting is sent as is. "auto" starts at 7.1 and, while the server
+// refuses the version (typeKey VssVersionOutOfRangeException), steps down: to the highest version
+// we speak within the ceiling the message names ("The latest REST API version this server supports
+// is 5.0.") when it names one, else to the next lower version (the message may be translated, or
+// in the route form without a ceiling). It remembers the version that worked and never asks
+// again. Requests that arrive while that first exchange is in flight wait for it.
 import { ApiVersionError } from './errors';
 
 export type ApiVersion = '7.1' | '7.0' | '6.0' | '5.0';
@@ -51,17 +52,18 @@ export class ApiVersionNegotiator {
     let settle!: () => void;
     this.#probe = new Promise<void>((resolve) => (settle = resolve));
     try {
-      const first = SUPPORTED_API_VERSIONS[0];
-      try {
-        const result = await send(first);
-        this.#resolved = first;
-        return result;
-      } catch (error) {
-        const fallback = this.fallbackFor(error);
-        if (!fallback) throw error;
-        this.#resolved = fallback;
-        this.log(`api-version ${first} is not supported by the server; using ${fallback}.`);
-        return await send(fallback);
+      let version: ApiVersion = SUPPORTED_API_VERSIONS[0];
+      for (;;) {
+        try {
+          const result = await send(version);
+          this.#resolved = version;
+          return result;
+        } catch (error) {
+          const fallback = this.fallbackFor(error, version);
+          if (!fallback) throw error;
+          this.log(`api-version ${version} is not supported by the server; trying ${fallback}.`);
+          version = fallback;
+        }
       }
     } finally {
       this.#probe = undefined;
@@ -69,19 +71,20 @@ export class ApiVersionNegotiator {
     }
   }
 
-  private fallbackFor(error: unknown): ApiVersion | undefined {
-    if (!(error instanceof ApiVersionError) || !error.supportedMax) return undefined;
-    const fallback = highestSupportedUpTo(error.supportedMax);
-    if (!fallback) {
-      throw new ApiVersionError(`The server supports REST API versions up to ${error.supportedMax}; this client needs 5.0 or later (Azure DevOps Server 2019+).`, {
-        status: error.status,
-        typeKey: error.typeKey,
-        serverMessage: error.serverMessage,
-        method: error.method,
-        url: error.url,
-        supportedMax: error.supportedMax,
-      });
-    }
-    return fallback;
+  /** The next version to try after `tried` was refused, or undefined when the error is another one. */
+  private fallbackFor(error: unknown, tried: ApiVersion): ApiVersion | undefined {
+    if (!(error instanceof ApiVersionError)) return undefined;
+    const ceiling = error.supportedMax ?? error.hint;
+    const hinted = ceiling ? highestSupportedUpTo(ceiling) : undefined;
+    const next = hinted !== undefined && versionNumber(hinted) < versionNumber(tried) ? hinted : SUPPORTED_API_VERSIONS[SUPPORTED_API_VERSIONS.indexOf(tried) + 1];
+    if (next) return next;
+    throw new ApiVersionError(`The server refused every REST API version from ${SUPPORTED_API_VERSIONS[0]} down to ${tried}${error.supportedMax ? ` (it supports up to ${error.supportedMax})` : ''}; this client needs 5.0 or later (Azure DevOps Server 2019+).`, {
+      status: error.status,
+      typeKey: error.typeKey,
+      serverMessage: error.serverMessage,
+      method: error.method,
+      url: error.url,
+      supportedMax: error.supportedMax,
+    });
   }
 }

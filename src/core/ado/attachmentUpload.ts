@@ -14,18 +14,21 @@
 // to the record: a changed file fails with UploadSessionMismatchError instead of producing a
 // blend of two versions. The same pass seeds the running hash, so the final sha256 still covers
 // the whole file. If the server no longer knows the upload id (404 before any new chunk is
-// acknowledged), the upload starts over with a new session. So does an upload whose chunk, sent
-// again after a lost answer, is refused: the lost try may have been stored (ChunkOutcomeUnknown).
-// The first chunk of a resumed upload counts as such a re-send: the cancelled or crashed run may
-// have delivered it whole (TCP had the bytes) without ever seeing the answer.
+// acknowledged), the upload starts over with a new session. The service takes a re-sent range as
+// a no-op (202) and goes on; but a chunk after the upload completed, or one that leaves a gap,
+// answers a 5xx (ado-behaviour.md §1). So a chunk sent again after a lost answer that is then
+// refused or answered a 5xx (not retried: it would fail the same way for the session's 24 hours),
+// or a chunk that fails through all its retries, abandons the session for a new one
+// (ChunkOutcomeUnknown). The first chunk of a resumed upload counts as such a re-send: the
+// cancelled or crashed run may have delivered it whole without ever seeing the answer.
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream';
 import { type ByteRange, chunkRanges, formatContentRange, rangeLength } from './contentRange';
-import { type AdoContext, projectPath } from './context';
-import { ApiVersionError, BadRequestError, CancelledError, FileChangedError, NotFoundError, UploadSessionMismatchError } from './errors';
+import { type AdoContext, projectPath, rememberUploadSize } from './context';
+import { AdoError, ApiVersionError, BadRequestError, CancelledError, FileChangedError, NetworkError, NotFoundError, ServerError, UploadSessionMismatchError } from './errors';
 import { type Attempt, readJson } from './httpTransport';
 import { FILE_READ_CHUNK, HashingCounter, hashFileRange, newSha256 } from './streamingHash';
 import type { AttachmentReference } from './types';
@@ -98,20 +101,26 @@ export async function uploadAttachment(context: AdoContext, filePath: string, op
     signal: options.signal,
     read: (response) => readJson<AttachmentReference>(response),
   });
+  rememberUploadSize(context, reference.id.toLowerCase(), size);
   return { id: reference.id, url: reference.url, sha256: attemptHash.digest('hex'), size };
 }
 
 /**
- * A chunk that was sent more than once (or first after a resume) was refused (400). An earlier
- * try may have been stored with its answer lost: ADO documents no way to ask how far an upload
- * got, nor whether a re-sent range is accepted (ado-api.md §1.2). Only a new session is sure to
- * be whole.
+ * The session cannot be trusted any more: a chunk sent more than once (or first after a resume)
+ * was refused, or answered a 5xx, or one of the offset errors came back. The real service takes a
+ * replayed range as a no-op, but answers 5xx to a gap and to any chunk after the upload completed
+ * (ado-behaviour.md §1), so a lost answer to the last chunk leaves a session that only ever fails,
+ * for the 24 hours it lives. Nor does a chunk that fails through all of its retries make the
+ * session worth resuming. Only a new session is sure to be whole.
  */
 class ChunkOutcomeUnknown extends Error {
-  constructor(readonly refusal: BadRequestError) {
+  constructor(readonly refusal: AdoError) {
     super(refusal.message);
   }
 }
+
+/** typeKeys of chunk refusals that mean the session is not where we think it is. */
+const SESSION_STATE_TYPE_KEYS = new Set(['FileAlreadyUploadedException', 'NotSupportedException', 'WorkItemAttachmentIncorrectOffsetException']);
 
 export async function uploadAttachmentChunked(context: AdoContext, filePath: string, options: ChunkedUploadOptions): Promise<UploadResult> {
   if (!Number.isSafeInteger(options.chunkSize) || options.chunkSize <= 0) throw new RangeError(`invalid chunk size ${options.chunkSize}`);
@@ -126,7 +135,7 @@ export async function uploadAttachmentChunked(context: AdoContext, filePath: str
     } catch (error) {
       if (!(error instanceof ChunkOutcomeUnknown)) throw error;
       if (restarts >= maxRestarts) throw error.refusal;
-      context.transport.log('warn', `A re-sent chunk of ${fileName} was refused (${error.refusal.serverMessage ?? error.refusal.status}); the lost try may have been stored, so starting over with a new upload session.`);
+      context.transport.log('warn', `The upload session of ${fileName} cannot be trusted (${error.refusal.serverMessage ?? error.refusal.status}); starting over with a new upload session.`);
     }
   }
 }
@@ -185,6 +194,8 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
     if (options.signal?.aborted) throw new CancelledError('Upload cancelled', { url: record.url });
     let attemptHash = hash;
     let tries = 0;
+    // An earlier try of this chunk may have been stored: its request went out and the answer was lost.
+    let maybeDelivered = mayBeStored;
     const refusedAsStored = await context.transport.send({
       method: 'PUT',
       path: projectPath(context, `${ATTACHMENTS}/${encodeURIComponent(record.uploadId)}`),
@@ -201,8 +212,14 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
       },
       idempotency: 'idempotent',
       signal: options.signal,
+      mayRetry: (error) => {
+        if (error instanceof NetworkError && error.requestSent) maybeDelivered = true;
+        // After a possible delivery a 5xx is the session's state (completed, or a gap), not load.
+        return !(maybeDelivered && error instanceof ServerError);
+      },
       read: (response) => readJson<AttachmentReference>(response),
     }).then(() => false, async (error: unknown) => {
+      if (error instanceof ServerError || (error instanceof AdoError && SESSION_STATE_TYPE_KEYS.has(error.typeKey ?? ''))) throw new ChunkOutcomeUnknown(error);
       const refused = error instanceof BadRequestError && !(error instanceof ApiVersionError);
       // The first chunk after a resume, refused: most likely the server stored it just before the
       // process stopped (the record is written after the answer). Take it as stored and probe with
@@ -222,6 +239,7 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
     record = { ...record, nextByte: range.end + 1, sha256: hash.copy().digest('hex') };
     await options.onSession?.(record);
   }
+  rememberUploadSize(context, record.uploadId.toLowerCase(), total);
   return { id: record.uploadId, url: record.url, sha256: hash.digest('hex'), size: total };
 }
 

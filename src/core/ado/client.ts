@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DownloadOptions, DownloadResult } from './attachmentDownload';
 import { downloadAttachment } from './attachmentDownload';
-import { type LinkOptions, type LinkResult, linkAttachment, removeAttachmentRelation, type UnlinkResult } from './attachmentRelations';
+import { type BatchLinkResult, type LinkOptions, type LinkResult, type LinkSpec, linkAttachment, linkAttachments, removeAttachmentRelation, type UnlinkResult } from './attachmentRelations';
 import { type ChunkedUploadOptions, type SimpleUploadOptions, uploadAttachment, uploadAttachmentChunked, type UploadResult } from './attachmentUpload';
 import { ApiVersionNegotiator, type ApiVersion, type ApiVersionSetting } from './apiVersion';
 import type { AuthStrategy } from './auth';
@@ -93,6 +93,8 @@ export interface AdoClient {
   uploadAttachmentChunked(filePath: string, options: ChunkedUploadOptions): Promise<UploadResult>;
   downloadAttachment(urlOrId: string, destPath: string, options?: DownloadOptions): Promise<DownloadResult>;
   linkAttachment(workItemId: number, url: string, options?: LinkOptions): Promise<LinkResult>;
+  /** Several attachments in one PATCH where ADO allows it; one result per link, in order. */
+  linkAttachments(workItemId: number, links: readonly LinkSpec[], options?: { signal?: AbortSignal }): Promise<BatchLinkResult>;
   removeAttachmentRelation(workItemId: number, urlOrId: string, options?: { signal?: AbortSignal }): Promise<UnlinkResult>;
   createSubscription(input: SubscriptionInput, signal?: AbortSignal): Promise<Subscription>;
   listSubscriptions(filter?: SubscriptionFilter, signal?: AbortSignal): Promise<Subscription[]>;
@@ -134,6 +136,7 @@ export function createAdoClient(options: AdoClientOptions): AdoClient {
     project: options.project.trim(),
     batchConcurrency: options.batchConcurrency ?? 4,
     conflictRetries: options.conflictRetries ?? 5,
+    uploadedSizes: new Map(),
   };
   return {
     org,
@@ -158,6 +161,7 @@ export function createAdoClient(options: AdoClientOptions): AdoClient {
     uploadAttachmentChunked: (path, o) => uploadAttachmentChunked(context, path, o),
     downloadAttachment: (urlOrId, dest, o) => downloadAttachment(context, urlOrId, dest, o),
     linkAttachment: (id, url, o) => linkAttachment(context, id, url, o),
+    linkAttachments: (id, links, o) => linkAttachments(context, id, links, o),
     removeAttachmentRelation: (id, urlOrId, o) => removeAttachmentRelation(context, id, urlOrId, o),
     createSubscription: (input, signal) => createSubscription(context, input, signal),
     listSubscriptions: (filter, signal) => listSubscriptions(context, filter, signal),

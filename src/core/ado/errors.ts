@@ -108,13 +108,18 @@ export class ConflictError extends AdoError {
   override name = 'ConflictError';
 }
 
-/** The server does not support the requested api-version; carries its highest one if it said. */
+/**
+ * The server does not support the requested api-version; carries its highest one if it said so in
+ * English, and otherwise the last version number of its message as a hint (which may be ours).
+ */
 export class ApiVersionError extends BadRequestError {
   override name = 'ApiVersionError';
   readonly supportedMax?: string;
-  constructor(summary: string, details: AdoErrorDetails & { supportedMax?: string }) {
+  readonly hint?: string;
+  constructor(summary: string, details: AdoErrorDetails & { supportedMax?: string; hint?: string }) {
     super(summary, details);
     this.supportedMax = details.supportedMax;
+    this.hint = details.hint;
   }
 }
 

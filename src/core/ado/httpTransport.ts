@@ -75,6 +75,11 @@ export interface HttpRequest<T> {
   compress?: boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Consulted before each retry the policy would allow: false stops (e.g. a chunk whose earlier try
+   * may have been stored, where a 5xx means the session is stuck, not the server busy).
+   */
+  mayRetry?: (error: unknown) => boolean;
   /** Reads a successful response. Errors thrown here are classified and retried like any other. */
   read: (response: Response, attempt: Attempt) => Promise<T>;
 }
@@ -114,7 +119,7 @@ export class HttpTransport {
       try {
         return await this.attemptOnce(request, url);
       } catch (error) {
-        if (!this.config.retry.shouldRetry(error, attempt, request.idempotency)) throw error;
+        if (!this.config.retry.shouldRetry(error, attempt, request.idempotency) || request.mayRetry?.(error) === false) throw error;
         const wait = this.config.retry.delayMs(error, attempt);
         const reason = error instanceof Error ? error.message : String(error);
         // The reason names the method and URL already.

@@ -38,7 +38,8 @@ export function parseServiceError(text: string, contentType: string): ServiceErr
     if (json && typeof json === 'object') {
       const record = json as Record<string, unknown>;
       const inner = record.value && typeof record.value === 'object' ? (record.value as Record<string, unknown>) : {};
-      const message = stringField(record, 'message') ?? stringField(inner, 'Message') ?? stringField(inner, 'message');
+      // {"Message"} is what ASP.NET's CreateErrorResponse writes (e.g. a chunk whose length is wrong).
+      const message = stringField(record, 'message') ?? stringField(record, 'Message') ?? stringField(inner, 'Message') ?? stringField(inner, 'message');
       const errorCode = typeof record.errorCode === 'number' ? record.errorCode : undefined;
       return { message, typeKey: stringField(record, 'typeKey'), errorCode };
     }
@@ -70,9 +71,12 @@ export function errorFromResponse(status: number, body: ServiceErrorBody, detail
   if (status === 408) return new TimeoutError('The server timed out waiting for the request', d);
   if (status === 404) return new NotFoundError('Not found', d);
   if (status >= 500) return new ServerError('Azure DevOps had a server error', d);
+  // The typeKey decides; the text is translated on non-English servers and the route form names
+  // no ceiling, so the number in it is only a hint (ado-behaviour.md §5).
   const ceiling = VERSION_CEILING.exec(body.message ?? '');
-  if (ceiling || /VersionOutOfRange/i.test(body.typeKey ?? '')) {
-    return new ApiVersionError('The server does not support the requested api-version', { ...d, supportedMax: ceiling?.[1] });
+  if (/VersionOutOfRange/i.test(body.typeKey ?? '') || (ceiling && body.typeKey === undefined)) {
+    const numbers = (body.message ?? '').match(/\d+\.\d+/g);
+    return new ApiVersionError('The server does not support the requested api-version', { ...d, supportedMax: ceiling?.[1], hint: numbers?.[numbers.length - 1] });
   }
   if (status >= 400) return new BadRequestError('Azure DevOps rejected the request', d);
   return new AdoError(`Unexpected HTTP status ${status}`, d);
