@@ -73,4 +73,13 @@ describe('ado-sync messages for the command line', () => {
     assert.match(extra.err, /^error: --json takes no value\./);
     for (const run of [missing, atEnd, extra]) assert.doesNotMatch(run.err, NODE_WORDING);
   });
+
+  it('a mistyped value of a fixed list gets "did you mean"', async () => {
+    const status = await f.run(['history', '--status', 'faild']);
+    assert.equal(status.code, 2);
+    assert.match(status.err, /^error: --status must be one or more of .*; got "faild" \(did you mean failed\?\)\.\n$/);
+    const trigger = await f.run(['history', '--trigger', 'manul']);
+    assert.equal(trigger.code, 2);
+    assert.match(trigger.err, /^error: --trigger must be one of .*; got "manul" \(did you mean manual\?\)\.\n$/);
+  });
 });
