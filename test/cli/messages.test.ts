@@ -81,5 +81,8 @@ describe('ado-sync messages for the command line', () => {
     const trigger = await f.run(['history', '--trigger', 'manul']);
     assert.equal(trigger.code, 2);
     assert.match(trigger.err, /^error: --trigger must be one of .*; got "manul" \(did you mean manual\?\)\.\n$/);
+    const action = await f.run(['webhook', 'regster']);
+    assert.equal(action.code, 2);
+    assert.equal(action.err, 'error: expected one of register, list, unregister; got "regster" (did you mean register?).\n');
   });
 });
