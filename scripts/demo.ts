@@ -154,11 +154,11 @@ async function main(): Promise<void> {
     return;
   }
   installSignalHandlers();
-  say('building');
-  must('build', run('node', ['esbuild.mjs']));
-
+  // The emulator runs from source here, so a busy port is said before the build.
   const emulator = await startDemoEmulator(options.port);
   onCleanup('stop the emulator', () => emulator.close());
+  say('building');
+  must('build', run('node', ['esbuild.mjs']));
   say(`emulator on ${emulator.baseUrl} (project ${PROJECT}, PAT ${PAT})`);
 
   prepareWorkspace(emulator.baseUrl);
