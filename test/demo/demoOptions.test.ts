@@ -1,19 +1,15 @@
 // `npm run demo` as a newcomer meets it before anything runs: --help lists the options, a bad
 // option or port is refused with the usage, and a busy port is named with how to choose another.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { type ProcessRun, spawnProcess } from '../cli/support';
 
 const REPO = path.resolve(__dirname, '../..');
 
-function demo(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+/** The demo script as npm runs it (tsx), from the repository. */
+function demo(args: string[]): Promise<ProcessRun> {
+  return spawnProcess(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], REPO, {});
 }
 
 describe('npm run demo: options', function () {
