@@ -3,46 +3,50 @@
 // session.ts so that the reporting commands never load the engine.
 import os from 'node:os';
 import { version } from '../../package.json';
+import { StoreWriteError } from '../core/store';
 import type { ItemError, ItemOutcome, RunSummary, SyncEngine } from '../core/sync/engineApi';
 import { createSyncEngine } from '../core/sync/syncEngine';
 import type { CommandContext } from './command';
 import { ExitCode, type ExitCodeValue } from './exitCodes';
 import type { CliOutput } from './output';
 import { formatBytes } from '../shared/format';
-import { CREDENTIAL_HINT } from './connectionCheck';
-import { type ClientSession, connectedClient, serverErrors, settingsFor, storeFor, userName } from './session';
+import { checkConnection, CREDENTIAL_HINT } from './connectionCheck';
+import { type ClientSession, clientFor, closeStore, serverErrors, settingsFor, storeFor, userName } from './session';
 import { table } from './table';
 
 export interface EngineSession extends ClientSession { engine: SyncEngine }
 
-/** offline: the command only changes local records (delete, untrack) and skips the server check. */
+/** The server is checked first (connectionCheck.ts) unless the command only changes local records (offline: delete, untrack). */
 export async function withEngine<T>(context: CommandContext, run: (session: EngineSession) => Promise<T>, options: { offline?: boolean } = {}): Promise<T> {
   const settings = settingsFor(context);
-  const { client, proxy } = await connectedClient(context, settings, options);
+  const { client, proxy } = clientFor(context, settings);
+  // The store first: a database that cannot be used is said before anything is sent.
   const store = await storeFor(context, settings);
   let engine: SyncEngine | undefined;
   try {
+    if (!options.offline) await checkConnection(client, proxy, context.signal);
     engine = createSyncEngine({
       client,
       store,
       settings,
       workspaceRoot: context.cwd,
       origin: { client: 'ado-sync-cli', version, host: os.hostname(), user: userName() },
-      // Warnings only: the one 'error' line, a run that stopped, is what the run's summary
-      // reports with its error, and said there once.
       log: (level, message) => {
-        if (level === 'warn') context.output.warn(message);
+        if (level === 'warn' || level === 'error') context.output.warn(message);
       },
     });
     // We hold the database's lock: runs left in progress were a process that died.
-    engine.recoverInterrupted();
+    await engine.recoverInterrupted();
     const session = { settings, client, store, engine };
     return await serverErrors(client, proxy, () => run(session));
   } finally {
     try {
       await engine?.close();
+    } catch (error) {
+      // The engine's last save failing is the store's to report, with what was kept: closeStore says it.
+      if (!(error instanceof StoreWriteError)) throw error;
     } finally {
-      store.close();
+      closeStore(store);
     }
   }
 }

@@ -85,7 +85,8 @@ function reportFailure(error: unknown, output: CliOutput): ExitCodeValue {
   const { message, exitCode } = failureOf(error);
   output.error(message);
   // Scripts reading --json get an answer on stdout too, in the seed's {success, message} form.
-  if (output.json) output.result({ success: false, message: message.split('\n')[0], exitCode }, () => '');
+  // A failure after the answer (saving the database at the end) is on stderr and in the exit code.
+  if (output.json && !output.hasResult) output.result({ success: false, message: message.split('\n')[0], exitCode }, () => '');
   return exitCode;
 }
 

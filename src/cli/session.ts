@@ -7,10 +7,10 @@ import path from 'node:path';
 import { version } from '../../package.json';
 import { createAdoClient, environmentProxyRouting, OrgUrlError, PatAuth, type AdoClient, type ProxyRouting } from '../core/ado';
 import { requireConnection, SettingsError, settingsFromEnv, type ApiVersionSetting, type SyncSettings } from '../core/settings';
-import { openStore, StoreLockedError, StoreVersionError, type SyncStore } from '../core/store';
+import { openStore, StoreLockedError, StorePathError, StoreVersionError, StoreWriteError, type SyncStore } from '../core/store';
 import type { CommandContext, OptionValues } from './command';
 import { checkConnection, serverProblem } from './connectionCheck';
-import { CliError } from './exitCodes';
+import { CliError, ExitCode } from './exitCodes';
 import { retryLine } from './progress';
 
 export const USER_AGENT = `ado-sync-cli/${version}`;
@@ -70,25 +70,53 @@ export function clientFor(context: Pick<CommandContext, 'env' | 'output'>, setti
   }
 }
 
-/** Opens the state database (relative paths from the working directory). */
-export async function storeFor(context: Pick<CommandContext, 'cwd'>, settings: SyncSettings, readOnly = false): Promise<SyncStore> {
+const DB_SETTING = '--db (ATTACHMENT_SYNC_DB_PATH)';
+
+/**
+ * Opens the state database (relative paths from the working directory). A damaged database is
+ * said on stderr: a writer has moved it aside and started a new one (the store says so through
+ * storeLog); a reader cannot show anything true from it and fails (exit 1) instead of printing an
+ * empty answer.
+ */
+export async function storeFor(context: Pick<CommandContext, 'cwd' | 'output'>, settings: SyncSettings, readOnly = false): Promise<SyncStore> {
+  let store: SyncStore;
   try {
-    return await openStore({ path: path.resolve(context.cwd, settings.dbPath), readOnly, retentionDays: settings.retentionDays });
+    store = await openStore({ path: path.resolve(context.cwd, settings.dbPath), readOnly, retentionDays: settings.retentionDays, log: storeLog(context.output) });
   } catch (error) {
-    if (error instanceof StoreLockedError) throw new CliError(`${error.message}. Wait for it to finish, or point --db (ATTACHMENT_SYNC_DB_PATH) at another file.`);
+    if (error instanceof StoreLockedError) throw new CliError(`${error.message}. Wait for it to finish, or point ${DB_SETTING} at another file.`);
     if (error instanceof StoreVersionError) throw new CliError(`${error.message}. Use a newer ado-sync.`);
+    if (error instanceof StorePathError) throw new CliError(`${error.message}. Set ${DB_SETTING} to a file in a folder you can write to.`);
     throw error;
   }
+  if (store.damaged && readOnly) {
+    closeStore(store);
+    throw new CliError(`${store.damaged.message} Run "ado-sync sync" to start a new database, or put a good copy back at that path.`, ExitCode.itemFailed);
+  }
+  return store;
 }
 
 /**
- * The client, checked against the server first (see connectionCheck.ts); `offline` commands,
- * which only change local records, skip the check.
+ * What the store says goes to stderr as warnings: a damaged database replaced (where the copy is,
+ * what is restored), a save that failed and is retried, a stale lock or temp file removed.
  */
-export async function connectedClient(context: CommandContext, settings: SyncSettings, options: { offline?: boolean } = {}): Promise<ReturnType<typeof clientFor>> {
-  const connection = clientFor(context, settings);
-  if (!options.offline) await checkConnection(connection.client, connection.proxy, context.signal);
-  return connection;
+export function storeLog(output: Pick<CommandContext['output'], 'warn'>): (message: string) => void {
+  return (message) => output.warn(message);
+}
+
+/**
+ * Closes the store; a final save that fails (a full disk) ends the command with exit 1 and says
+ * what was kept and what to do.
+ */
+export function closeStore(store: SyncStore): void {
+  try {
+    store.close();
+  } catch (error) {
+    if (error instanceof StoreWriteError) {
+      throw new CliError(`${error.headline} The previous file is kept unchanged; this command's changes to it are lost: ` +
+        `attachments it uploaded carry [sha256:…] markers and are found again by the next sync. Free space there, or set ${DB_SETTING} to a file elsewhere, and run it again.`, ExitCode.itemFailed);
+    }
+    throw error;
+  }
 }
 
 export interface StoreSession { settings: SyncSettings; store: SyncStore }
@@ -104,22 +132,24 @@ export async function withReadStore<T>(context: CommandContext, run: (session: S
   try {
     return await run({ settings, store });
   } finally {
-    store.close();
+    closeStore(store);
   }
 }
 
 /**
- * The client and the store. readOnly: for commands that only look at ADO beside our records
+ * The client, checked against the server (connectionCheck.ts), and the store. readOnly: for commands that only look at ADO beside our records
  * (list); they take no lock, so they work while another process syncs.
  */
 export async function withClient<T>(context: CommandContext, run: (session: ClientSession) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
   const settings = settingsFor(context);
-  const { client, proxy } = await connectedClient(context, settings);
+  const { client, proxy } = clientFor(context, settings);
+  // The store first: a database that cannot be used is said before anything is sent.
   const store = await storeFor(context, settings, options.readOnly === true);
   try {
+    await checkConnection(client, proxy, context.signal);
     return await serverErrors(client, proxy, () => run({ settings, client, store }));
   } finally {
-    store.close();
+    closeStore(store);
   }
 }
 

@@ -39,6 +39,7 @@ export function createStatusBar(connection: Connection, session: SyncSession): S
     connection.onDidChange(onConnection),
     session.onDidChange((s) => { model.setReadOnly(s.kind === 'open' && s.readOnly); render(); }),
     session.onDidFinishRun((o) => { if (o.error) { model.runThrew(o.error); render(); } }),
+    session.onStoreProblem((p) => { model.setStoreProblem(p?.message); render(); }),
   ];
   onConnection(connection.current);
   item.show();

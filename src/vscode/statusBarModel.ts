@@ -27,6 +27,7 @@ export class StatusModel {
   private offline = false;
   private readOnly = false;
   private webhook: string | undefined;
+  private storeProblem: string | undefined;
 
   constructor(private readonly formatTime: (d: Date) => string = (d) => d.toLocaleString()) {}
 
@@ -37,6 +38,8 @@ export class StatusModel {
 
   /** The store is held by another process: syncing is paused. */
   setReadOnly(readOnly: boolean): void { this.readOnly = readOnly; }
+  /** Saving the sync database fails (a full disk): the message, or undefined once it saves again. */
+  setStoreProblem(message: string | undefined): void { this.storeProblem = message; }
   /** One line about the webhook receiver (e.g. "listening on :8091, 3 deliveries"), or undefined. */
   setWebhook(state: string | undefined): void { this.webhook = state; }
 
@@ -77,6 +80,7 @@ export class StatusModel {
     if (this.webhook) lines.push(`Webhook receiver: ${this.webhook}`);
     if (this.readOnly) lines.push('Syncing paused: the sync database is in use by another process.');
     if (this.runError) lines.push(`Last run failed: ${this.runError}`);
+    if (this.storeProblem) lines.push(this.storeProblem);
     lines.push('Click to open Sync History.');
     const tooltip = lines.join('\n');
     if (this.running.size > 0) {
@@ -85,6 +89,7 @@ export class StatusModel {
       // Before a sync has planned, it knows no count yet: no "0/0".
       return { text: total > 0 ? `$(sync~spin) ADO: syncing ${done}/${total}` : '$(sync~spin) ADO: syncing…', tooltip, warning: false, command: 'showHistory' };
     }
+    if (this.storeProblem) return { text: '$(error) ADO: database not saved', tooltip, warning: true, command: 'showHistory' };
     if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory' };
     if (this.failedItems > 0) return { text: `$(warning) ADO: ${this.failedItems} failed`, tooltip, warning: true, command: 'showHistory' };
     if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory' };

@@ -10,7 +10,7 @@
 //   onDidChange        store opened/closed/read-only; onDidFinishRun: how each run ended
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { openStore, type SyncStore } from '../core/store';
+import { openStore, type StoreCorruptError, type StoreWriteError, type SyncStore } from '../core/store';
 import type { SyncEngine, SyncEngineOptions } from '../core/sync/engineApi';
 import type { SyncEvents } from '../core/sync/events';
 import { Commands, SETTINGS_SECTION } from '../shared/ids';
@@ -29,9 +29,14 @@ export class SyncSession implements vscode.Disposable {
   private readonly core: SyncSessionCore;
   private readonly changed = new vscode.EventEmitter<SessionStatus>();
   private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  private readonly storeProblem = new vscode.EventEmitter<StoreWriteError | undefined>();
+  /** The damage already told to the user: once per damaged file. */
+  private toldDamage: StoreCorruptError | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   readonly onDidChange = this.changed.event;
   readonly onDidFinishRun = this.finished.event;
+  /** Saving the database fails (a full disk) or works again (undefined). */
+  readonly onStoreProblem = this.storeProblem.event;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -45,9 +50,14 @@ export class SyncSession implements vscode.Disposable {
       target: () => sessionTarget(context),
       log: (level, message) => log[level](message),
     });
-    const offChange = this.core.onDidChange((s) => { this.changed.fire(s); if (s.kind === 'open' && s.readOnly) void this.explainReadOnly(s); });
+    const offChange = this.core.onDidChange((s) => {
+      this.changed.fire(s);
+      if (s.kind === 'open') this.tellDamage(log);
+      if (s.kind === 'open' && s.readOnly) void this.explainReadOnly(s);
+    });
     const offRun = this.core.onDidFinishRun((o) => this.finished.fire(o));
-    this.disposables.push(this.changed, this.finished, { dispose: offChange }, { dispose: offRun },
+    const offProblem = this.core.onStoreProblem((p) => this.storeProblem.fire(p));
+    this.disposables.push(this.changed, this.finished, this.storeProblem, { dispose: offChange }, { dispose: offRun }, { dispose: offProblem },
       connection.onDidChange((state) => { void this.core.setClient(state?.client); }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`))) {
@@ -89,6 +99,14 @@ export class SyncSession implements vscode.Disposable {
 
   /** Flushes and closes (sign-out, deactivate): waits for runs in flight first. */
   close(): Promise<void> { return this.core.close(); }
+
+  /** A damaged database (replaced, or left in place when read-only) is said once, with the log at hand. */
+  private tellDamage(log: vscode.LogOutputChannel): void {
+    const damage = this.core.openedStore?.damaged;
+    if (!damage || damage === this.toldDamage) return;
+    this.toldDamage = damage;
+    void vscode.window.showErrorMessage(damage.message, 'Show Log').then((pick) => { if (pick) log.show(); });
+  }
 
   private async explainReadOnly(status: Extract<SessionStatus, { readOnly: true }>): Promise<void> {
     const pick = await vscode.window.showWarningMessage(

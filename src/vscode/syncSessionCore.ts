@@ -4,7 +4,7 @@
 // recoverInterrupted() on its first creation, and close() waits for runs then flushes.
 import type { AdoClient } from '../core/ado';
 import type { SyncSettings } from '../core/settings';
-import { StoreLockedError, type StoreOptions, type SyncStore } from '../core/store';
+import { StoreLockedError, StorePathError, type StoreOptions, type StoreWriteError, type SyncStore } from '../core/store';
 import type { RunSummary, SyncEngine, SyncEngineOptions } from '../core/sync/engineApi';
 import { SyncEvents } from '../core/sync/events';
 
@@ -53,6 +53,7 @@ export class SyncSessionCore {
   private state: SessionStatus = { kind: 'closed' };
   private readonly changeListeners = new Set<Listener<SessionStatus>>();
   private readonly runListeners = new Set<Listener<RunOutcome>>();
+  private readonly problemListeners = new Set<Listener<StoreWriteError | undefined>>();
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -64,6 +65,8 @@ export class SyncSessionCore {
   onDidChange(listener: Listener<SessionStatus>): () => void { return subscribe(this.changeListeners, listener); }
   /** Every attach/link/sync through the session's engine reports here when it ends. */
   onDidFinishRun(listener: Listener<RunOutcome>): () => void { return subscribe(this.runListeners, listener); }
+  /** Saving the database failed (a full disk: the error) or works again (undefined). */
+  onStoreProblem(listener: Listener<StoreWriteError | undefined>): () => void { return subscribe(this.problemListeners, listener); }
 
   /** A connection change: the engine is bound to its client, so it is closed; sign-out closes the store too. */
   async setClient(client: AdoClient | undefined): Promise<void> {
@@ -103,7 +106,7 @@ export class SyncSessionCore {
     this.current = observeRuns(engine, (outcome) => this.emit(this.runListeners, outcome));
     if (!this.recovered) {
       this.recovered = true;
-      const count = engine.recoverInterrupted();
+      const count = await engine.recoverInterrupted();
       if (count > 0) this.deps.log('warn', `${count} interrupted run(s) from an earlier session marked failed`);
     }
     return this.current;
@@ -144,16 +147,23 @@ export class SyncSessionCore {
     if (!target) { this.setStatus({ kind: 'noFolder' }); return undefined; }
     const common = { path: target.dbPath, retentionDays: target.settings.retentionDays, log: (m: string) => this.deps.log('warn', m) };
     try {
-      this.opened = await this.deps.openStore(common);
-      if (this.opened.recovered) this.deps.log('error', this.opened.recovered.message);
+      const store = await this.deps.openStore(common);
+      this.opened = store;
+      if (store.recovered) this.deps.log('error', store.recovered.message);
+      store.onWriteProblem((problem) => this.emit(this.problemListeners, problem));
+      // A new store starts from its own state: a problem of the one before is no longer current.
+      this.emit(this.problemListeners, store.writeProblem);
       this.setStatus({ kind: 'open', readOnly: false, dbPath: target.dbPath });
     } catch (e) {
       if (!(e instanceof StoreLockedError)) {
-        this.setStatus({ kind: 'error', message: message(e) });
+        const hint = e instanceof StorePathError ? ' Set adoSync.dbPath to a file in a folder you can write to.' : '';
+        this.setStatus({ kind: 'error', message: `${message(e)}${hint}` });
+        if (hint) this.deps.log('error', `${message(e)}${hint}`);
         throw e;
       }
       this.deps.log('warn', `${e.message}: opening it read-only`);
       this.opened = await this.deps.openStore({ ...common, readOnly: true });
+      if (this.opened.damaged) this.deps.log('error', this.opened.damaged.message);
       this.setStatus({ kind: 'open', readOnly: true, dbPath: target.dbPath, lockedBy: e });
     }
     return this.opened;
@@ -203,6 +213,12 @@ export function observeRuns(engine: SyncEngine, report: (outcome: RunOutcome) =>
     untrack: (ids) => engine.untrack(ids),
     trackedIds: () => engine.trackedIds(),
     recoverInterrupted: () => engine.recoverInterrupted(),
+    poll: () => engine.poll(),
+    start: (options) => engine.start(options),
+    setPollInterval: (ms) => engine.setPollInterval(ms),
+    markDirty: (ids, reason) => engine.markDirty(ids, reason),
+    localFileChanged: (filePath) => engine.localFileChanged(filePath),
+    state: () => engine.state(),
     close: () => engine.close(),
   };
 }

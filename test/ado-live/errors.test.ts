@@ -1,6 +1,8 @@
 // What a failed call tells its caller: the typed error with status, the service's typeKey and
 // message code, the activity id, and a URL without any secret.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import {
   AdoError,
   AttachmentLimitError,
@@ -10,9 +12,10 @@ import {
   type JsonPatchOperation,
   NotFoundError,
   PatAuth,
+  PermissionError,
 } from '../../src/core/ado';
 import type { RunningEmulator } from '../emulator/index';
-import { attachmentRelations, emulatorState, type ScratchDir, useLiveEmulator } from './support';
+import { attachmentRelations, emulatorState, emulatorStats, routeDelta, ROUTE, type ScratchDir, useLiveEmulator } from './support';
 
 const SECRET_PAT = 'live-secret-pat-4711';
 const MAX_SIZE = 64 * 1024;
@@ -80,5 +83,18 @@ describe('ado client live: typed errors', function () {
     assert.equal(stale.typeKey, 'TestPatchOperationFailedException');
     const missing = assertServiceError(await failure(client.getWorkItem(424_242)), 404, /^TF401232: /);
     assert.ok(missing instanceof NotFoundError);
+  });
+
+  it('403 for an attachment the user may not read: a PermissionError, sent once, nothing written', async () => {
+    const file = await dir.file('secret.txt', 100);
+    const uploaded = await client.uploadAttachment(file.path);
+    await fetch(`http://127.0.0.1:${emulator.port}/_emulator/attachments/${uploaded.id}/deny`, { method: 'POST' });
+    const before = await emulatorStats(emulator);
+    const dest = path.join(dir.path, 'denied.txt');
+    const denied = assertServiceError(await failure(client.downloadAttachment(uploaded.id, dest)), 403, /permission to read the attachment/);
+    assert.ok(denied instanceof PermissionError);
+    assert.equal(denied.typeKey, 'WorkItemUnauthorizedAttachmentException');
+    assert.equal(routeDelta(before, await emulatorStats(emulator), ROUTE.download).count, 1, 'not retried');
+    assert.equal(existsSync(dest), false);
   });
 });

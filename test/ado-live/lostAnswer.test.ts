@@ -2,7 +2,7 @@
 // takes a replayed middle chunk as a no-op, and answers a chunk after completion with a 5xx (or
 // a 400, behind the emulator's flag): the client must go on, or start a fresh session, never loop.
 import assert from 'node:assert/strict';
-import type { RunningEmulator } from '../emulator/index';
+import type { FaultRule, RunningEmulator } from '../emulator/index';
 import { clientFor, emulatorState, emulatorStats, routeDelta, ROUTE, type ScratchDir, setFaults, storedAttachment, useLiveEmulator } from './support';
 
 const CHUNK = 64 * 1024;
@@ -15,8 +15,8 @@ for (const scatterStatus of [500, 400] as const) {
     let dir: ScratchDir;
     before(() => ({ emulator, dir } = live));
 
-    /** Uploads with the next chunk PUT's answer lost once `nextByte` is acknowledged. */
-    async function uploadLosing(name: string, size: number, loseAfter: number) {
+    /** Uploads with the next chunk PUTs failing by `rules` once `nextByte` reaches `loseAfter`. */
+    async function uploadLosing(name: string, size: number, loseAfter: number, rules: FaultRule[] = [{ route: 'attachments/', method: 'PUT', rate: 1, count: 1, kinds: ['lose-answer'] }]) {
       const file = await dir.file(name, size);
       const warnings: string[] = [];
       const client = clientFor(emulator, { log: (level, message) => level === 'warn' && warnings.push(message) });
@@ -26,7 +26,7 @@ for (const scatterStatus of [500, 400] as const) {
         chunkSize: CHUNK,
         onSession: async (r) => {
           sessions.add(r.uploadId);
-          if (r.nextByte === loseAfter && sessions.size === 1) await setFaults(emulator, [{ route: 'attachments/', method: 'PUT', rate: 1, count: 1, kinds: ['lose-answer'] }]);
+          if (r.nextByte === loseAfter && sessions.size === 1) await setFaults(emulator, rules);
         },
       });
       const stats = await emulatorStats(emulator);
@@ -39,6 +39,14 @@ for (const scatterStatus of [500, 400] as const) {
       const { sessions, chunkBytes, file, warnings } = await uploadLosing('middle.bin', 4 * CHUNK, CHUNK);
       assert.equal(sessions.size, 1, warnings.join('\n'));
       assert.equal(chunkBytes, file.size + CHUNK);
+    });
+
+    it('a reset, then a 503 on the re-send: a busy front end, retried in the same session', async () => {
+      const { sessions, warnings } = await uploadLosing('busy.bin', 3 * CHUNK, CHUNK, [
+        { route: 'attachments/', method: 'PUT', rate: 1, count: 1, kinds: ['reset'] },
+        { route: 'attachments/', method: 'PUT', rate: 1, count: 1, kinds: ['503'], retryAfterSeconds: 0 },
+      ]);
+      assert.equal(sessions.size, 1, warnings.join('\n'));
     });
 
     it('a lost answer to the last chunk: the re-send fails once, not retried, and a fresh session uploads the file whole', async () => {

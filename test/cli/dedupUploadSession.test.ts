@@ -22,7 +22,7 @@ describe('ado-sync dedup and upload-session', () => {
     await f.withStore((store) => {
       store.attachments.insert({ workItemId: 12, fileName: 'design.pdf', fileSize: content.length, source: 'TOOL', sha256: sha(content), attachmentGuid: guid, attachmentUrl: url(), syncStatus: 'SYNCED' });
       store.attachments.insert({ workItemId: 30, fileName: 'design copy.pdf', fileSize: content.length, source: 'TOOL', sha256: sha(content), attachmentGuid: guid, attachmentUrl: url(), syncStatus: 'SYNCED' });
-      store.dedup.remember({ sha256Hash: sha(content), attachmentGuid: guid, attachmentUrl: url(), fileSize: content.length, firstWorkItemId: 12 });
+      store.dedup.remember({ collectionUrl: f.ado.baseUrl, sha256Hash: sha(content), attachmentGuid: guid, attachmentUrl: url(), fileSize: content.length, firstWorkItemId: 12 });
       store.uploadSessions.create({ sessionUuid: session, workItemId: 12, filePath: '/w/video.mp4', fileName: 'video.mp4', totalSize: 20 * 5 * 1024 * 1024, chunkSize: 5 * 1024 * 1024 });
       for (let i = 1; i <= 15; i++) store.uploadSessions.recordChunk(session, i * 5 * 1024 * 1024);
     });

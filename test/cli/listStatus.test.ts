@@ -22,7 +22,8 @@ describe('ado-sync list and status', () => {
       store.attachments.insert({ workItemId: bug, fileName: 'repro.md', fileSize: 40, source: 'ADO', attachmentGuid: repro.url.split('/').pop(), attachmentUrl: repro.url, syncStatus: 'SYNCED' });
       const failed = store.attachments.insert({ workItemId: bug, fileName: 'huge.iso', fileSize: 70_000_000, source: 'TOOL' });
       store.attachments.setStatus(failed.id, 'FAILED', 'TF237082: The file is too large.');
-      store.jobs.enqueue({ jobType: 'UPLOAD', payload: { file: 'huge.iso' }, workItemId: bug });
+      store.dirtyItems.mark(f.ado.project, [bug], 'feed');
+      store.dirtyItems.fail(f.ado.project, bug, 1, { message: 'HTTP 503 from the server' }, new Date('2030-01-01T00:00:00.000Z'));
       store.events.log({ eventType: 'upload_failed', severity: 'ERROR', message: 'huge.iso: TF237082', workItemId: bug });
       store.trackedItems.track({ workItemId: bug, projectName: f.ado.project });
     });
@@ -57,21 +58,21 @@ describe('ado-sync list and status', () => {
     assert.match(run.err, /TF401232: Work item 9999 does not exist/);
   });
 
-  it('shows the status: summary, recent jobs and events (seed shape), read from the database only', async () => {
+  it('shows the status: summary, the pending sync and events (seed shape), read from the database only', async () => {
     const requests = f.ado.state.stats.totalRequests;
     const run = await f.run(['status', String(bug), '--json'], { env: { AZDO_PAT: '', AZDO_ORG_URL: '' } });
     assert.equal(run.code, 0, run.err);
-    const answer = parse<{ workItemId: number; tracked: boolean; summary: Record<string, unknown>; recentJobs: Record<string, unknown>[]; recentEvents: Record<string, unknown>[] }>(run);
+    const answer = parse<{ workItemId: number; tracked: boolean; summary: Record<string, unknown>; pendingSync: Record<string, unknown> | null; recentEvents: Record<string, unknown>[] }>(run);
     assert.equal(answer.workItemId, bug);
     assert.equal(answer.tracked, true);
     assert.deepEqual(Object.keys(answer.summary), ['total_attachments', 'synced_count', 'pending_count', 'failed_count', 'total_size_bytes', 'last_modified']);
     assert.deepEqual([answer.summary.total_attachments, answer.summary.synced_count, answer.summary.failed_count], [2, 1, 1]);
-    assert.deepEqual(answer.recentJobs.map((j) => [j.job_type, j.status]), [['UPLOAD', 'PENDING']]);
+    assert.deepEqual([answer.pendingSync?.status, answer.pendingSync?.reasons, answer.pendingSync?.attempts, answer.pendingSync?.last_error], ['PENDING', ['feed'], 1, 'HTTP 503 from the server']);
     assert.deepEqual(answer.recentEvents.map((e) => [e.event_type, e.severity]), [['upload_failed', 'ERROR']]);
     assert.equal(f.ado.state.stats.totalRequests, requests, 'no request to Azure DevOps');
     const human = await f.run(['status', String(bug)]);
     assert.match(human.out, new RegExp(`^Work item ${bug} \\(tracked\\): 2 attachment\\(s\\), 1 synced, 0 pending, 1 failed, 67 MB, last change `));
-    assert.match(human.out, /Recent jobs:\nID\s+TYPE\s+STATUS\s+TRIES\s+CREATED\s+ERROR\n1\s+UPLOAD\s+PENDING\s+0/);
+    assert.match(human.out, /Sync pending since \S+ \(feed\), 1 failed try, next at 2030-01-01T00:00:00.000Z; last error: HTTP 503 from the server\./);
     assert.match(human.out, /Recent events:\n[\s\S]*ERROR\s+upload_failed\s+huge\.iso: TF237082/);
   });
 

@@ -13,7 +13,7 @@ describe('ado-sync says a failure once', () => {
   it('a sync that stops on a refused token: the server message once, one line of advice, exit 2', async () => {
     const run = await f.run(['sync', '--work-item', '4']);
     assert.equal(run.code, 2);
-    assert.match(run.out, /^Sync of work item 4 failed: \S+: TF400813: /);
+    assert.match(run.out, /^Sync of work item 4 failed/);
     assert.equal((run.out + run.err).split('TF400813').length - 1, 1, `${run.out}\n${run.err}`);
     assert.equal(run.err.trim().split('\n').length, 1, run.err);
     assert.match(run.err, /^error: Azure DevOps refused the personal access token in AZDO_PAT during the run \(\w+\)\. Check the personal access token/);

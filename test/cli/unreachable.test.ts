@@ -4,7 +4,6 @@
 // the emulator does not serve, TLS against plain HTTP, an HTTPS emulator with an untrusted
 // certificate (the bundled CLI in a process, since node reads NODE_EXTRA_CA_CERTS at start).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { startEmulator, type RunningEmulator } from '../emulator';
 import { CliFixture, PAT, spawnBundledCli } from './support';
@@ -30,14 +29,15 @@ describe('ado-sync against a server it cannot use', function () {
   const f = new CliFixture();
   before(() => f.start());
   after(() => f.stop());
+  const runsRecorded = async () => (JSON.parse((await f.run(['history', '--json'])).out) as { pagination: { total: number } }).pagination.total;
 
-  it('connection refused: exit 2, one message with the URL and AZDO_ORG_URL, no database written', async () => {
+  it('connection refused: exit 2, one message with the URL and AZDO_ORG_URL, no run recorded', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/DefaultCollection`;
     const run = await f.run(['sync', '--work-item', '4'], { env: { AZDO_ORG_URL: url } });
     assert.equal(run.code, 2);
     assert.equal(oneLine(run.err), `error: Cannot reach Azure DevOps at ${url}: connection refused. Check --org-url or AZDO_ORG_URL.`);
     assert.equal(run.out, '');
-    assert.equal(existsSync(f.dbPath), false, 'nothing is recorded for a run that could not start');
+    assert.equal(await runsRecorded(), 0, 'nothing is recorded for a run that could not start');
   });
 
   it('on a terminal, says "retrying (n/m)…" from the first failure; on a pipe, stays quiet until the one message', async () => {
@@ -68,7 +68,7 @@ describe('ado-sync against a server it cannot use', function () {
     const run = await f.run(['sync', '--work-item', '4'], { env: { AZDO_PROJECT: 'Nope' } });
     assert.equal(run.code, 2);
     assert.equal(oneLine(run.err), `error: There is no project "Nope" at ${f.ado.baseUrl} (projects you can see: ${f.ado.project}). Check --project or AZDO_PROJECT.`);
-    assert.equal(existsSync(f.dbPath), false);
+    assert.equal(await runsRecorded(), 0);
   });
 
   it('https:// to a server that speaks plain HTTP', async () => {
@@ -83,7 +83,7 @@ describe('ado-sync against a server it cannot use', function () {
     assert.equal(run.code, 2);
     assert.match(oneLine(run.err), /^error: Azure DevOps at \S+ rejected the personal access token in AZDO_PAT \(401\): it may be wrong, expired or revoked/);
     assert.doesNotMatch(run.out + run.err, /nothing to do/);
-    assert.equal(existsSync(f.dbPath), false);
+    assert.equal(await runsRecorded(), 0);
   });
 
   describe('an HTTPS server with a self-signed certificate', () => {

@@ -2,7 +2,9 @@
 // (test/live/expected-behaviour.json, checked in test/live/live.test.ts) does not cover.
 import assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from '../emulator/index';
-import { adminUrl, call, V } from './client';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { adminUrl, basic, call, V } from './client';
 
 describe('emulator fidelity flags', () => {
   const started: RunningEmulator[] = [];
@@ -75,5 +77,33 @@ describe('emulator fidelity flags', () => {
     const twice = await call(emulator, 'PATCH', `/Demo/_apis/wit/workitems/5?${V}`, [1, 2].map(() => ({ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url } })));
     assert.equal(twice.json().typeKey, 'RelationAlreadyExistsException');
     assert.equal(emulator.state.workItems.get(5)?.relations.length, 1, 'nothing of the refused PATCH applied');
+  });
+
+  it('an attachment stored compressed downloads with Content-Encoding: gzip even when the client does not accept it', async () => {
+    const emulator = await start({});
+    const content = 'compressible '.repeat(500);
+    const added = (await (await fetch(adminUrl(emulator, '/_emulator/work-items/5/attachments?fileName=old.txt&storedCompressed=true'), { method: 'POST', body: content })).json()) as { id: string };
+    const raw = await new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const request = http.get(`${emulator.baseUrl}/_apis/wit/attachments/${added.id}?${V}`, { headers: { Authorization: basic(), 'X-TFS-FedAuthRedirect': 'Suppress' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      request.on('error', reject);
+    });
+    assert.equal(raw.headers['content-encoding'], 'gzip');
+    assert.equal(Number(raw.headers['content-length']), raw.body.length);
+    assert.equal(gunzipSync(raw.body).toString(), content);
+    const relation = emulator.state.workItems.get(5)?.relations.find((r) => r.url.endsWith(added.id));
+    assert.equal(relation?.attributes.resourceSize, content.length);
+  });
+
+  it('an attachment the user may not read answers 403 WorkItemUnauthorizedAttachmentException', async () => {
+    const emulator = await start({});
+    const id = String((await call(emulator, 'POST', `/_apis/wit/attachments?fileName=s.txt&${V}`, 's')).json().id);
+    await fetch(adminUrl(emulator, `/_emulator/attachments/${id}/deny`), { method: 'POST' });
+    const reply = await call(emulator, 'GET', `/_apis/wit/attachments/${id}?${V}`);
+    assert.equal(reply.status, 403);
+    assert.equal(reply.json().typeKey, 'WorkItemUnauthorizedAttachmentException');
   });
 });

@@ -222,15 +222,18 @@ export async function download(attachment: Attachment, res: ServerResponse, file
   const type = contentTypeFor(fileName);
   // The disposition only when asked to download, or when the type is not a specific one.
   const disposition: Record<string, string> = asDownload || type === 'application/octet-stream' ? { 'Content-Disposition': attachmentDisposition(fileName) } : {};
+  // A blob stored compressed goes out as it is stored, marked gzip, whatever the client accepts.
+  const stored = attachment.gzipBytes ?? attachment.size;
   res.writeHead(200, {
     ...baseHeaders(apiVersion),
     'Content-Type': type,
-    'Content-Length': String(attachment.size),
+    'Content-Length': String(stored),
+    ...(attachment.gzipBytes !== undefined ? { 'Content-Encoding': 'gzip' } : {}),
     ...disposition,
     ETag: `"${attachment.sha256 ?? attachment.id}"`,
   });
-  if (attachment.size === 0) return void res.end();
-  const end = bodyFault ? Math.max(0, Math.floor(attachment.size / 2) - 1) : attachment.size - 1;
+  if (stored === 0) return void res.end();
+  const end = bodyFault ? Math.max(0, Math.floor(stored / 2) - 1) : stored - 1;
   try {
     await pipeline(createReadStream(attachment.path, { start: 0, end }), res, { end: !bodyFault });
   } catch {

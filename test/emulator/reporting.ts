@@ -24,7 +24,9 @@ export function reportingRevisions(ctx: RequestContext, env: RouteEnv, body: unk
   const after = token ? Number(token.split(';')[0]) : 0;
   if (!Number.isFinite(after)) throw new AdoError(400, `The continuation token '${token}' is not valid.`, 'InvalidArgumentValueException');
   const since = start ? Date.parse(start) : undefined;
-  const all = [...env.state.workItems.values()].flatMap((item) =>
+  // Deleted items only with includeDeleted, and then with System.IsDeleted (DEC WorkItemRetrievalMode).
+  const includeDeleted = opts.includeDeleted === true || q.get('includeDeleted') === 'true';
+  const all = [...env.state.workItems.values()].filter((item) => includeDeleted || !item.deleted).flatMap((item) =>
     (includeLatestOnly ? item.revisions.slice(-1) : item.revisions).map((r) => ({ item, r })),
   )
     .filter(({ r }) => r.watermark > after)
@@ -42,12 +44,14 @@ export function reportingRevisions(ctx: RequestContext, env: RouteEnv, body: unk
     const out: Record<string, unknown> = { ...source };
     delete out['System.Watermark'];
     for (const [k, v] of Object.entries(out)) if (isRecord(v) && 'uniqueName' in v) out[k] = `${String(v.displayName)} <${String(v.uniqueName)}>`;
+    if (includeDeleted) out['System.IsDeleted'] = item.deleted && r === item.revisions[item.revisions.length - 1];
     return { id: item.id, rev: r.rev, fields: out };
   });
   const base = `${ctx.collectionUrl}${ctx.projectSegment ? `/${env.state.projectId}` : ''}/_apis/wit/reporting/workItemRevisions`;
   const carry = new URLSearchParams();
   if (fields && !Array.isArray(opts.fields)) carry.set('fields', fields.join(','));
   if (types && !Array.isArray(opts.types)) carry.set('types', types.join(','));
+  if (includeDeleted && opts.includeDeleted === undefined) carry.set('includeDeleted', 'true');
   carry.set('continuationToken', next);
   carry.set('api-version', ctx.apiVersion);
   sendJson(ctx, 200, { values, nextLink: `${base}?${carry.toString()}`, continuationToken: next, isLastBatch: all.length <= pageSize });

@@ -130,6 +130,9 @@ function deleteItem(ctx: RequestContext, env: RouteEnv, id: number, destroy: boo
   else {
     item.deleted = true;
     item.fields['System.Watermark'] = env.state.nextWatermark();
+    // The deletion moves the item's latest revision up the reporting feed (seen with includeDeleted).
+    const latest = item.revisions[item.revisions.length - 1];
+    if (latest) latest.watermark = Number(item.fields['System.Watermark']);
   }
   return {
     id,
@@ -206,6 +209,7 @@ export const ROUTES: Route[] = [
       project(ctx, env);
       const attachment = env.state.attachments.get(p[0].toLowerCase());
       if (!attachment || !attachment.complete) throw attachmentNotFound(p[0]);
+      if (env.state.deniedAttachments.has(attachment.id)) throw new AdoError(403, `You do not have permission to read the attachment ${attachment.id}.`, 'WorkItemUnauthorizedAttachmentException');
       const fileName = ctx.url.searchParams.get('fileName') || attachment.fileName || attachment.id;
       await download(attachment, ctx.res, fileName, ctx.url.searchParams.get('download') === 'true', ctx.bodyFault, ctx.apiVersion);
     },

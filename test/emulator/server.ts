@@ -2,7 +2,8 @@
 // rate limiting, statistics, then dispatch to the REST routes.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createGzip } from 'node:zlib';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +14,7 @@ import { FaultInjector, FaultSpecError, validateRules, type FaultDecision } from
 import { RateLimiter } from './rateLimit';
 import type { HookDispatcher } from './hooks';
 import { type Fidelity, versionOutOfRangeMessage } from './fidelity';
-import { recordStats } from './state';
+import { logRequest, recordStats } from './state';
 import { attachmentUrl, updateWorkItem } from './workItems';
 
 export const COLLECTION = 'DefaultCollection';
@@ -134,10 +135,12 @@ function declaredBodyLength(req: http.IncomingMessage): number {
 export function createServer(config: ServerConfig): http.Server {
   const listener: http.RequestListener = (req, res) => {
     const socket = req.socket;
-    const started = { in: countedBytesRead.get(socket) ?? 0, out: socket.bytesWritten };
+    const started = { in: countedBytesRead.get(socket) ?? 0, out: socket.bytesWritten, ms: Date.now() };
+    config.state.arrived += 1;
     let routeName = 'unmatched';
     res.on('close', () => {
       countedBytesRead.set(socket, socket.bytesRead);
+      logRequest(config.state, { method: req.method ?? '', path: (req.url ?? '').split('?')[0], status: res.statusCode, startedMs: started.ms, endedMs: Date.now() });
       recordStats(config.state.stats, `${req.method} ${routeName}`, res.statusCode, Math.max(0, socket.bytesRead - started.in), Math.max(0, socket.bytesWritten - started.out));
     });
     handle(config, req, res, (name) => (routeName = name)).catch((error: unknown) => {
@@ -250,13 +253,17 @@ function adminContext(req: IncomingMessage, res: ServerResponse, url: URL, colle
  * Admin routes (no auth):
  *   GET    /_emulator/state     work items (with relations), attachments (size, sha256), subscriptions, deliveries
  *   GET    /_emulator/stats     requests by "METHOD /route/{pattern}" and status, totals, bytes in/out
+ *   GET    /_emulator/requests  the latest requests (method, path, status, start and end ms): what ran at once
  *   POST   /_emulator/faults    body {rules: FaultRule[], seed?: number}; DELETE /_emulator/faults clears them
  *   POST   /_emulator/reset     re-seed and clear statistics
+ *   POST   /_emulator/attachments/{id}/deny   reading that attachment answers 403
+ *          WorkItemUnauthorizedAttachmentException from then on
  *   POST   /_emulator/race      body {count?: number}: the next count PATCHes of work items lose a
  *          save race (a colleague's edit lands first) and answer 409 WorkItemRevisionMismatchException
- *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX]
+ *   POST   /_emulator/work-items/{id}/attachments?fileName=NAME[&comment=TEXT][&user=INDEX][&storedCompressed=true]
  *          streams the body as a new attachment and links it to the work item as that user
- *          (default user 1, "a colleague"), exactly like an edit made in ADO.
+ *          (default user 1, "a colleague"), exactly like an edit made in ADO; storedCompressed
+ *          stores it gzip-compressed, as older clients uploaded through the file service.
  */
 async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResponse, url: URL, method: string, collectionUrl: string): Promise<void> {
   const ctx = adminContext(req, res, url, collectionUrl);
@@ -272,6 +279,7 @@ async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResp
     });
   }
   if (route === 'GET /_emulator/stats') return sendJson(ctx, 200, state.stats);
+  if (route === 'GET /_emulator/requests') return sendJson(ctx, 200, state.requestLog);
   if (route === 'POST /_emulator/faults') {
     const body = await readJson(req);
     try {
@@ -296,9 +304,21 @@ async function admin(config: ServerConfig, req: IncomingMessage, res: ServerResp
     await config.reseed();
     return sendJson(ctx, 200, { workItems: state.workItems.size });
   }
+  const deny = /^\/_emulator\/attachments\/([0-9a-fA-F-]{36})\/deny$/.exec(url.pathname);
+  if (deny && method === 'POST') {
+    state.deniedAttachments.add(deny[1].toLowerCase());
+    return sendJson(ctx, 200, { denied: [...state.deniedAttachments] });
+  }
   const attach = /^\/_emulator\/work-items\/(\d+)\/attachments$/.exec(url.pathname);
   if (attach && method === 'POST') return colleagueAttachment(config, ctx, Number(attach[1]));
   throw new AdoError(404, `Unknown emulator admin route ${route}.`, 'ResourceNotFoundException');
+}
+
+/** Replaces a blob by its gzip form; returns the compressed length. */
+async function compressInPlace(file: string): Promise<number> {
+  await pipeline(createReadStream(file), createGzip(), createWriteStream(`${file}.gz`));
+  await fs.rename(`${file}.gz`, file);
+  return (await fs.stat(file)).size;
 }
 
 async function colleagueAttachment(config: ServerConfig, ctx: RequestContext, id: number): Promise<void> {
@@ -323,7 +343,8 @@ async function colleagueAttachment(config: ServerConfig, ctx: RequestContext, id
     await fs.rm(file, { force: true });
     throw new AdoError(400, 'TF237082: too large', 'WorkItemAttachmentExceedsMaxSizeException');
   }
-  state.attachments.set(attachmentId, { id: attachmentId, fileName, size, sha256: hash.digest('hex'), path: file, complete: true, createdDate: new Date().toISOString(), chunked: false });
+  const gzipBytes = ctx.url.searchParams.get('storedCompressed') === 'true' ? await compressInPlace(file) : undefined;
+  state.attachments.set(attachmentId, { id: attachmentId, fileName, size, sha256: hash.digest('hex'), path: file, complete: true, createdDate: new Date().toISOString(), chunked: false, gzipBytes });
   const comment = ctx.url.searchParams.get('comment');
   const updated = updateWorkItem(state, item, [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: attachmentUrl(ctx.collectionUrl, attachmentId), attributes: { name: fileName, ...(comment ? { comment } : {}) } } }], {
     collectionUrl: ctx.collectionUrl,

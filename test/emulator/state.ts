@@ -61,6 +61,12 @@ export interface Attachment {
   /** Chunked uploads: declared total, fixed by the first range. */
   total?: number;
   chunked: boolean;
+  /**
+   * Stored gzip-compressed (as older clients uploaded through the file service): `path` holds the
+   * compressed bytes, this many; downloads come with Content-Encoding: gzip whatever the client
+   * accepts (AttachmentController.SetResponseContentHeaders).
+   */
+  gzipBytes?: number;
 }
 
 export interface Subscription {
@@ -102,11 +108,17 @@ export class EmulatorState {
   attachments = new Map<string, Attachment>();
   subscriptions = new Map<string, Subscription>();
   stats: Stats = emptyStats();
+  /** The latest requests with their start and end times (ms since epoch): shows what ran at once. */
+  requestLog: LoggedRequest[] = [];
+  /** Requests received, counted when they arrive (stats count them when answered). */
+  arrived = 0;
   nextWorkItemId = 1;
   nextLinkId = 100000;
   watermark = 0;
   /** Race mode: this many coming PATCHes lose a save race (another edit lands, 409). */
   saveRaces = 0;
+  /** Attachments the users may not read (403 WorkItemUnauthorizedAttachmentException). */
+  deniedAttachments = new Set<string>();
 
   nextWatermark(): number {
     this.watermark += 1;
@@ -118,10 +130,12 @@ export class EmulatorState {
     this.attachments = new Map();
     this.subscriptions = new Map();
     this.stats = emptyStats();
+    this.requestLog = [];
     this.nextWorkItemId = 1;
     this.nextLinkId = 100000;
     this.watermark = 0;
     this.saveRaces = 0;
+    this.deniedAttachments = new Set();
   }
 
   liveWorkItem(id: number): WorkItem | undefined {
@@ -132,6 +146,16 @@ export class EmulatorState {
   newSubscriptionId(): string {
     return randomUUID();
   }
+}
+
+export interface LoggedRequest { method: string; path: string; status: number; startedMs: number; endedMs: number }
+
+/** Kept to this many entries, oldest dropped. */
+const REQUEST_LOG_LIMIT = 20_000;
+
+export function logRequest(state: { requestLog: LoggedRequest[] }, entry: LoggedRequest): void {
+  state.requestLog.push(entry);
+  if (state.requestLog.length > REQUEST_LOG_LIMIT) state.requestLog.splice(0, state.requestLog.length - REQUEST_LOG_LIMIT);
 }
 
 export function emptyStats(): Stats {

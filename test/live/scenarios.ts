@@ -11,7 +11,7 @@ export interface Scenario {
 const CHUNK = 64 * 1024;
 
 async function createItem(target: Target, title: string): Promise<{ id: number; rev: number }> {
-  const reply = await call(target, 'POST', `/${encodeURIComponent(target.project)}/_apis/wit/workitems/$Task?${v(target)}`, { body: [{ op: 'add', path: '/fields/System.Title', value: `ado-sync live: ${title}` }] });
+  const reply = await call(target, 'POST', `/${encodeURIComponent(target.project)}/_apis/wit/workitems/$${encodeURIComponent(target.workItemType)}?${v(target)}`, { body: [{ op: 'add', path: '/fields/System.Title', value: `ado-sync live: ${title}` }] });
   if (reply.status !== 200) throw new Error(`creating a work item failed: ${reply.status} ${reply.text.slice(0, 300)}`);
   const item = reply.json() as { id: number; rev: number };
   target.created.push(item.id);
@@ -48,6 +48,24 @@ function link(url: string, attributes: Record<string, unknown> = {}): unknown {
 
 async function readItem(target: Target, id: number): Promise<{ rev: number; relations?: { rel: string; url: string; attributes: Record<string, unknown> }[] }> {
   return (await call(target, 'GET', `/${encodeURIComponent(target.project)}/_apis/wit/workitems/${id}?$expand=relations&${v(target)}`)).json() as never;
+}
+
+/** Reads the feed from a token to its end (bounded); the ids seen, IsDeleted values, and the last token. */
+async function readFeed(target: Target, token: string, includeDeleted: boolean): Promise<{ reply: Reply; ids: number[]; deleted: Record<number, unknown>; token: string }> {
+  let reply: Reply | undefined;
+  const ids: number[] = [];
+  const deleted: Record<number, unknown> = {};
+  for (let page = 0; page < 50; page++) {
+    reply = await call(target, 'GET', `/${encodeURIComponent(target.project)}/_apis/wit/reporting/workitemrevisions?fields=System.Id,System.Rev&continuationToken=${encodeURIComponent(token)}${includeDeleted ? '&includeDeleted=true' : ''}&${v(target)}`);
+    const batch = reply.json() as { values?: { id: number; fields?: Record<string, unknown> }[]; continuationToken?: string; isLastBatch?: boolean };
+    for (const value of batch.values ?? []) {
+      ids.push(value.id);
+      if (value.fields && 'System.IsDeleted' in value.fields) deleted[value.id] = value.fields['System.IsDeleted'];
+    }
+    token = batch.continuationToken ?? token;
+    if (batch.isLastBatch !== false) break;
+  }
+  return { reply: reply as Reply, ids, deleted, token };
 }
 
 async function download(target: Target, id: string, query: string): Promise<Reply> {
@@ -179,8 +197,17 @@ export const SCENARIOS: Scenario[] = [
       const version = await call(target, 'GET', `/_apis/projects?api-version=99.0`);
       const missing = await call(target, 'GET', `/${project}/_apis/wit/workitems/2147483000?${v(target)}`);
       const values = (first.json().values ?? []) as { id: number }[];
+      const token = String(first.json().continuationToken ?? '');
+      const caughtUp = (await readFeed(target, token, true)).token;
+      await patch(target, item.id, [{ op: 'add', path: '/fields/System.Title', value: 'ado-sync live: feed, changed' }]);
+      const changed = await readFeed(target, caughtUp, false);
+      await call(target, 'DELETE', `/${project}/_apis/wit/workitems/${item.id}?${v(target)}`);
+      const hidden = await readFeed(target, changed.token, false);
+      const shown = await readFeed(target, changed.token, true);
       return [
         observe('reporting.firstPage', first, { hasToken: typeof first.json().continuationToken === 'string', containsNewItem: values.some((x) => x.id === item.id) }),
+        observe('reporting.change', changed.reply, { changeSeen: changed.ids.includes(item.id) }),
+        observe('reporting.deletion', shown.reply, { hiddenWithoutIncludeDeleted: !hidden.ids.includes(item.id), seenWithIncludeDeleted: shown.ids.includes(item.id), isDeletedField: shown.deleted[item.id] === true }),
         observe('reporting.unknownField', unknownField),
         observe('wiql.timeWithoutPrecision', wiqlNoPrecision),
         observe('wiql.timePrecision', wiql),

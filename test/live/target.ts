@@ -21,6 +21,8 @@ export interface Target {
   /** A public URL for service-hook delivery, and how to see what arrived there (emulator mode only). */
   readonly hookUrl?: string;
   readonly hookDeliveries?: () => Promise<number>;
+  /** Type of the work items the run creates (the process must have it). */
+  readonly workItemType: string;
   /** Work items the run created, destroyed at the end when asked to. */
   readonly created: number[];
 }

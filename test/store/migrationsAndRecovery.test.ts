@@ -21,12 +21,13 @@ describe('store: migrations', () => {
   beforeEach(() => { t = new TempStores(); });
   afterEach(() => t.cleanup());
 
-  it('migrates from empty (no file, and a zero-byte file) to the current version', async () => {
+  it('migrates from empty (no file, and a zero-byte file, which is reported as damaged) to the current version', async () => {
     const s = await t.open();
     assert.equal(s.stats().runs.total, 0);
     s.close();
     fs.writeFileSync(t.dbPath('empty.sqlite'), '');
     const e = await t.open({ path: t.dbPath('empty.sqlite') });
+    assert.match(e.recovered?.reason ?? '', /empty \(0 bytes\)/);
     e.close();
     const SQL = await initSqlJs();
     const db = new SQL.Database(fs.readFileSync(t.dbPath('empty.sqlite')));

@@ -37,12 +37,16 @@ describe('store: repositories', () => {
   });
 
   it('dedup: first writer wins, find and forget', () => {
-    const first = s.dedup.remember({ sha256Hash: 'h', attachmentGuid: 'g1', attachmentUrl: 'u1', fileSize: 5, firstWorkItemId: 1 });
-    const again = s.dedup.remember({ sha256Hash: 'h', attachmentGuid: 'g2', attachmentUrl: 'u2', fileSize: 5, firstWorkItemId: 2 });
+    const first = s.dedup.remember({ collectionUrl: 'c', sha256Hash: 'h', attachmentGuid: 'g1', attachmentUrl: 'u1', fileSize: 5, firstWorkItemId: 1 });
+    const again = s.dedup.remember({ collectionUrl: 'c', sha256Hash: 'h', attachmentGuid: 'g2', attachmentUrl: 'u2', fileSize: 5, firstWorkItemId: 2 });
+    const elsewhere = s.dedup.remember({ collectionUrl: 'other', sha256Hash: 'h', attachmentGuid: 'g3', attachmentUrl: 'u3', fileSize: 5, firstWorkItemId: 2 });
+    assert.equal(elsewhere.attachmentGuid, 'g3', 'another collection has its own entry');
+    assert.equal(s.dedup.contentOf('g1'), 'h');
     assert.equal(first.attachmentGuid, 'g1');
     assert.equal(again.attachmentGuid, 'g1');
-    s.dedup.forget('h');
-    assert.equal(s.dedup.find('h'), undefined);
+    s.dedup.forget('c', 'h');
+    assert.equal(s.dedup.find('c', 'h'), undefined);
+    assert.equal(s.dedup.find('other', 'h')?.attachmentGuid, 'g3');
   });
 
   it('upload sessions: chunk counters, resume lookup and 24 h expiry', () => {
@@ -60,33 +64,40 @@ describe('store: repositories', () => {
     assert.equal(s.uploadSessions.get('u1')?.status, 'EXPIRED');
   });
 
-  it('jobs: idempotent enqueue, lease, backoff, reschedule, dead letter, lease expiry', () => {
-    const j = s.jobs.enqueue({ jobType: 'upload', payload: { path: 'a' }, idempotencyKey: 'k1', workItemId: 9, maxAttempts: 2 });
-    assert.equal(s.jobs.enqueue({ jobType: 'upload', payload: { path: 'other' }, idempotencyKey: 'k1' }).id, j.id);
-    s.jobs.enqueue({ jobType: 'later', payload: null, runAt: new Date('2026-03-01T11:00:00.000Z') });
-    const leased = s.jobs.lease('w1', 10, 30_000);
-    assert.deepEqual(leased.map((x) => [x.id, x.status, x.leaseOwner]), [[j.id, 'IN_PROGRESS', 'w1']]);
-    assert.deepEqual(leased[0].payload, { path: 'a' });
-    assert.equal(s.jobs.lease('w2', 10, 30_000).length, 0, 'leased job is not handed out twice');
-    assert.equal(s.jobs.fail(j.id, 'boom', 5000), 'PENDING');
-    assert.equal(s.jobs.get(j.id)?.nextRunAt, '2026-03-01T10:00:05.000Z');
-    assert.equal(s.jobs.lease('w1', 10, 30_000).length, 0, 'not due during backoff');
+  it('dirty items: mark accumulates reasons, claim leases due rows, fail backs off, a mark during a sync keeps the item dirty, block waits for force', () => {
+    s.dirtyItems.mark('P', [9, 9, 10], 'feed');
+    s.dirtyItems.mark('P', [9], 'webhook', { replace: true });
+    assert.deepEqual(s.dirtyItems.get('P', 9)?.reasons, ['feed', 'webhook']);
+    assert.equal(s.dirtyItems.get('P', 9)?.replace, true);
+    const claimed = s.dirtyItems.claimDue('P', 'w1', 10, 30_000);
+    assert.deepEqual(claimed.map((r) => [r.workItemId, r.status, r.leaseOwner]), [[9, 'IN_PROGRESS', 'w1'], [10, 'IN_PROGRESS', 'w1']]);
+    assert.equal(s.dirtyItems.claimDue('P', 'w2', 10, 30_000).length, 0, 'a leased row is not handed out twice');
+    const nine = claimed[0];
+    s.dirtyItems.fail('P', 9, nine.markSeq, { message: 'boom', code: 'E1' }, new Date('2026-03-01T10:00:05.000Z'));
+    assert.deepEqual([s.dirtyItems.get('P', 9)?.status, s.dirtyItems.get('P', 9)?.attempts, s.dirtyItems.get('P', 9)?.lastError], ['PENDING', 1, 'boom']);
+    assert.equal(s.dirtyItems.claimDue('P', 'w1', 10, 30_000).length, 0, 'not due during backoff');
     c.advance(5000);
-    assert.equal(s.jobs.lease('w1', 10, 30_000).length, 1);
-    s.jobs.reschedule(j.id, new Date('2026-03-01T10:01:00.000Z'), 'rate limited');
-    assert.equal(s.jobs.get(j.id)?.attempts, 1, 'reschedule keeps the attempt');
-    c.set('2026-03-01T10:01:00.000Z');
-    s.jobs.lease('w1', 1, 1000);
-    c.advance(2000);
-    assert.equal(s.jobs.releaseExpiredLeases(), 1);
-    s.jobs.lease('w1', 1, 1000);
-    assert.equal(s.jobs.fail(j.id, 'boom again', 1000), 'DEAD');
-    assert.equal(s.jobs.recentForWorkItem(9)[0].lastError, 'boom again');
-    s.jobs.enqueue({ jobType: 'x', payload: 1 });
-    const [x] = s.jobs.lease('w', 1, 1000).filter((r) => r.jobType === 'x');
-    s.jobs.complete(x.id);
-    assert.ok(s.jobs.get(x.id)?.completedAt);
-    assert.equal(s.jobs.countByStatus().DEAD, 1);
+    const again = s.dirtyItems.claimDue('P', 'w1', 10, 30_000);
+    assert.deepEqual(again.map((r) => r.workItemId), [9]);
+    // Marked again while it syncs: the sync's completion must not clear the newer mark.
+    s.dirtyItems.mark('P', [9], 'webhook');
+    s.dirtyItems.complete('P', 9, again[0].markSeq);
+    assert.equal(s.dirtyItems.get('P', 9)?.status, 'PENDING');
+    const last = s.dirtyItems.claimDue('P', 'w1', 10, 30_000);
+    s.dirtyItems.complete('P', 9, last[0].markSeq);
+    assert.equal(s.dirtyItems.get('P', 9), undefined, 'synced: the row is gone');
+    // Expired leases are taken over.
+    c.advance(31_000);
+    assert.deepEqual(s.dirtyItems.claimDue('P', 'w3', 10, 30_000).map((r) => [r.workItemId, r.leaseOwner]), [[10, 'w3']]);
+    s.dirtyItems.block('P', 10, 'max-delete', { removals: 3, total: 4 });
+    s.dirtyItems.mark('P', [10], 'feed');
+    assert.equal(s.dirtyItems.get('P', 10)?.status, 'BLOCKED', 'a new change does not release a blocked item');
+    assert.equal(s.dirtyItems.claimDue('P', 'w1', 10, 30_000).length, 0);
+    s.dirtyItems.mark('P', [10], 'manual', { force: true });
+    assert.deepEqual([s.dirtyItems.get('P', 10)?.status, s.dirtyItems.get('P', 10)?.force], ['PENDING', true]);
+    assert.equal(s.dirtyItems.release('P'), 0);
+    assert.equal(s.dirtyItems.claimDue('P', 'w1', 10, 30_000).length, 1);
+    assert.equal(s.dirtyItems.release('P', 'w1'), 1);
   });
 
   it('events, webhooks, tracked items and watermarks round-trip', () => {

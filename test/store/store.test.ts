@@ -19,7 +19,7 @@ describe('store: open, persist, close', () => {
     for (const n of ['attachment_sync_metadata', 'chunked_upload_sessions', 'sync_job_queue', 'sync_event_log',
       'webhook_subscriptions', 'deduplication_index', 'v_attachment_sync_summary', 'sync_history', 'sync_history_items',
       'audit_logs', 'tracked_work_items', 'inbound_watermarks', 'idx_attachment_work_item', 'idx_attachment_sha256',
-      'idx_jobs_due', 'idx_history_started', 'idx_history_items_run']) {
+      'idx_dirty_due', 'idx_dedup_guid', 'idx_history_started', 'idx_history_items_run']) {
       assert.ok(names.has(n), `missing ${n}`);
     }
     db.close();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { commentWithMarker, formatMarker, markerOf, MAX_RELATION_COMMENT_LENGTH, stripMarker } from '../../src/core/sync/contentMarker';
+import { MAX_RELATION_COMMENT_LENGTH } from '../../src/core/ado';
+import { commentWithMarker, formatMarker, markerOf, stripMarker } from '../../src/core/sync/contentMarker';
 
 const SHA = 'a'.repeat(62) + 'bc';
 

@@ -10,17 +10,19 @@ describe('mirror folder scan', () => {
   beforeEach(async () => { root = await mkdtemp(join(tmpdir(), 'mirror-')); });
   afterEach(async () => { await rm(root, { recursive: true, force: true }); });
 
-  it('lists <workItemId>/<file> with streaming sha256, skipping temp files and non-item folders', async () => {
+  it('lists <workItemId>/<file> with streaming sha256, a colleague\'s *.part or *.tmp included, skipping the staging folder and non-item folders', async () => {
     await mkdir(join(root, '12'));
     await mkdir(join(root, '7'));
     await mkdir(join(root, 'notes'));
     await writeFile(join(root, '12', 'b.txt'), 'bee');
     await writeFile(join(root, '12', 'a.txt'), 'ay');
-    await writeFile(join(root, '12', 'c.txt.part'), 'partial');
+    await writeFile(join(root, '12', 'c.txt.part'), 'a file named .part');
+    await mkdir(join(root, '.ado-sync-staging'));
+    await writeFile(join(root, '.ado-sync-staging', 'x-0123456789ab'), 'a download in flight');
     await writeFile(join(root, '7', 'x.bin'), Buffer.alloc(3000, 1));
     await writeFile(join(root, 'notes', 'n.txt'), 'n');
     const files = await scanMirrorFolder(root);
-    assert.deepEqual(files.map((f) => `${f.workItemId}/${f.fileName}`), ['7/x.bin', '12/a.txt', '12/b.txt']);
+    assert.deepEqual(files.map((f) => `${f.workItemId}/${f.fileName}`), ['7/x.bin', '12/a.txt', '12/b.txt', '12/c.txt.part']);
     assert.equal(files[1]?.sha256, createHash('sha256').update('ay').digest('hex'));
     assert.equal(files[0]?.size, 3000);
     assert.deepEqual((await scanMirrorFolder(root, [7])).map((f) => f.fileName), ['x.bin']);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { createAdoClient, PatAuth } from '../../src/core/ado';
 import { DEFAULT_SETTINGS, type SyncSettings } from '../../src/core/settings';
 import { openStore, type SyncStore } from '../../src/core/store';
-import type { SyncEngine } from '../../src/core/sync/engineApi';
+import type { SyncEngine, SyncEngineOptions } from '../../src/core/sync/engineApi';
 import { createSyncEngine } from '../../src/core/sync/syncEngine';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index';
 import { adminUrl } from '../emulator-tests/client';
@@ -38,21 +38,21 @@ export class SyncWorld {
     return this;
   }
 
-  async open(settings: Partial<SyncSettings> = {}): Promise<void> {
+  async open(settings: Partial<SyncSettings> = {}, engine: Partial<SyncEngineOptions> = {}): Promise<void> {
     this.store = await openStore({ path: this.dbPath, debounceMs: 50 });
     const client = createAdoClient({ orgUrl: this.emulator.baseUrl, project: 'Demo', auth: new PatAuth(PAT), backoff: { baseMs: 20, capMs: 200 }, maxRetries: 4, requestsPerMinute: 60_000 });
     this.engine = createSyncEngine({
       client, store: this.store, workspaceRoot: this.workspace, log: (level, m) => this.logs.push(`${level}: ${m}`),
       settings: { ...DEFAULT_SETTINGS, orgUrl: this.emulator.baseUrl, project: 'Demo', chunkSize: 64 * 1024, ...settings },
-      origin: { client: 'test', version: '0.0.0' },
+      origin: { client: 'test', version: '0.0.0' }, ...engine,
     });
   }
 
   /** Closes the engine and the store (the database file stays). */
-  async reopen(settings: Partial<SyncSettings> = {}): Promise<void> {
+  async reopen(settings: Partial<SyncSettings> = {}, engine: Partial<SyncEngineOptions> = {}): Promise<void> {
     await this.engine.close();
     this.store.close();
-    await this.open(settings);
+    await this.open(settings, engine);
   }
 
   async stop(): Promise<void> {

@@ -70,8 +70,9 @@ describe('extension webhook text', () => {
       listening: true, url: 'http://127.0.0.1:8787/api/webhooks/workitem', address: '127.0.0.1:8787',
       accepted: 2, rejected: 1, rejections: { unauthorized: 1, malformed: 0, tooLarge: 0, unsupportedMediaType: 0 }, duplicates: 0, ignored: 0,
     },
-    poll: { enabled: false, running: false, runs: 0, failures: 0, intervalMs: 0 },
-    queue: { queued: 0, running: 0, completedRuns: 2, failedRuns: 0 },
+    poll: { enabled: false, intervalMs: 0 },
+    sync: { active: 0, dirty: 0, blocked: [] },
+    runs: { completed: 2, failed: 0 },
     untrackedEvents: 0,
   };
 

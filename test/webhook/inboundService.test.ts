@@ -25,7 +25,7 @@ describe('inbound service (serve logic) with the emulator delivering service hoo
   let engine: SyncEngine;
   let service: InboundService;
   let webhook: WebhookSettings;
-  let runs: { workItemId?: number; trigger: string }[];
+  let runs: { workItemIds: number[]; trigger: string; status: string }[];
 
   before(async () => {
     f = await serveFixture();
@@ -37,7 +37,7 @@ describe('inbound service (serve logic) with the emulator delivering service hoo
     runs = [];
     service = await startInboundService({
       engine, webhook, pollIntervalMs: 3_600_000,
-      onRunFinished: (job) => runs.push({ workItemId: job.kind === 'item' ? job.workItemId : undefined, trigger: job.trigger }),
+      onRunFinished: (summary) => runs.push({ workItemIds: [...new Set(summary.items.map((i) => i.workItemId))], trigger: summary.trigger, status: summary.status }),
     });
     const project = await client.getProject(f.ado.project);
     await registerWebhook(client, { id: project.id, name: project.name }, { ...webhook, publicUrl: service.receiver?.url }, store.webhooks);
@@ -59,7 +59,7 @@ describe('inbound service (serve logic) with the emulator delivering service hoo
     const got = await waitFor('the file in the mirror', () => readOrUndefined(mirrorFile(f, 5, 'from-colleague.txt')));
     assert.deepEqual(got, bytes);
     assert.ok(Date.now() - started < 10_000);
-    assert.equal(service.state().poll.runs, 0, 'the poll never ran');
+    assert.equal(service.state().poll.lastCheckedAt, undefined, 'the poll never ran');
     const history = store.history.page({ trigger: 'webhook', workItemId: 5 }, 50).rows;
     assert.ok(history.length >= 1, 'the run is in the history with trigger webhook');
     assert.ok(history.every((h) => h.status !== 'in_progress' || h === history[0]));
@@ -70,7 +70,7 @@ describe('inbound service (serve logic) with the emulator delivering service hoo
   });
 
   it('wrong or missing credentials, oversized and malformed bodies, duplicates and unknown events get their answer; nothing is queued', async () => {
-    await waitFor('quiet worker', () => service.state().queue.running === 0 && service.state().queue.queued === 0);
+    await waitFor('quiet worker', () => service.state().sync.active === 0 && service.state().sync.dirty === 0);
     const before = service.state();
     const runsBefore = runs.length;
     const good = basicAuth(HOOK_USER, HOOK_PASSWORD);
@@ -101,7 +101,7 @@ describe('inbound service (serve logic) with the emulator delivering service hoo
   });
 
   it('500 deliveries for 10 work items: a handful of runs per item, all 10 converge with equal bytes', async () => {
-    await waitFor('quiet worker', () => service.state().queue.running === 0 && service.state().queue.queued === 0);
+    await waitFor('quiet worker', () => service.state().sync.active === 0 && service.state().sync.dirty === 0);
     runs.length = 0;
     const files = new Map<number, Buffer>();
     const acceptedBefore = service.state().receiver!.accepted;
@@ -116,20 +116,21 @@ describe('inbound service (serve logic) with the emulator delivering service hoo
       const got = await waitFor(`flood-${id}.txt in the mirror`, () => readOrUndefined(mirrorFile(f, id, `flood-${id}.txt`)), 30_000);
       assert.deepEqual(got, files.get(id), `bytes of item ${id}`);
     }
-    await waitFor('quiet worker', () => service.state().queue.running === 0 && service.state().queue.queued === 0);
+    await waitFor('quiet worker', () => service.state().sync.active === 0 && service.state().sync.dirty === 0);
     await new Promise((resolve) => setTimeout(resolve, 800));
     for (const id of ITEMS) {
-      const n = runs.filter((r) => r.workItemId === id).length;
-      assert.ok(n >= 1 && n <= 5, `item ${id}: ${n} sync runs for 50 deliveries`);
+      const n = runs.filter((r) => r.workItemIds.includes(id)).length;
+      assert.ok(n >= 1 && n <= 5, `item ${id}: ${n} sync runs with transfers for 50 deliveries`);
     }
-    assert.equal(runs.filter((r) => r.workItemId === undefined).length, 0, 'no poll run');
-    assert.equal(service.state().queue.failedRuns, 0, service.state().queue.lastError);
+    assert.ok(runs.every((r) => r.trigger === 'webhook'), 'no poll run');
+    assert.equal(service.state().runs.failed, 0, service.state().runs.lastError);
   });
 
-  it('a host-driven sync of all tracked items goes through the same worker', async () => {
+  it('a host-driven sync of all tracked items goes through the same coordinator', async () => {
     runs.length = 0;
-    await service.runAll('manual');
-    assert.deepEqual(runs, [{ workItemId: undefined, trigger: 'manual' }]);
+    const summary = await engine.sync({ trigger: 'manual' });
+    assert.equal(summary.status, 'completed');
+    assert.deepEqual(runs.map((r) => [r.trigger, r.status]), [['manual', 'completed']]);
     assert.equal(store.history.page({ trigger: 'manual' }, 10).rows[0]?.status, 'completed');
   });
 });

@@ -33,7 +33,7 @@ interface DedupAnswer {
 function lookUp(store: SyncStore, sha256: string): Omit<DedupAnswer, 'sha256' | 'file'> {
   const records = store.attachments.bySha256(sha256).filter((r) => r.attachmentGuid !== null);
   const workItems = [...new Set(records.map((r) => r.workItemId))];
-  const indexed = store.dedup.find(sha256);
+  const indexed = store.dedup.findAll(sha256)[0];
   if (indexed) {
     const record = records.find((r) => r.attachmentGuid === indexed.attachmentGuid) ?? records[0];
     return { isDuplicate: true, workItems, attachment: { work_item_id: indexed.firstWorkItemId, attachment_guid: indexed.attachmentGuid, attachment_url: indexed.attachmentUrl, file_name: record?.fileName ?? null, file_size: indexed.fileSize } };

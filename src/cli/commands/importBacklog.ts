@@ -20,7 +20,7 @@ import { openStore, type SyncStore } from '../../core/store';
 import type { Command, CommandContext, OptionValues } from '../command';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
 import { progressBar } from '../progress';
-import { clientFor, optionText as text, settingsFor, USER_AGENT, userName } from '../session';
+import { clientFor, optionText as text, settingsFor, storeLog, USER_AGENT, userName } from '../session';
 
 const USAGE = `--from ardoq|file [options]
 
@@ -105,7 +105,7 @@ function humanSummary(s: BacklogImportSummary): string {
 /** History in the state database; a locked or unreadable database only costs the history. */
 async function openHistory(context: CommandContext, dbPath: string): Promise<{ history?: BacklogHistory; store?: SyncStore }> {
   try {
-    const store = await openStore({ path: path.resolve(context.cwd, dbPath) });
+    const store = await openStore({ path: path.resolve(context.cwd, dbPath), log: storeLog(context.output) });
     return { history: storeBacklogHistory(store), store };
   } catch (error) {
     context.output.warn(`History will not be recorded: ${(error as Error).message}`);

@@ -1,12 +1,11 @@
 // `ado-sync serve`: a long-lived process that keeps the mirror folder current. It runs the webhook
-// receiver (loopback by default), the poll scheduler (ATTACHMENT_SYNC_POLL_INTERVAL, 0 = off) and
-// the sync worker, prints the receiver state on start and on shutdown, and on SIGINT/SIGTERM lets
-// the item in flight finish or checkpoint, closes the engine and exits 0.
+// receiver (loopback by default) and the engine's coordinator, which polls the change feed
+// (ATTACHMENT_SYNC_POLL_INTERVAL, 0 = off) and syncs what is dirty; prints the state on start and on
+// shutdown, and on SIGINT/SIGTERM lets the items in flight finish, closes the engine and exits 0.
 import {
   describeInboundState, startInboundService, WEBHOOK_ENV, WebhookSettingsError, webhookSettingsFromEnv,
-  type InboundServiceState, type SyncJob, type WebhookSettings,
+  type InboundServiceState, type WebhookSettings,
 } from '../../core/webhook';
-import { describeJob } from '../../core/webhook/syncQueue';
 import type { Command, CommandContext } from '../command';
 import { runHeadline, withEngine } from '../engineSession';
 import { CliError, ExitCode } from '../exitCodes';
@@ -112,10 +111,9 @@ export const serveCommand: Command = {
         webhook,
         pollIntervalMs: pollSeconds * 1000,
         log: (level, message) => (level === 'info' ? context.output.info(message) : context.output.warn(message)),
-        onRunFinished: (job: SyncJob, summary, error) => {
-          const label = `Sync of ${describeJob(job)}`;
-          if (summary) context.output.info(runHeadline(label, summary));
-          else context.output.warn(`${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+        onRunFinished: (summary) => {
+          const ids = [...new Set(summary.items.map((i) => i.workItemId))];
+          context.output.info(runHeadline(`Sync of ${ids.length === 1 ? `work item ${ids[0]}` : `${ids.length} work items`} (${summary.trigger})`, summary));
         },
       }));
       // The receiver's socket keeps the process alive; with --poll-only only this does.

@@ -1,6 +1,6 @@
 // `ado-sync status <workItemId>`: the seed's GET /api/sync/status/:workItemId, the per-item
-// summary with the recent jobs and events, from the state database alone (read-only).
-import type { EventRow, JobRow, SyncStore, WorkItemSummary } from '../../core/store';
+// summary with its pending sync (queued, retrying, blocked) and recent events, from the state database alone (read-only).
+import type { DirtyItemRow, EventRow, SyncStore, WorkItemSummary } from '../../core/store';
 import { onePositional, workItemId } from '../args';
 import type { Command } from '../command';
 import { ExitCode } from '../exitCodes';
@@ -14,8 +14,17 @@ interface StatusAnswer {
   workItemId: number;
   tracked: boolean;
   summary: { total_attachments: number; synced_count: number; pending_count: number; failed_count: number; total_size_bytes: number; last_modified: string | null };
-  recentJobs: { id: number; job_type: string; status: string; attempts: number; last_error: string | null; created_at: string; completed_at: string | null }[];
+  /** Its row in the sync queue (sync_job_queue): null when nothing waits. */
+  pendingSync: { status: string; reasons: string[]; attempts: number; next_run_at: string; last_error: string | null; blocked_reason: string | null;
+    blocked_details: Record<string, unknown> | null; first_marked_at: string } | null;
   recentEvents: { id: number; event_type: string; severity: string; message: string; created_at: string }[];
+}
+
+/** The work item's row in the sync queue: waiting, retrying after a failure, or blocked by the brake. */
+function pendingOf(row: DirtyItemRow | undefined): StatusAnswer['pendingSync'] {
+  if (!row) return null;
+  return { status: row.status, reasons: row.reasons, attempts: row.attempts, next_run_at: row.nextRunAt, last_error: row.lastError,
+    blocked_reason: row.blockedReason, blocked_details: row.blockedDetails, first_marked_at: row.firstMarkedAt };
 }
 
 function statusOf(store: SyncStore, id: number): StatusAnswer {
@@ -31,9 +40,7 @@ function statusOf(store: SyncStore, id: number): StatusAnswer {
       total_size_bytes: s.totalSizeBytes ?? 0,
       last_modified: s.lastModified ?? null,
     },
-    recentJobs: store.jobs.recentForWorkItem(id, RECENT).map((j: JobRow) => ({
-      id: j.id, job_type: j.jobType, status: j.status, attempts: j.attempts, last_error: j.lastError, created_at: j.createdAt, completed_at: j.completedAt,
-    })),
+    pendingSync: pendingOf(store.dirtyItems.get(store.trackedItems.get(id)?.projectName ?? '', id)),
     recentEvents: store.events.recent(RECENT, id).map((e: EventRow) => ({ id: e.id, event_type: e.eventType, severity: e.severity, message: e.message, created_at: e.createdAt })),
   };
 }
@@ -43,14 +50,19 @@ function statusHuman(a: StatusAnswer): string {
   const lines = [
     `Work item ${a.workItemId}${a.tracked ? ' (tracked)' : ''}: ${s.total_attachments} attachment(s), ${s.synced_count} synced, ${s.pending_count} pending, ${s.failed_count} failed, ${formatBytes(s.total_size_bytes)}${s.last_modified ? `, last change ${s.last_modified}` : ''}.`,
   ];
-  if (a.recentJobs.length) lines.push('', 'Recent jobs:', table(['ID', 'TYPE', 'STATUS', 'TRIES', 'CREATED', 'ERROR'], a.recentJobs.map((j) => [String(j.id), j.job_type, j.status, String(j.attempts), j.created_at, j.last_error ?? ''])));
+  const p = a.pendingSync;
+  if (p) {
+    lines.push('', p.status === 'BLOCKED'
+      ? `Sync blocked (${p.blocked_reason ?? 'brake'}): ${JSON.stringify(p.blocked_details)}. Confirm with "ado-sync sync --work-item ${a.workItemId} --force".`
+      : `Sync pending since ${p.first_marked_at} (${p.reasons.join(', ')}), ${p.attempts} failed tr${p.attempts === 1 ? 'y' : 'ies'}, next at ${p.next_run_at}${p.last_error ? `; last error: ${p.last_error}` : ''}.`);
+  }
   if (a.recentEvents.length) lines.push('', 'Recent events:', table(['TIME', 'SEVERITY', 'EVENT', 'MESSAGE'], a.recentEvents.map((e) => [e.created_at, e.severity, e.event_type, e.message])));
   return lines.join('\n');
 }
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: "Show a work item's sync summary, recent jobs and recent events from the state database.",
+  summary: "Show a work item's sync summary, its pending sync and recent events from the state database.",
   usage: '<workItemId>',
   options: {},
   async run(context) {

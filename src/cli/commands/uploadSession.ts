@@ -1,12 +1,24 @@
 // `ado-sync upload-session <uuid>`: the seed's GET /api/sync/upload-session/:sessionUuid, the
 // progress of a chunked (resumable) upload.
-import type { UploadSessionRow } from '../../core/store';
+import { UPLOAD_SESSION_TTL_MS, type UploadSessionRow } from '../../core/store';
+import { UploadJournal, type JournalEntry } from '../../core/sync/uploadJournal';
 import { onePositional } from '../args';
 import type { Command } from '../command';
 import { CliError, ExitCode } from '../exitCodes';
 import { formatBytes } from '../../shared/format';
 import { progressBar } from '../progress';
 import { withReadStore } from '../session';
+
+function fromJournal(e: JournalEntry | undefined): UploadSessionRow | undefined {
+  if (!e) return undefined;
+  const totalChunks = Math.max(1, Math.ceil(e.totalSize / e.chunkSize));
+  return {
+    sessionUuid: e.sessionUuid, workItemId: e.workItemId, filePath: e.filePath, fileName: e.fileName, totalSize: e.totalSize, chunkSize: e.chunkSize,
+    totalChunks, chunksReceived: Math.min(totalChunks, Math.ceil(e.nextByte / e.chunkSize)), nextByte: e.nextByte, sha256: e.sha256, sentSha256: e.sentSha256,
+    adoUploadId: e.uploadId, adoUploadUrl: e.uploadUrl, status: 'ACTIVE', createdAt: e.updatedAt, updatedAt: e.updatedAt,
+    expiresAt: new Date(Date.parse(e.updatedAt) + UPLOAD_SESSION_TTL_MS).toISOString(),
+  };
+}
 
 function sessionJson(s: UploadSessionRow) {
   return {
@@ -43,7 +55,8 @@ export const uploadSessionCommand: Command = {
   async run(context) {
     const uuid = onePositional(context.positionals, 'session id').toLowerCase();
     return withReadStore(context, async ({ store }) => {
-      const session = store.uploadSessions.get(uuid);
+      // An upload in flight (or of a process that died) has its progress in the journal, newer than the database.
+      const session = fromJournal(new UploadJournal(`${store.path}.uploads`).read(uuid)) ?? store.uploadSessions.get(uuid);
       if (!session) throw new CliError(`No upload session ${uuid} in the state database.`, ExitCode.itemFailed);
       const answer = sessionJson(session);
       context.output.result(answer, () => sessionHuman(answer));

@@ -1,6 +1,7 @@
 // Attachment downloads: streamed to `<dest>.part-<random>` beside the destination, hashed on the
 // way, checked against the Content-Length and the expected size and SHA-256, flushed to disk,
-// then renamed over dest. On any failure the temp file is removed and dest is left untouched
+// then renamed over dest (a gzip-encoded body, as the service sends blobs it stores compressed,
+// is unpacked on the way). On any failure the temp file is removed and dest is left untouched
 // (DESIGN.md principles 3 and 4). A body that breaks mid-way is retried from the start with a
 // fresh temp file (ADO documents no Range support for attachments).
 import { randomBytes } from 'node:crypto';
@@ -8,6 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { Response } from 'node-fetch';
 import { attachmentIdFromUrl } from './attachmentRelations';
 import type { TransferProgress } from './attachmentUpload';
@@ -50,7 +52,7 @@ export async function downloadAttachment(context: AdoContext, urlOrId: string, d
 async function receiveToFile(response: Response, attempt: Attempt, destPath: string, options: DownloadOptions): Promise<DownloadResult> {
   const tempPath = `${destPath}.part-${randomBytes(6).toString('hex')}`;
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  const total = Number.isFinite(declared) ? declared : (options.expectedSize ?? 0);
+  const total = options.expectedSize ?? (Number.isFinite(declared) ? declared : 0);
   const hash = newSha256();
   const counter = new HashingCounter(hash, () => {
     attempt.touch();
@@ -59,9 +61,14 @@ async function receiveToFile(response: Response, attempt: Attempt, destPath: str
   try {
     // flush: fsync before close, so the rename never exposes a file whose bytes are not on disk.
     const file = createWriteStream(tempPath, { flags: 'wx', flush: true, highWaterMark: FILE_READ_CHUNK });
-    await pipeline(response.body, counter, file, { signal: attempt.signal });
-    if (Number.isFinite(declared) && counter.bytes !== declared) {
-      throw new NetworkError(`The download ended after ${counter.bytes} of ${declared} bytes`, { url: response.url, status: response.status });
+    // A blob the service stores compressed comes gzip-encoded even though we did not ask for it;
+    // Content-Length then counts the compressed bytes.
+    const gzipped = /\bgzip\b/i.test(response.headers.get('content-encoding') ?? '');
+    const received = gzipped ? new HashingCounter(newSha256(), () => attempt.touch()) : counter;
+    if (gzipped) await pipeline(response.body, received, createGunzip(), counter, file, { signal: attempt.signal });
+    else await pipeline(response.body, counter, file, { signal: attempt.signal });
+    if (Number.isFinite(declared) && received.bytes !== declared) {
+      throw new NetworkError(`The download ended after ${received.bytes} of ${declared} bytes`, { url: response.url, status: response.status });
     }
     const sha256 = hash.digest('hex');
     verify(counter.bytes, sha256, options, response.url);

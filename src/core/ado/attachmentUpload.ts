@@ -214,8 +214,9 @@ async function sendChunks(context: AdoContext, filePath: string, initial: Upload
       signal: options.signal,
       mayRetry: (error) => {
         if (error instanceof NetworkError && error.requestSent) maybeDelivered = true;
-        // After a possible delivery a 5xx is the session's state (completed, or a gap), not load.
-        return !(maybeDelivered && error instanceof ServerError);
+        // After a possible delivery a 500 is the session's state (completed, or a gap: exceptions
+        // the service does not map); 502/503/504 come from a busy front end and are retried.
+        return !(maybeDelivered && error instanceof ServerError && error.status === 500);
       },
       read: (response) => readJson<AttachmentReference>(response),
     }).then(() => false, async (error: unknown) => {

@@ -14,3 +14,4 @@ export { wiqlString } from './wiql';
 export { environmentProxyRouting, proxyLabel, type ProxyRouting } from './proxy';
 export type { Logger, LogLevel, RetryNotice } from './httpTransport';
 export { sha256OfFile } from './streamingHash';
+export { fullJitterDelay } from './retryPolicy';

@@ -13,7 +13,7 @@ export class StoreLock {
     const info: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: now().toISOString() };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        fs.writeFileSync(lockPath, JSON.stringify(info), { flag: 'wx' });
+        create(lockPath, JSON.stringify(info));
         const lock = new StoreLock(lockPath);
         lock.startHeartbeat(staleMs);
         return lock;
@@ -45,6 +45,19 @@ export class StoreLock {
     const held = readLock(this.path);
     if (held && held.pid === process.pid && held.host === os.hostname()) fs.rmSync(this.path, { force: true });
   }
+}
+
+/** Creates the lock file; one left empty by a failed write (a full disk) is removed, as it is ours. */
+function create(lockPath: string, content: string): void {
+  const fd = fs.openSync(lockPath, 'wx');
+  try {
+    fs.writeFileSync(fd, content);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(lockPath, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
 }
 
 export function readLock(lockPath: string): LockInfo | undefined {

@@ -233,6 +233,58 @@ const MIGRATIONS: readonly string[] = [
     INSERT INTO history_search (body, run_id) VALUES (NEW.error_message, NEW.id);
   END;
   `,
+  // v4: one reconciliation coordinator. sync_job_queue becomes what the seed calls it, durable
+  // work: one row per work item that needs a sync (dirty), with its reasons, backoff and lease,
+  // deleted when the item is synced. Its old rows were a journal of transfers of finished runs.
+  // Attachment records learn whether a failure is permanent (not retried until the user asks).
+  // The de-duplication index is keyed by collection: an attachment URL of one collection is
+  // never linked on another.
+  `
+  DROP TABLE sync_job_queue;
+  CREATE TABLE sync_job_queue (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_type TEXT NOT NULL DEFAULT 'sync_work_item',
+    project_name TEXT NOT NULL,
+    work_item_id INTEGER NOT NULL,
+    reasons TEXT NOT NULL,
+    force INTEGER NOT NULL DEFAULT 0,
+    replace_versions INTEGER NOT NULL DEFAULT 0,
+    retry_failed INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING','IN_PROGRESS','BLOCKED')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_run_at TEXT NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at TEXT,
+    blocked_reason TEXT,
+    blocked_details TEXT,
+    last_error TEXT,
+    last_error_code TEXT,
+    mark_seq INTEGER NOT NULL DEFAULT 1,
+    first_marked_at TEXT NOT NULL,
+    last_marked_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (project_name, work_item_id)
+  );
+  CREATE INDEX idx_dirty_due ON sync_job_queue(project_name, status, next_run_at);
+
+  ALTER TABLE attachment_sync_metadata ADD COLUMN failure_kind TEXT;
+
+  CREATE TABLE deduplication_index_v4 (
+    collection_url TEXT NOT NULL DEFAULT '',
+    sha256_hash TEXT NOT NULL,
+    attachment_guid TEXT NOT NULL,
+    attachment_url TEXT NOT NULL,
+    file_size INTEGER NOT NULL,
+    first_work_item_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (collection_url, sha256_hash)
+  );
+  INSERT INTO deduplication_index_v4 (collection_url, sha256_hash, attachment_guid, attachment_url, file_size, first_work_item_id, created_at)
+    SELECT '', sha256_hash, attachment_guid, attachment_url, file_size, first_work_item_id, created_at FROM deduplication_index;
+  DROP TABLE deduplication_index;
+  ALTER TABLE deduplication_index_v4 RENAME TO deduplication_index;
+  CREATE INDEX idx_dedup_guid ON deduplication_index(attachment_guid);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

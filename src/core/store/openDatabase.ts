@@ -7,7 +7,8 @@ import { SCHEMA_VERSION, schemaVersion } from './migrations';
 export function loadDatabase(SQL: SqlJsStatic, dbPath: string): { db: Database; corrupt?: string } {
   if (!fs.existsSync(dbPath)) return { db: new SQL.Database() };
   const bytes = fs.readFileSync(dbPath);
-  if (bytes.length === 0) return { db: new SQL.Database() };
+  // We never write an empty file (writes are whole and atomic): zero bytes is a file cut short.
+  if (bytes.length === 0) return { db: new SQL.Database(), corrupt: 'the file is empty (0 bytes)' };
   let db: Database | undefined;
   try {
     db = new SQL.Database(bytes);
@@ -39,8 +40,8 @@ function fresh(SQL: SqlJsStatic, bad: Database | undefined, reason: string): { d
 }
 
 /** Moves a corrupt file aside as `<db>.corrupt-<timestamp>` and returns the typed report. */
-export function moveAside(dbPath: string, reason: string, now: Date): StoreCorruptError {
+export function moveAside(dbPath: string, reason: string, now: Date, restoredTracked: number): StoreCorruptError {
   const movedTo = `${dbPath}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
   fs.renameSync(dbPath, movedTo);
-  return new StoreCorruptError(dbPath, reason, movedTo);
+  return new StoreCorruptError(dbPath, reason, movedTo, restoredTracked);
 }

@@ -91,10 +91,14 @@ export class Sql {
     }
   }
 
-  /** Runs fn in a transaction; rolls back on throw. */
+  private depth = 0;
+
+  /** Runs fn in a transaction; rolls back on throw. Inside another tx() it joins that transaction. */
   tx<T>(fn: () => T): T {
     this.guard();
+    if (this.depth > 0) return this.nested(fn);
     this.db.exec('BEGIN');
+    this.depth = 1;
     try {
       const r = fn();
       this.db.exec('COMMIT');
@@ -103,6 +107,17 @@ export class Sql {
     } catch (e) {
       this.db.exec('ROLLBACK');
       throw e;
+    } finally {
+      this.depth = 0;
+    }
+  }
+
+  private nested<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
     }
   }
 

@@ -1,6 +1,6 @@
 import type { AttachmentSyncStatus } from './repositories/attachments';
 import type { SyncHistoryStatus } from './repositories/history';
-import type { JobStatus } from './repositories/jobs';
+import type { DirtyStatus } from './repositories/dirtyItems';
 import type { Sql } from './sqlite';
 
 export interface SyncStats {
@@ -8,7 +8,7 @@ export interface SyncStats {
   items: { total: number; failed: number };
   bytesTransferred: number;
   attachments: { total: number; byStatus: Partial<Record<AttachmentSyncStatus, number>>; totalSizeBytes: number };
-  jobs: Partial<Record<JobStatus, number>>;
+  jobs: Partial<Record<DirtyStatus, number>>;
   trackedWorkItems: number;
 }
 

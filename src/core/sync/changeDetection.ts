@@ -2,43 +2,46 @@
 // the project's reporting revisions feed from a stored continuation token (one or two requests
 // for any number of tracked items), or, where the feed is not available (older servers, missing
 // permission), a WIQL query on System.ChangedDate with timePrecision since the stored watermark.
-// No stored position yet means "everything tracked" (first sync).
+// No stored position yet means "everything tracked" (first sync). Nothing is written here: the
+// coordinator stores the new position in the same transaction as the dirty marks of what changed.
 import { AdoError, AuthenticationError, CancelledError, wiqlString, type AdoClient } from '../ado';
-import type { SyncStore } from '../store';
+
+/** Where the feed was read up to; stored together with the dirty marks of what it found. */
+export interface FeedPosition {
+  watermark: string | null;
+  continuationToken: string | null;
+}
 
 export interface ChangeFeedResult {
-  /** Tracked ids that changed; undefined = unknown, sync them all. */
+  /** Tracked ids that changed; undefined = unknown (first read), sync them all. */
   changed?: Set<number>;
   via: 'revisions' | 'wiql' | 'none';
+  /** The position after this read. The caller persists it only with the marks of `changed`. */
+  position: FeedPosition;
 }
 
 type Log = (level: 'info' | 'warn', message: string) => void;
 
-export async function detectChanges(client: AdoClient, store: SyncStore, tracked: readonly number[], startedAt: Date, log: Log, signal?: AbortSignal): Promise<ChangeFeedResult> {
-  const project = client.project;
-  const position = store.watermarks.get(project);
+/** Reads the changes since `position`; writes nothing (the feed moves on only past what is marked dirty). */
+export async function detectChanges(client: AdoClient, position: FeedPosition | undefined, tracked: readonly number[], startedAt: Date, log: Log, signal?: AbortSignal): Promise<ChangeFeedResult> {
   try {
     const { ids, token } = await readFeed(client, position?.continuationToken ?? undefined, startedAt, signal);
-    store.watermarks.set(project, startedAt.toISOString(), token);
-    if (!position?.continuationToken) return { via: 'none' };
-    return { changed: intersect(ids, tracked), via: 'revisions' };
+    const next = { watermark: startedAt.toISOString(), continuationToken: token };
+    if (!position?.continuationToken) return { via: 'none', position: next };
+    return { changed: intersect(ids, tracked), via: 'revisions', position: next };
   } catch (error) {
     if (!feedUnavailable(error)) throw error;
     log('info', `Reporting revisions are not available here (${(error as Error).message}); using WIQL on System.ChangedDate.`);
   }
   const since = position?.watermark ?? undefined;
-  if (!since) {
-    store.watermarks.set(project, startedAt.toISOString(), null);
-    return { via: 'none' };
-  }
+  if (!since) return { via: 'none', position: { watermark: startedAt.toISOString(), continuationToken: null } };
   // WIQL compares ChangedDate in whole seconds, and our watermark is a clock of ours: ask from a
   // minute earlier (a re-synced item costs nothing), and keep the server's own asOf as the next one.
   const from = new Date(Date.parse(since) - WIQL_OVERLAP_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const { ids, asOf } = await client.queryWorkItemIds(
     `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.ChangedDate] >= ${wiqlString(from)}`,
     { timePrecision: true, signal });
-  store.watermarks.set(project, asOf || startedAt.toISOString(), null);
-  return { changed: intersect(ids, tracked), via: 'wiql' };
+  return { changed: intersect(ids, tracked), via: 'wiql', position: { watermark: asOf || startedAt.toISOString(), continuationToken: null } };
 }
 
 const WIQL_OVERLAP_MS = 60_000;

@@ -2,11 +2,9 @@
 // step re-discoverable: after a crash or with the database lost, a sync reads the markers
 // back from the work item and never links the same content twice (DESIGN.md principle 1).
 
-/** ADO truncates or rejects relation comments past this length. */
-export const MAX_RELATION_COMMENT_LENGTH = 255;
+import { fitRelationComment } from '../ado';
 
 const MARKER_PATTERN = /\[sha256:([0-9a-f]{64})\]\s*$/i;
-const ELLIPSIS = '…';
 
 export function formatMarker(sha256: string): string {
   if (!/^[0-9a-f]{64}$/i.test(sha256)) {
@@ -22,20 +20,7 @@ export function formatMarker(sha256: string): string {
 export function commentWithMarker(userComment: string | undefined, sha256: string): string {
   const marker = formatMarker(sha256);
   const text = stripMarker(userComment ?? '').trim().replace(/\s+/g, ' ');
-  if (text.length === 0) return marker;
-  const room = MAX_RELATION_COMMENT_LENGTH - marker.length - 1;
-  const shortened = text.length <= room ? text : `${truncateUtf16(text, room - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
-  return `${shortened} ${marker}`;
-}
-
-/** At most maxUnits UTF-16 code units (ADO counts those), never splitting a surrogate pair. */
-function truncateUtf16(text: string, maxUnits: number): string {
-  let result = '';
-  for (const codePoint of text) {
-    if (result.length + codePoint.length > maxUnits) break;
-    result += codePoint;
-  }
-  return result;
+  return text.length === 0 ? marker : fitRelationComment(`${text} ${marker}`);
 }
 
 /** The SHA-256 a comment carries, lower case, or undefined when it has no marker. */

@@ -5,7 +5,12 @@ import type { AdoClient } from '../ado';
 import type { SyncSettings } from '../settings';
 import type { SyncStore } from '../store';
 import type { SyncEvents } from './events';
-import type { PlannedAction } from './planner';
+import type { DirtyReason } from '../store';
+import type { CoordinatorState } from './coordinator';
+import type { BrakeState, PlannedAction } from './planner';
+
+/** A work item the max-delete brake stopped, as a dry run shows it. */
+export type BlockedPlan = BrakeState & { kind: 'blocked'; workItemId: number; fileName: string };
 
 /** Why a run started; stored as sync_history.trigger. */
 export type RunTrigger = 'manual' | 'poll' | 'webhook' | 'attach';
@@ -24,6 +29,10 @@ export type ItemOutcomeStatus =
   | 'remote_removed'
   /** The relation was removed from the work item on the user's explicit request. */
   | 'removed'
+  /** A synced file was deleted from the mirror folder: the record is marked, ADO is untouched. */
+  | 'deleted_locally'
+  /** The max-delete brake stopped this work item; it waits for the user's confirmation. */
+  | 'blocked'
   | 'failed'
   | 'cancelled';
 
@@ -41,6 +50,8 @@ export interface ItemOutcome {
   direction: 'outbound' | 'inbound';
   status: ItemOutcomeStatus;
   localPath?: string;
+  /** The name in ADO, where the local name differs (sanitised, numbered or a conflict name). */
+  adoName?: string;
   sha256?: string;
   size?: number;
   /** Attachment GUID in ADO. */
@@ -92,6 +103,10 @@ export interface SyncRequest {
   workItemIds?: readonly number[];
   /** A changed file replaces its previous version in ADO (the older relation is removed). Default: both stay. */
   replace?: boolean;
+  /** The user confirms a tripped max-delete brake (`ado-sync sync --force`). */
+  force?: boolean;
+  /** Try again what failed permanently before (too large, refused): an explicit user action. */
+  retryFailed?: boolean;
   trigger?: RunTrigger;
   signal?: AbortSignal;
 }
@@ -121,8 +136,19 @@ export interface SyncEngine {
   link(workItemId: number, attachmentUrl: string, options?: { comment?: string; fileName?: string; signal?: AbortSignal }): Promise<RunSummary>;
   /** Two-way sync of tracked (or the given) work items, recorded in sync_history. */
   sync(request?: SyncRequest): Promise<RunSummary>;
-  /** What sync() would do, without doing it (--dry-run). */
-  plan(request?: { workItemIds?: readonly number[]; signal?: AbortSignal }): Promise<PlannedAction[]>;
+  /** What sync() would do, without doing it (--dry-run); a braked work item is one 'blocked' entry. */
+  plan(request?: { workItemIds?: readonly number[]; force?: boolean; replace?: boolean; signal?: AbortSignal }): Promise<(PlannedAction | BlockedPlan)[]>;
+  /** Reads the change feed and syncs what changed; undefined (and nothing written) when nothing did. */
+  poll(): Promise<RunSummary | undefined>;
+  /** Starts the coordinator's worker (dirty items left by an earlier process go on) and, with an interval, polling. */
+  start(options?: { pollIntervalMs?: number }): void;
+  setPollInterval(ms: number): void;
+  /** A trigger that needs no answer (webhook event): the items are synced in the background. */
+  markDirty(workItemIds: readonly number[], reason: DirtyReason): void;
+  /** A file in the mirror folder changed (file watcher). */
+  localFileChanged(filePath: string): void;
+  /** What the coordinator is doing: dirty and blocked items, last check, paused after refused credentials. */
+  state(): CoordinatorState;
   /** Downloads one attachment into the mirror folder (never overwriting a different local file). */
   download(workItemId: number, attachmentId: string, options?: { signal?: AbortSignal }): Promise<ItemOutcome>;
   /** Explicit removal of the relation from the work item (the file stays local). */
@@ -132,8 +158,8 @@ export interface SyncEngine {
   track(workItemIds: readonly number[]): Promise<void>;
   untrack(workItemIds: readonly number[]): void;
   trackedIds(): number[];
-  /** Runs left in_progress by a crash become failed ("interrupted"); expired leases return to the queue. */
-  recoverInterrupted(): number;
+  /** Runs left in_progress by a crash become failed ("interrupted"); its claimed items return to the queue. */
+  recoverInterrupted(): Promise<number>;
   /** Waits for runs in flight (for graceful shutdown), then flushes the store. */
   close(): Promise<void>;
 }
@@ -148,9 +174,11 @@ export interface SyncEngineOptions {
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   /** Recorded in audit_logs: who and what started a run. */
   origin?: { client: string; version: string; host?: string; user?: string };
-  /** Parallel transfers (default 4). */
+  /** Parallel transfers across all work items (default 4). */
   concurrency?: number;
+  /** Backoff of a failed work item (full jitter; default 1 s doubling to 5 min, capped by the poll interval). */
+  backoff?: { baseMs: number; capMs: number };
   now?: () => Date;
 }
 
-export type { PlannedAction };
+export type { PlannedAction, CoordinatorState, DirtyReason };

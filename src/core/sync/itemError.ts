@@ -1,7 +1,7 @@
 // One failed item's error as history, events and the CLI show it: the service's message and code
 // (TF237082, VS403313, ...) when ADO said something, our error's class otherwise. Never a secret:
 // AdoError URLs carry none.
-import { AdoError } from '../ado';
+import { AdoError, AuthenticationError, CancelledError, FileChangedError, IntegrityError } from '../ado';
 import type { ItemError } from './engineApi';
 
 export function toItemError(error: unknown): ItemError {
@@ -29,4 +29,15 @@ export class PreflightError extends Error {
     super(message);
     this.name = 'PreflightError';
   }
+}
+
+/** How a failure is handled: retried later, given up until the user asks, or stopping everything (credentials). */
+export type FailureClass = 'auth' | 'cancelled' | 'permanent' | 'transient';
+
+export function classifyFailure(error: unknown, signal?: AbortSignal): FailureClass {
+  if (error instanceof AuthenticationError) return 'auth';
+  if (error instanceof CancelledError || signal?.aborted) return 'cancelled';
+  if (error instanceof PreflightError || (error instanceof Error && error.name === 'PreflightError')) return 'permanent';
+  if (error instanceof AdoError) return error.retryable || error instanceof IntegrityError || error instanceof FileChangedError ? 'transient' : 'permanent';
+  return 'transient';
 }

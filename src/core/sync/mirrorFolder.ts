@@ -12,8 +12,6 @@ export interface MirrorFile {
 }
 
 const WORK_ITEM_DIR = /^[1-9][0-9]*$/;
-/** Our own in-flight downloads (temp + rename) are not user files. */
-const TEMP_NAME = /\.(part|tmp)$/i;
 
 /** Hashes already known, by path: reused while a file's size and modification time are unchanged. */
 export type HashCache = Map<string, { size: number; mtimeMs: number; sha256: string }>;
@@ -36,7 +34,8 @@ export async function scanMirrorFolder(root: string, workItemIds?: readonly numb
     if (wanted && !wanted.has(workItemId)) continue;
     const entries = await readdir(join(root, dir.name), { withFileTypes: true });
     for (const f of entries) {
-      if (!f.isFile() || TEMP_NAME.test(f.name)) continue;
+      // Our downloads stage outside the work item folders (.ado-sync-staging): every file here is the user's or a colleague's.
+      if (!f.isFile()) continue;
       const path = join(root, dir.name, f.name);
       const { sha256, size } = await hashWithCache(path, cache);
       out.push({ workItemId, fileName: f.name, path, sha256, size });

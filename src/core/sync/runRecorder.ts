@@ -12,7 +12,7 @@ type Origin = NonNullable<SyncEngineOptions['origin']>;
 
 const ITEM_STATUS: Record<ItemOutcomeStatus, HistoryItemStatus> = {
   uploaded: 'uploaded', linked: 'linked', downloaded: 'downloaded', duplicate: 'skipped', conflict: 'conflict',
-  remote_removed: 'deleted', removed: 'deleted', failed: 'failed', cancelled: 'skipped',
+  remote_removed: 'deleted', removed: 'deleted', failed: 'failed', cancelled: 'skipped', deleted_locally: 'deleted', blocked: 'skipped',
 };
 
 const COUNTER: Partial<Record<ItemOutcomeStatus, keyof HistoryCounters>> = {
@@ -51,7 +51,8 @@ export class RunRecorder {
         azureDevopsUrl: o.attachmentUrl ?? null, filePath: o.localPath ?? null, fileSize: o.size ?? null, sha256: o.sha256 ?? null,
         errorCode: o.error?.code ?? null, errorMessage: o.error?.message ?? null,
       }]);
-      const counter = COUNTER[o.status];
+      // preferLocal's kept conflict downloads nothing.
+      const counter = o.status === 'conflict' && !o.size ? undefined : COUNTER[o.status];
       const moved = (o.status === 'uploaded' || o.status === 'downloaded' || o.status === 'conflict') && o.size ? o.size : 0;
       this.store.history.increment(runId, { ...(counter ? { [counter]: 1 } : {}), ...(moved ? { bytesTransferred: moved } : {}) });
     });

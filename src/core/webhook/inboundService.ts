@@ -1,90 +1,88 @@
-// Real-time inbound as one long-lived piece: the webhook receiver queues a sync of the work item
-// an event names (tracked items only, debounced, answered 202 before any work), the poll
-// scheduler queues a sync of all tracked items on its interval, and the job worker runs them
-// without overlap. `ado-sync serve` runs this; the extension can run the same object.
-import type { RunTrigger, SyncEngine } from '../sync/engineApi';
-import { PollScheduler, type PollSchedulerState, type TimerClock } from '../sync/pollScheduler';
+// Real-time inbound as one long-lived piece: the webhook receiver marks the work item an event
+// names dirty (tracked items only, answered 202 before any work) and the engine's coordinator,
+// which also polls the change feed on its interval, syncs it. Nothing here schedules: the
+// coordinator is the one scheduler. `ado-sync serve` runs this; the extension hosts the same.
+import type { CoordinatorState, RunSummary, SyncEngine } from '../sync/engineApi';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverState } from './receiver';
 import type { WebhookSettings } from './settings';
-import { SyncQueue, type SyncQueueOptions, type SyncQueueStats } from './syncQueue';
 
 export type InboundLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export interface InboundServiceOptions {
-  engine: Pick<SyncEngine, 'sync' | 'trackedIds'>;
+  engine: Pick<SyncEngine, 'markDirty' | 'trackedIds' | 'start' | 'setPollInterval' | 'state' | 'events'>;
   /** The receiver's settings; no receiver when undefined (poll only). */
   webhook?: WebhookSettings;
-  /** 0 turns polling off. */
-  pollIntervalMs: number;
-  pollJitter?: number;
-  /** Item syncs at once (default 2). */
-  concurrency?: number;
+  /** The coordinator's poll interval (0 = off); undefined leaves polling to the host (the extension's background sync). */
+  pollIntervalMs?: number;
   log?: InboundLog;
-  onRunFinished?: SyncQueueOptions['onRunFinished'];
-  clock?: TimerClock;
+  /** Told about every finished sync run, e.g. to print it. */
+  onRunFinished?: (summary: RunSummary) => void;
 }
 
 export interface InboundServiceState {
   receiver?: WebhookReceiverState;
-  poll: PollSchedulerState & { intervalMs: number };
-  queue: SyncQueueStats;
-  /** Accepted events about work items this workspace does not track: no sync queued. */
+  poll: { enabled: boolean; intervalMs: number; lastCheckedAt?: Date; nextRunAt?: Date };
+  sync: Pick<CoordinatorState, 'active' | 'dirty' | 'blocked' | 'paused'>;
+  runs: { completed: number; failed: number; lastError?: string };
+  /** Accepted events about work items this workspace does not track: nothing marked. */
   untrackedEvents: number;
 }
 
 export interface InboundService {
   readonly receiver?: WebhookReceiver;
   state(): InboundServiceState;
-  /** Queues a sync of one tracked work item as the receiver does (for tests and a manual nudge). */
-  queueItem(workItemId: number, trigger?: RunTrigger): void;
-  /**
-   * A sync of all tracked items through the same worker, so it never overlaps a webhook run
-   * (for a host that keeps its own timer or a "Sync All" command); resolves when it has run.
-   */
-  runAll(trigger?: RunTrigger): Promise<void>;
-  /** Stops the receiver, then the poll and the worker, waiting for the runs in flight. */
+  /** Marks one tracked work item as the receiver does (for tests and a manual nudge). */
+  queueItem(workItemId: number): void;
+  /** Stops the receiver and the poll; the coordinator (the engine's) finishes its items when the engine closes. */
   stop(): Promise<void>;
 }
 
 export async function startInboundService(o: InboundServiceOptions): Promise<InboundService> {
   const log: InboundLog = o.log ?? (() => undefined);
-  const queue = new SyncQueue({ engine: o.engine, concurrency: o.concurrency, log, onRunFinished: o.onRunFinished });
-  const poller = new PollScheduler({
-    intervalMs: o.pollIntervalMs,
-    jitter: o.pollJitter,
-    clock: o.clock,
-    run: () => queue.runAll('poll'),
-    onError: (e) => log('error', `poll failed: ${e instanceof Error ? e.message : String(e)}`),
-  });
   let untrackedEvents = 0;
-  const queueItem = (workItemId: number, trigger: RunTrigger = 'webhook'): void => {
+  const runs: InboundServiceState['runs'] = { completed: 0, failed: 0 };
+  const unsubscribe = o.engine.events.on('runFinished', (e) => {
+    if (e.status === 'failed') {
+      runs.failed++;
+      runs.lastError = e.summary.error?.message ?? e.summary.items.find((i) => i.error)?.error?.message;
+    } else runs.completed++;
+    o.onRunFinished?.(e.summary);
+  });
+  const queueItem = (workItemId: number): void => {
     // Events arrive for the whole project; only tracked items are mirrored here.
     if (!o.engine.trackedIds().includes(workItemId)) {
       untrackedEvents++;
       return;
     }
-    queue.enqueueItem(workItemId, trigger);
+    o.engine.markDirty([workItemId], 'webhook');
   };
-  const receiver = o.webhook
-    ? await startWebhookReceiver(o.webhook, (id) => queueItem(id), (m) => log('warn', m))
-    : undefined;
-  poller.start();
+  let receiver: WebhookReceiver | undefined;
+  try {
+    receiver = o.webhook ? await startWebhookReceiver(o.webhook, (id) => queueItem(id), (m) => log('warn', m)) : undefined;
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+  if (o.pollIntervalMs !== undefined) o.engine.start({ pollIntervalMs: o.pollIntervalMs });
   let stopping: Promise<void> | undefined;
   return {
     receiver,
     queueItem,
-    runAll: (trigger = 'manual') => queue.runAll(trigger),
-    state: () => ({
-      receiver: receiver?.state(),
-      poll: { ...poller.state(), intervalMs: o.pollIntervalMs },
-      queue: queue.stats(),
-      untrackedEvents,
-    }),
+    state: () => {
+      const s = o.engine.state();
+      return {
+        receiver: receiver?.state(),
+        poll: { enabled: s.nextPollAt !== undefined, intervalMs: o.pollIntervalMs ?? 0, lastCheckedAt: s.lastCheckedAt, nextRunAt: s.nextPollAt },
+        sync: { active: s.active, dirty: s.dirty, blocked: s.blocked, paused: s.paused },
+        runs: { ...runs },
+        untrackedEvents,
+      };
+    },
     stop: () => {
       stopping ??= (async () => {
-        // No new events first, then no new polls; the worker finishes or checkpoints its runs.
+        unsubscribe();
         await receiver?.close();
-        await Promise.all([poller.stop(), queue.close()]);
+        if (o.pollIntervalMs !== undefined) o.engine.setPollInterval(0);
       })();
       return stopping;
     },
@@ -104,9 +102,11 @@ export function describeInboundState(s: InboundServiceState): string[] {
   }
   const p = s.poll;
   lines.push(p.enabled
-    ? `Poll: every ${Math.round(p.intervalMs / 1000)} s${p.nextRunAt ? `, next at ${new Date(p.nextRunAt).toISOString()}` : ''}${p.running ? ' (running)' : ''}`
+    ? `Poll: ${p.intervalMs > 0 ? `every ${Math.round(p.intervalMs / 1000)} s` : 'on'}${p.lastCheckedAt ? `, last checked ${p.lastCheckedAt.toISOString()}` : ''}${p.nextRunAt ? `, next at ${p.nextRunAt.toISOString()}` : ''}`
     : 'Poll: off');
-  const q = s.queue;
-  lines.push(`Sync runs: ${q.completedRuns} completed, ${q.failedRuns} failed, ${q.running} running, ${q.queued} queued${q.lastError ? `; last error: ${q.lastError}` : ''}`);
+  const q = s.sync;
+  const blocked = q.blocked.length > 0 ? `, ${q.blocked.length} blocked (max-delete brake: ${q.blocked.map((b) => `#${b.workItemId}`).join(', ')})` : '';
+  lines.push(`Sync: ${q.active} work item(s) syncing, ${q.dirty} waiting${blocked}${q.paused ? `; paused: ${q.paused}` : ''}`);
+  lines.push(`Sync runs: ${s.runs.completed} completed, ${s.runs.failed} failed${s.runs.lastError ? `; last error: ${s.runs.lastError}` : ''}`);
   return lines;
 }

@@ -2,5 +2,4 @@ export * from './settings';
 export * from './auth';
 export * from './receiver';
 export * from './subscriptions';
-export * from './syncQueue';
 export * from './inboundService';

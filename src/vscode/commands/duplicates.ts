@@ -46,7 +46,7 @@ export function duplicatesOf(store: SyncStore, sha256: string, ownPath?: string)
   const matches: DuplicateMatch[] = rows
     .filter((row) => row.sha256?.toLowerCase() === sha256 && row.localPath !== ownPath)
     .map((row) => ({ workItemId: row.workItemId, fileName: row.fileName, localPath: row.localPath ?? undefined, attachmentUrl: row.attachmentUrl ?? undefined }));
-  const indexed = store.dedup.find(sha256);
+  const indexed = store.dedup.findAll(sha256)[0];
   if (indexed && !matches.some((m) => m.workItemId === indexed.firstWorkItemId)) {
     matches.push({ workItemId: indexed.firstWorkItemId, fileName: path.basename(indexed.attachmentUrl.split('?')[0]), attachmentUrl: indexed.attachmentUrl });
   }

@@ -5,7 +5,7 @@ import { Commands, Views } from '../../shared/ids';
 import type { Connection } from '../connection';
 import { WorkItemDropController } from '../dragAndDrop';
 import { AttachmentDecorations } from '../fileDecorations';
-import { PollTimer } from '../pollTimer';
+import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
 import { WorkItemNode } from '../tree/workItemNode';
 import { WorkItemsTree } from '../workItemsTree';
@@ -46,7 +46,7 @@ export function registerWorkItemFeature(
     decorations,
     vscode.window.registerFileDecorationProvider(decorations),
     connection.onDidChange(() => decorations.scheduleReload()),
-    new PollTimer(connection, sync, log),
+    new BackgroundSync(connection, sync, log),
     vscode.commands.registerCommand(Commands.refresh, () => deps.refresh()),
     vscode.commands.registerCommand(Commands.openWorkItemInBrowser, (node?: unknown) => openInBrowser(connection, node)),
     ...registerWorkItemCommands(deps),

@@ -51,17 +51,33 @@ function syncAll(deps: CommandDeps): Promise<RunSummary | undefined> {
   return runSync(deps, undefined, 'Sync of tracked work items');
 }
 
-async function runSync(deps: CommandDeps, workItemIds: number[] | undefined, what: string): Promise<RunSummary | undefined> {
+async function runSync(deps: CommandDeps, workItemIds: number[] | undefined, what: string, force = false): Promise<RunSummary | undefined> {
   const engine = await deps.sync.requireEngine();
   if (!engine) return undefined;
   let summary: RunSummary;
   try {
-    summary = await withTransferProgress(deps.sync, `${what}…`, { workItemIds }, (signal) => engine.sync({ workItemIds, trigger: 'manual', signal }));
+    summary = await withTransferProgress(deps.sync, `${what}…`, { workItemIds }, (signal) => engine.sync({ workItemIds, trigger: 'manual', force, signal }));
   } catch (error) {
     return showFailure(deps.log, what, error);
   } finally {
     deps.refresh();
   }
+  const blocked = summary.items.filter((i) => i.status === 'blocked');
+  if (blocked.length > 0 && !force) return confirmBrake(deps, blocked.map((b) => b.workItemId), blocked.map((b) => b.error?.message ?? '').join('\n'), what, summary);
   void reportRun(summary, what, () => runSync(deps, workItemIds, what));
   return summary;
+}
+
+/**
+ * The max-delete brake stopped these work items (many attachments gone from ADO at once): the user
+ * decides, with the counts in front of them. Going on only marks records; local files always stay.
+ */
+async function confirmBrake(deps: CommandDeps, ids: number[], detail: string, what: string, summary: RunSummary): Promise<RunSummary | undefined> {
+  const go = 'Mark as Removed';
+  const pick = await vscode.window.showWarningMessage(
+    `Many attachments disappeared from ${ids.length === 1 ? `work item ${ids[0]}` : `${ids.length} work items`} in Azure DevOps at once.`,
+    { modal: true, detail: `${detail}\n\nMarking them removed keeps every local file. Cancel leaves the work item${ids.length === 1 ? '' : 's'} paused until you sync again.` },
+    go);
+  if (pick !== go) return summary;
+  return runSync(deps, ids, what, true);
 }

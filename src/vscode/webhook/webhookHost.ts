@@ -1,16 +1,14 @@
 // The extension's webhook receiver: the core's inbound service on the session's engine, running
 // while adoSync.webhook.enabled is on, the user is connected and the credentials are complete.
-// While it runs, the poll timer's polls go through its queue (routePolls), so webhook runs and
-// polls never overlap. Changes of settings, secrets, connection or store reconcile it, one at a
-// time; stop() is awaited on deactivate. Its state is a line of the status bar tooltip.
+// Events only mark work items dirty; the engine's coordinator (which also runs the background
+// poll) syncs them, so webhook runs and polls never overlap. Changes of settings, secrets,
+// connection or store reconcile it, one at a time; stop() is awaited on deactivate. Its state is a line of the status bar tooltip.
 import * as vscode from 'vscode';
 import type { RunSummary, SyncEngine } from '../../core/sync/engineApi';
-import { startInboundService, type InboundService, type InboundServiceState } from '../../core/webhook/inboundService';
+import { startInboundService, type InboundService, type InboundServiceOptions, type InboundServiceState } from '../../core/webhook/inboundService';
 import type { WebhookSettings } from '../../core/webhook/settings';
-import { describeJob, type SyncJob } from '../../core/webhook/syncQueue';
 import { Commands, ContextKeys, SETTINGS_SECTION } from '../../shared/ids';
 import type { Connection } from '../connection';
-import { routePolls } from '../pollTimer';
 import { readSettings } from '../settings';
 import type { StatusBar } from '../statusBar';
 import type { SyncSession } from '../syncSession';
@@ -32,7 +30,6 @@ export interface WebhookHostDeps {
 interface Running {
   service: InboundService;
   settings: WebhookSettings;
-  route: vscode.Disposable;
   refresh: NodeJS.Timeout;
 }
 
@@ -109,11 +106,11 @@ export class WebhookHost implements vscode.Disposable {
     if (!engine) return this.notStarted('no sync engine (open a folder; the sync database must not be in use by another process)', interactive);
     let service: InboundService;
     try {
-      // Polls stay with the poll timer (routed below); the service runs webhook and poll jobs one queue.
+      // Polling stays with the background sync (same coordinator); the receiver only marks items dirty.
       service = await startInboundService({
-        engine: sessionEngine(this.deps.session, engine), webhook: settings, pollIntervalMs: 0,
+        engine: sessionEngine(this.deps.session, engine), webhook: settings,
         log: (level, message) => this.deps.log[level](`Webhook receiver: ${message}`),
-        onRunFinished: (job, summary, error) => this.runFinished(job, summary, error),
+        onRunFinished: (summary) => this.runFinished(summary),
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -122,8 +119,7 @@ export class WebhookHost implements vscode.Disposable {
       }
       throw e;
     }
-    const route = routePolls(this.deps.session, () => service.runAll('poll'));
-    this.running = { service, settings, route, refresh: setInterval(() => this.render(), TOOLTIP_REFRESH_MS) };
+    this.running = { service, settings, refresh: setInterval(() => this.render(), TOOLTIP_REFRESH_MS) };
     this.deps.log.info(`Webhook receiver listening on ${service.receiver?.url ?? '?'} (${settings.authModes.join(', ')} auth)`);
     await vscode.commands.executeCommand('setContext', ContextKeys.webhookListening, true);
     this.render();
@@ -134,7 +130,6 @@ export class WebhookHost implements vscode.Disposable {
     this.running = undefined;
     if (running) {
       clearInterval(running.refresh);
-      running.route.dispose();
       await running.service.stop();
       this.deps.log.info('Webhook receiver stopped');
       await vscode.commands.executeCommand('setContext', ContextKeys.webhookListening, false);
@@ -152,10 +147,9 @@ export class WebhookHost implements vscode.Disposable {
     if (pick && fix) await vscode.commands.executeCommand(fix);
   }
 
-  private runFinished(job: SyncJob, summary: RunSummary | undefined, error: unknown): void {
-    const failed = summary?.items.filter((item) => item.status === 'failed').length ?? 0;
-    if (error) this.deps.log.warn(`Sync of ${describeJob(job)} failed: ${errorText(error)}`);
-    else if (failed > 0 || summary?.error) this.deps.log.warn(`Sync of ${describeJob(job)}: ${failed} item(s) failed${summary?.error ? `; ${summary.error.message}` : ''}`);
+  private runFinished(summary: RunSummary): void {
+    const failed = summary.items.filter((item) => item.status === 'failed').length;
+    if (failed > 0 || summary.error) this.deps.log.warn(`Sync (${summary.trigger}): ${failed} item(s) failed${summary.error ? `; ${summary.error.message}` : ''}`);
     this.render();
   }
 
@@ -177,16 +171,21 @@ export class WebhookHost implements vscode.Disposable {
  * The session's engine for the service: every sync asks the session for its current engine (it is
  * replaced when engine settings change), so the receiver never runs on a closed one.
  */
-function sessionEngine(session: SyncSession, first: SyncEngine): Pick<SyncEngine, 'sync' | 'trackedIds'> {
+function sessionEngine(session: SyncSession, first: SyncEngine): InboundServiceOptions['engine'] {
   let latest = first;
+  const current = async (): Promise<SyncEngine> => {
+    const engine = await session.engine();
+    if (!engine) throw new WebhookHostError('Not connected, or the sync database is in use by another process.');
+    latest = engine;
+    return engine;
+  };
   return {
-    sync: async (request) => {
-      const engine = await session.engine();
-      if (!engine) throw new WebhookHostError('Not connected, or the sync database is in use by another process.');
-      latest = engine;
-      return engine.sync(request);
-    },
+    markDirty: (ids, reason) => void current().then((engine) => engine.markDirty(ids, reason), () => undefined),
     trackedIds: () => latest.trackedIds(),
+    state: () => latest.state(),
+    get events() { return latest.events; },
+    start: (options) => latest.start(options),
+    setPollInterval: (ms) => latest.setPollInterval(ms),
   };
 }
 

@@ -9,10 +9,10 @@ const RECEIVER_PREFIX = 'Webhook receiver: ';
 
 /**
  * The tooltip's webhook line (the status bar adds the "Webhook receiver: " prefix). The poll line
- * is the extension's poll timer (its polls go through the receiver's queue), not the core's.
+ * is the extension's background sync setting (the same coordinator polls), not the service's.
  */
 export function receiverTooltip(state: InboundServiceState, pollSeconds: number): string {
-  const poll = { enabled: pollSeconds > 0, running: false, runs: 0, failures: 0, intervalMs: pollSeconds * 1000 };
+  const poll = { ...state.poll, enabled: pollSeconds > 0, intervalMs: pollSeconds * 1000 };
   const [first, ...rest] = describeInboundState({ ...state, poll });
   return [first.startsWith(RECEIVER_PREFIX) ? first.slice(RECEIVER_PREFIX.length) : first, ...rest].join('\n');
 }

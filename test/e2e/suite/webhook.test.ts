@@ -134,9 +134,9 @@ describe('webhook receiver', function () {
     assert.deepEqual(listed, []);
   });
 
-  it('while the receiver runs, the poll timer\'s polls go through its queue (so they never overlap webhook runs)', async () => {
+  it('while the receiver runs, the background poll goes through the same coordinator (so it never overlaps webhook runs)', async () => {
     // No subscriptions any more: only the poll can bring this file.
-    const queued = (await receiverState()).queue.completedRuns;
+    const queued = (await receiverState()).runs.completed;
     const polls = await historyTotal('poll');
     await addColleagueAttachment(emulatorUrl, workItemId, 'polled.txt', `polled ${Date.now()}\n`);
     await setting('pollIntervalSeconds', 2);
@@ -145,11 +145,11 @@ describe('webhook receiver', function () {
     } finally {
       await setting('pollIntervalSeconds', 3600);
     }
-    const state = await pollUntil('the poll run counted by the receiver\'s queue', 10_000, async () => {
+    const state = await pollUntil('the poll run seen by the receiver\'s service', 10_000, async () => {
       const current = await receiverState();
-      return current.queue.completedRuns > queued ? current : undefined;
+      return current.runs.completed > queued ? current : undefined;
     });
-    assert.ok(state.queue.completedRuns > queued, JSON.stringify(state.queue));
+    assert.ok(state.runs.completed > queued, JSON.stringify(state.runs));
     assert.ok((await historyTotal('poll')) > polls, 'no poll run in the history');
   });
 

@@ -9,7 +9,11 @@ export interface AttachmentRow {
   source: AttachmentSource; syncStatus: AttachmentSyncStatus; version: number; comment: string | null;
   errorMessage: string | null; createdAt: string; updatedAt: string; lastSyncedAt: string | null;
   deletedAt: string | null; remoteRemovedAt: string | null;
+  /** 'permanent': a retry cannot mend it (too large, refused); not tried again until the user asks. */
+  failureKind: FailureKind | null;
 }
+
+export type FailureKind = 'permanent' | 'transient';
 
 export interface NewAttachment {
   workItemId: number; fileName: string; fileSize: number; source: AttachmentSource;
@@ -25,7 +29,7 @@ export interface WorkItemSummary {
 const COLS = `id, work_item_id AS workItemId, attachment_guid AS attachmentGuid, attachment_url AS attachmentUrl,
   file_name AS fileName, local_path AS localPath, file_size AS fileSize, sha256, source, sync_status AS syncStatus,
   version, comment, error_message AS errorMessage, created_at AS createdAt, updated_at AS updatedAt,
-  last_synced_at AS lastSyncedAt, deleted_at AS deletedAt, remote_removed_at AS remoteRemovedAt`;
+  last_synced_at AS lastSyncedAt, deleted_at AS deletedAt, remote_removed_at AS remoteRemovedAt, failure_kind AS failureKind`;
 
 /** attachment_sync_metadata: one row per file known on a work item. */
 export class AttachmentRepository {
@@ -80,9 +84,27 @@ export class AttachmentRepository {
   setStatus(id: number, status: AttachmentSyncStatus, errorMessage: string | null = null): void {
     const t = this.c.now();
     this.c.sql.run(
-      `UPDATE attachment_sync_metadata SET sync_status = ?, error_message = ?, updated_at = ?,
+      `UPDATE attachment_sync_metadata SET sync_status = ?, error_message = ?, updated_at = ?, failure_kind = NULL,
         last_synced_at = CASE WHEN ? = 'SYNCED' THEN ? ELSE last_synced_at END WHERE id = ?`,
       [status, errorMessage, t, status, t, id]);
+  }
+
+  /** A failed upload or download, with whether a retry can mend it. */
+  setFailed(id: number, errorMessage: string, kind: FailureKind): void {
+    const t = this.c.now();
+    this.c.sql.run(`UPDATE attachment_sync_metadata SET sync_status = 'FAILED', error_message = ?, failure_kind = ?, updated_at = ? WHERE id = ?`,
+      [errorMessage, kind, t, id]);
+  }
+
+  /** The file moved (renamed locally, or allocated anew): the record follows it. */
+  setLocalPath(id: number, localPath: string | null): void {
+    this.c.sql.run(`UPDATE attachment_sync_metadata SET local_path = ?, updated_at = ? WHERE id = ?`, [localPath, this.c.now(), id]);
+  }
+
+  /** Undoes a soft delete (the user downloaded the attachment again). */
+  restore(id: number): void {
+    const t = this.c.now();
+    this.c.sql.run(`UPDATE attachment_sync_metadata SET deleted_at = NULL, updated_at = ? WHERE id = ?`, [t, id]);
   }
 
   /** Records the remote identity after upload/link; bumps the version. */
@@ -90,7 +112,7 @@ export class AttachmentRepository {
     const t = this.c.now();
     this.c.sql.run(
       `UPDATE attachment_sync_metadata SET attachment_guid = ?, attachment_url = ?, sha256 = COALESCE(?, sha256),
-        sync_status = 'SYNCED', error_message = NULL, version = version + 1, updated_at = ?, last_synced_at = ? WHERE id = ?`,
+        sync_status = 'SYNCED', error_message = NULL, failure_kind = NULL, version = version + 1, updated_at = ?, last_synced_at = ? WHERE id = ?`,
       [remote.attachmentGuid, remote.attachmentUrl, remote.sha256 ?? null, t, t, id]);
   }
 

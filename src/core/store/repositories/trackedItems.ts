@@ -10,18 +10,22 @@ const COLS = `work_item_id AS workItemId, project_name AS projectName, title, lo
 
 /** tracked_work_items: the work items this workspace keeps in sync. */
 export class TrackedItemRepository {
-  constructor(private readonly c: RepoContext) {}
+  /** changed: the tracked set changed (the store keeps a copy of it beside the database). */
+  constructor(private readonly c: RepoContext, private readonly changed: () => void = () => undefined) {}
 
-  track(t: { workItemId: number; projectName: string; title?: string | null; localFolder?: string | null }): void {
+  track(t: { workItemId: number; projectName: string; title?: string | null; localFolder?: string | null; addedAt?: string }): void {
     this.c.sql.run(
       `INSERT INTO tracked_work_items (work_item_id, project_name, title, local_folder, added_at) VALUES (?,?,?,?,?)
        ON CONFLICT(work_item_id) DO UPDATE SET project_name = excluded.project_name,
          title = COALESCE(excluded.title, title), local_folder = COALESCE(excluded.local_folder, local_folder)`,
-      [t.workItemId, t.projectName, t.title ?? null, t.localFolder ?? null, this.c.now()]);
+      [t.workItemId, t.projectName, t.title ?? null, t.localFolder ?? null, t.addedAt ?? this.c.now()]);
+    this.changed();
   }
 
   untrack(workItemId: number): boolean {
-    return this.c.sql.run(`DELETE FROM tracked_work_items WHERE work_item_id = ?`, [workItemId]) > 0;
+    const removed = this.c.sql.run(`DELETE FROM tracked_work_items WHERE work_item_id = ?`, [workItemId]) > 0;
+    if (removed) this.changed();
+    return removed;
   }
 
   get(workItemId: number): TrackedItemRow | undefined {

@@ -66,6 +66,14 @@ export class UploadSessionRepository {
       [nextByte, sentSha256, this.c.now(), sessionUuid]);
   }
 
+  /** The progress a journal kept while the upload ran (one write instead of one per chunk). */
+  setProgress(sessionUuid: string, nextByte: number, sentSha256: string, status: UploadSessionStatus): void {
+    this.c.sql.run(
+      `UPDATE chunked_upload_sessions SET chunks_received = MIN(total_chunks, (? + chunk_size - 1) / chunk_size), next_byte = ?, sent_sha256 = ?,
+        status = ?, updated_at = ? WHERE session_uuid = ?`,
+      [nextByte, nextByte, sentSha256, status, this.c.now(), sessionUuid]);
+  }
+
   setStatus(sessionUuid: string, status: UploadSessionStatus): void {
     this.c.sql.run(`UPDATE chunked_upload_sessions SET status = ?, updated_at = ? WHERE session_uuid = ?`, [status, this.c.now(), sessionUuid]);
   }

@@ -1,0 +1,163 @@
+import type { RepoContext } from './context';
+
+/** Why a work item was marked: what the history and the tree show as the cause of a sync. */
+export type DirtyReason = 'manual' | 'attach' | 'feed' | 'webhook' | 'local' | 'retry' | 'first-sync';
+
+export type DirtyStatus = 'PENDING' | 'IN_PROGRESS' | 'BLOCKED';
+
+export interface DirtyItemRow {
+  workItemId: number; projectName: string; reasons: DirtyReason[]; force: boolean; replace: boolean; retryFailed: boolean;
+  status: DirtyStatus; attempts: number; nextRunAt: string; leaseOwner: string | null; leaseExpiresAt: string | null;
+  blockedReason: string | null; blockedDetails: Record<string, unknown> | null; lastError: string | null; lastErrorCode: string | null;
+  markSeq: number; firstMarkedAt: string; lastMarkedAt: string; updatedAt: string;
+}
+
+export interface MarkOptions {
+  /** The user confirmed a tripped max-delete brake. */
+  force?: boolean;
+  /** A changed file replaces its previous version in ADO. */
+  replace?: boolean;
+  /** Retry what failed permanently before (an explicit user action). */
+  retryFailed?: boolean;
+}
+
+interface RawRow extends Omit<DirtyItemRow, 'reasons' | 'force' | 'replace' | 'retryFailed' | 'blockedDetails'> {
+  reasons: string; force: number; replace: number; retryFailed: number; blockedDetails: string | null;
+}
+
+const COLS = `work_item_id AS workItemId, project_name AS projectName, reasons, force, replace_versions AS replace,
+  retry_failed AS retryFailed, status, attempts, next_run_at AS nextRunAt, lease_owner AS leaseOwner,
+  lease_expires_at AS leaseExpiresAt, blocked_reason AS blockedReason, blocked_details AS blockedDetails,
+  last_error AS lastError, last_error_code AS lastErrorCode, mark_seq AS markSeq, first_marked_at AS firstMarkedAt,
+  last_marked_at AS lastMarkedAt, updated_at AS updatedAt`;
+
+const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+
+/**
+ * The work items that need a sync (the seed's sync_job_queue, one row per dirty work item). Every
+ * trigger only marks; the coordinator claims due rows, and a row is deleted once its item is
+ * synced, unless it was marked again meanwhile (mark_seq), so a change seen during a sync is
+ * never lost.
+ */
+export class DirtyItemRepository {
+  constructor(private readonly c: RepoContext) {}
+
+  /** Marks the items dirty and due now; reasons and options accumulate until the item is synced. */
+  mark(projectName: string, workItemIds: readonly number[], reason: DirtyReason, options: MarkOptions = {}): void {
+    const t = this.c.now();
+    for (const id of new Set(workItemIds)) {
+      const row = this.get(projectName, id);
+      if (!row) {
+        this.c.sql.run(
+          `INSERT INTO sync_job_queue (project_name, work_item_id, reasons, force, replace_versions, retry_failed, next_run_at,
+            first_marked_at, last_marked_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+          [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t]);
+        continue;
+      }
+      const reasons = row.reasons.includes(reason) ? row.reasons : [...row.reasons, reason];
+      // A blocked item waits for the user: a change seen in the background leaves it blocked; the
+      // user's own sync plans it again (with the settings of now), and only `force` overrides the brake.
+      const unblock = row.status === 'BLOCKED' && (options.force === true || reason === 'manual' || reason === 'attach');
+      this.c.sql.run(
+        `UPDATE sync_job_queue SET reasons = ?, force = MAX(force, ?), replace_versions = MAX(replace_versions, ?),
+          retry_failed = MAX(retry_failed, ?), mark_seq = mark_seq + 1, last_marked_at = ?, updated_at = ?,
+          next_run_at = CASE WHEN status = 'BLOCKED' AND ? = 0 THEN next_run_at ELSE ? END,
+          status = CASE WHEN status = 'BLOCKED' AND ? = 1 THEN 'PENDING' ELSE status END,
+          blocked_reason = CASE WHEN ? = 1 THEN NULL ELSE blocked_reason END,
+          blocked_details = CASE WHEN ? = 1 THEN NULL ELSE blocked_details END
+         WHERE project_name = ? AND work_item_id = ?`,
+        [JSON.stringify(reasons), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t,
+          bit(unblock), t, bit(unblock), bit(unblock), bit(unblock), projectName, id]);
+    }
+  }
+
+  get(projectName: string, workItemId: number): DirtyItemRow | undefined {
+    const raw = this.c.sql.get<RawRow>(`SELECT ${COLS} FROM sync_job_queue WHERE project_name = ? AND work_item_id = ?`, [projectName, workItemId]);
+    return raw && decode(raw);
+  }
+
+  list(projectName: string): DirtyItemRow[] {
+    return this.c.sql.all<RawRow>(`SELECT ${COLS} FROM sync_job_queue WHERE project_name = ? ORDER BY next_run_at, work_item_id`, [projectName]).map(decode);
+  }
+
+  /**
+   * Leases up to `limit` due rows to `owner`: pending ones whose time has come, and in-progress
+   * ones whose lease expired (their process died).
+   */
+  claimDue(projectName: string, owner: string, limit: number, leaseMs: number, exclude: ReadonlySet<number> = new Set()): DirtyItemRow[] {
+    const t = this.c.now();
+    const due = this.c.sql.all<RawRow>(
+      `SELECT ${COLS} FROM sync_job_queue WHERE project_name = ?
+        AND ((status = 'PENDING' AND next_run_at <= ?) OR (status = 'IN_PROGRESS' AND lease_expires_at < ?))
+       ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, t, limit + exclude.size]).map(decode)
+      .filter((r) => !exclude.has(r.workItemId)).slice(0, limit);
+    for (const row of due) {
+      this.c.sql.run(`UPDATE sync_job_queue SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+        WHERE project_name = ? AND work_item_id = ?`, [owner, addMs(t, leaseMs), t, projectName, row.workItemId]);
+      row.status = 'IN_PROGRESS';
+      row.leaseOwner = owner;
+    }
+    return due;
+  }
+
+  /** The item is synced as of `markSeq`: the row goes, unless it was marked again since (then it is due again). */
+  complete(projectName: string, workItemId: number, markSeq: number): void {
+    const t = this.c.now();
+    const removed = this.c.sql.run(`DELETE FROM sync_job_queue WHERE project_name = ? AND work_item_id = ? AND mark_seq = ?`, [projectName, workItemId, markSeq]);
+    if (removed === 0) {
+      this.c.sql.run(`UPDATE sync_job_queue SET status = 'PENDING', attempts = 0, lease_owner = NULL, lease_expires_at = NULL,
+        last_error = NULL, last_error_code = NULL, force = 0, replace_versions = 0, retry_failed = 0, next_run_at = ?, updated_at = ?
+        WHERE project_name = ? AND work_item_id = ? AND status <> 'BLOCKED'`, [t, t, projectName, workItemId]);
+    }
+  }
+
+  /** The sync failed: the item stays dirty and is due again at `retryAt` (or at once if marked meanwhile). */
+  fail(projectName: string, workItemId: number, markSeq: number, error: { message: string; code?: string }, retryAt: Date): void {
+    const t = this.c.now();
+    this.c.sql.run(
+      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL,
+        last_error = ?, last_error_code = ?, next_run_at = CASE WHEN mark_seq = ? THEN ? ELSE ? END, updated_at = ?
+       WHERE project_name = ? AND work_item_id = ?`,
+      [error.message, error.code ?? null, markSeq, retryAt.toISOString(), t, t, projectName, workItemId]);
+  }
+
+  /** The item waits for the user (max-delete brake); `mark(..., {force: true})` releases it. */
+  block(projectName: string, workItemId: number, reason: string, details: Record<string, unknown>): void {
+    const t = this.c.now();
+    this.c.sql.run(
+      `UPDATE sync_job_queue SET status = 'BLOCKED', blocked_reason = ?, blocked_details = ?, lease_owner = NULL, lease_expires_at = NULL,
+        force = 0, updated_at = ? WHERE project_name = ? AND work_item_id = ?`,
+      [reason, JSON.stringify(details), t, projectName, workItemId]);
+  }
+
+  /** Gives leased rows back (a stopping process, or a store that has only one writer starting up). */
+  release(projectName: string, owner?: string): number {
+    const t = this.c.now();
+    return this.c.sql.run(
+      `UPDATE sync_job_queue SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE project_name = ? AND status = 'IN_PROGRESS' ${owner ? 'AND lease_owner = ?' : ''}`,
+      owner ? [t, projectName, owner] : [t, projectName]);
+  }
+
+  /** When the earliest pending row is due (for the coordinator's timer); undefined when none waits. */
+  nextDueAt(projectName: string): string | undefined {
+    const v = this.c.sql.scalar(`SELECT MIN(next_run_at) FROM sync_job_queue WHERE project_name = ? AND status = 'PENDING'`, [projectName]);
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  /** Forgets an item (untracked). */
+  remove(projectName: string, workItemId: number): void {
+    this.c.sql.run(`DELETE FROM sync_job_queue WHERE project_name = ? AND work_item_id = ?`, [projectName, workItemId]);
+  }
+}
+
+function bit(flag: boolean | undefined): number {
+  return flag ? 1 : 0;
+}
+
+function decode(raw: RawRow): DirtyItemRow {
+  return {
+    ...raw, reasons: JSON.parse(raw.reasons) as DirtyReason[], force: raw.force === 1, replace: raw.replace === 1, retryFailed: raw.retryFailed === 1,
+    blockedDetails: raw.blockedDetails ? (JSON.parse(raw.blockedDetails) as Record<string, unknown>) : null,
+  };
+}

@@ -1,0 +1,73 @@
+// Gathers what the planner compares for one work item (reads only): its relations as ADO answered,
+// the files of its mirror folder (hashed through the cache), the files the user asked to attach
+// (pending records), our records and our own uploads.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { WorkItem } from '../ado';
+import type { AttachmentRow, SyncStore } from '../store';
+import type { HashCache } from './mirrorFolder';
+import { scanMirrorFolder } from './mirrorFolder';
+import type { KnownVersion, LocalFile, PlanOptions, WorkItemState } from './planner';
+import { remoteAttachmentsOf } from './remoteAttachments';
+
+export interface Collected {
+  state: WorkItemState;
+  /** Explicit attach requests whose file is gone: they fail without a plan. */
+  missing: AttachmentRow[];
+}
+
+export async function collectWorkItem(item: WorkItem, store: SyncStore, mirrorRoot: string, hashes: HashCache, options: PlanOptions): Promise<Collected> {
+  const records = store.attachments.forWorkItem(item.id, true);
+  const mirrorDir = path.join(mirrorRoot, String(item.id));
+  const mirror: LocalFile[] = (await scanMirrorFolder(mirrorRoot, [item.id], hashes)).map((f) => ({ fileName: f.fileName, path: f.path, sha256: f.sha256, size: f.size, inMirror: true }));
+  const { present, missing } = await explicitRequests(records, mirrorDir);
+  const explicitPaths = new Set(present.map((f) => f.path));
+  const remote = remoteAttachmentsOf(item);
+  const ownUploads = new Map<string, string>();
+  for (const r of remote) {
+    const sha = store.dedup.contentOf(r.attachmentId);
+    if (sha) ownUploads.set(r.attachmentId, sha);
+  }
+  return {
+    state: {
+      workItemId: item.id, mirrorDir, remote, ownUploads, options,
+      local: [...mirror.filter((f) => !explicitPaths.has(f.path)), ...present],
+      known: records.map(toKnown),
+    },
+    missing,
+  };
+}
+
+/**
+ * Attach requests not yet carried out: records of ours without a remote identity for a file outside
+ * the mirror folder (a mirror file is found by the scan, attached or not).
+ */
+function isExplicitRequest(r: AttachmentRow, mirrorDir: string): boolean {
+  return r.source === 'TOOL' && r.attachmentGuid === null && r.deletedAt === null && r.localPath !== null
+    && path.dirname(r.localPath) !== mirrorDir && (r.syncStatus === 'PENDING' || r.syncStatus === 'UPLOADING' || r.syncStatus === 'FAILED');
+}
+
+async function explicitRequests(records: readonly AttachmentRow[], mirrorDir: string): Promise<{ present: LocalFile[]; missing: AttachmentRow[] }> {
+  const present: LocalFile[] = [];
+  const missing: AttachmentRow[] = [];
+  for (const r of records.filter((x) => isExplicitRequest(x, mirrorDir))) {
+    const info = await stat(r.localPath as string).catch(() => undefined);
+    if (!info?.isFile() || r.sha256 === null) {
+      missing.push(r);
+      continue;
+    }
+    present.push({ fileName: r.fileName, path: r.localPath as string, sha256: r.sha256, size: r.fileSize, inMirror: false, explicit: true,
+      comment: r.comment ?? undefined, pendingRecordId: r.id });
+  }
+  return { present, missing };
+}
+
+function toKnown(r: AttachmentRow): KnownVersion {
+  return {
+    recordId: r.id, fileName: r.fileName, localPath: r.localPath, sha256: r.sha256, attachmentId: r.attachmentGuid,
+    synced: r.attachmentGuid !== null && r.lastSyncedAt !== null && r.syncStatus !== 'CONFLICT',
+    failedPermanently: r.syncStatus === 'FAILED' && r.failureKind === 'permanent',
+    conflictKept: r.syncStatus === 'CONFLICT' && r.localPath === null,
+    remoteRemoved: r.remoteRemovedAt !== null, deleted: r.deletedAt !== null,
+  };
+}

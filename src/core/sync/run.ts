@@ -1,0 +1,119 @@
+// One sync run as history and the UI see it: the work items a trigger asked for, the outcomes as
+// they are committed, and a summary when every item has been processed. A run started by the user
+// is recorded at once; a background run (poll, webhook, retry) only when it has something to do,
+// so a poll that finds nothing leaves no row. Either way the row is on disk before the run's first
+// transfer, so a killed run always shows as interrupted.
+import { toItemError } from './itemError';
+import type { ItemError, ItemOutcome, RunCounters, RunSummary, RunTrigger } from './engineApi';
+import type { SyncEvents } from './events';
+import { type RunRecorder, UNRECORDED_RUN } from './runRecorder';
+
+export class Run {
+  runId = UNRECORDED_RUN;
+  readonly items: ItemOutcome[] = [];
+  readonly done: Promise<RunSummary>;
+  /** Processing attempts per work item within this run (transient failures are tried again). */
+  readonly attempts = new Map<number, number>();
+  private readonly remaining: Set<number>;
+  private readonly startedAt: Date;
+  private planned = 0;
+  private error?: ItemError;
+  private resolve!: (summary: RunSummary) => void;
+  private finished = false;
+
+  constructor(
+    readonly trigger: RunTrigger,
+    readonly workItemIds: readonly number[],
+    readonly signal: AbortSignal | undefined,
+    private readonly recorder: RunRecorder,
+    private readonly events: SyncEvents,
+    private readonly now: () => Date,
+    private readonly flush: () => void,
+  ) {
+    this.remaining = new Set(workItemIds);
+    this.startedAt = now();
+    this.done = new Promise((resolve) => { this.resolve = resolve; });
+  }
+
+  get recorded(): boolean { return this.runId !== UNRECORDED_RUN; }
+
+  /** Writes the history row (once) and puts it on disk before any transfer. */
+  record(): void {
+    if (this.recorded) return;
+    this.runId = this.recorder.start(this.trigger, this.workItemIds);
+    try { this.flush(); } catch { /* history never fails a sync; the store reports its own write errors */ }
+    this.events.emit('runStarted', { runId: this.runId, trigger: this.trigger, totalItems: this.planned, workItemIds: this.workItemIds });
+  }
+
+  /** More items are known to come (the plan of one work item). */
+  plan(count: number): void {
+    if (count <= 0) return;
+    this.planned += count;
+    if (!this.recorded) return;
+    this.recorder.planned(this.runId, this.planned);
+    this.events.emit('runPlanned', { runId: this.runId, totalItems: this.planned });
+  }
+
+  /** Called inside the work item's commit transaction: history rows and counters go with the records. */
+  add(outcome: ItemOutcome): void {
+    this.record();
+    this.items.push(outcome);
+    this.recorder.item(this.runId, outcome);
+  }
+
+  /** After the commit: tells the UI. */
+  announce(outcome: ItemOutcome): void {
+    this.events.emit('itemDone', { runId: this.runId, workItemId: outcome.workItemId, fileName: outcome.fileName, status: outcome.status, error: outcome.error?.message, outcome });
+  }
+
+  fail(error: unknown): void {
+    this.error ??= toItemError(error);
+  }
+
+  waitsFor(workItemId: number): boolean {
+    return this.remaining.has(workItemId);
+  }
+
+  itemDone(workItemId: number): void {
+    this.remaining.delete(workItemId);
+    if (this.remaining.size === 0) this.finish();
+  }
+
+  /** Ends the run now (cancelled, or the coordinator closed): items not processed are left dirty. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const completedAt = this.now();
+    const counters = countOutcomes(this.items);
+    const cancelled = this.signal?.aborted === true;
+    const summary: RunSummary = {
+      runId: this.runId, trigger: this.trigger, startedAt: this.startedAt.toISOString(), completedAt: completedAt.toISOString(),
+      durationMs: completedAt.getTime() - this.startedAt.getTime(),
+      status: cancelled ? 'cancelled' : this.error || counters.failed > 0 ? 'failed' : 'completed',
+      counters, items: this.items, ...(this.error && !cancelled ? { error: this.error } : {}),
+    };
+    if (this.recorded) {
+      this.recorder.finish(summary);
+      const failed = counters.failed;
+      const skipped = this.items.filter((i) => i.status === 'duplicate' || i.status === 'cancelled' || i.status === 'blocked').length;
+      this.events.emit('runFinished', { runId: this.runId, status: summary.status, succeeded: this.items.length - failed - skipped, failed, skipped, summary });
+    }
+    this.resolve(summary);
+  }
+}
+
+export function countOutcomes(items: readonly ItemOutcome[]): RunCounters {
+  const c: RunCounters = { uploaded: 0, linked: 0, downloaded: 0, duplicates: 0, conflicts: 0, remoteRemoved: 0, removed: 0, failed: 0, bytesTransferred: 0 };
+  for (const o of items) {
+    if (o.status === 'uploaded') c.uploaded++;
+    else if (o.status === 'linked') c.linked++;
+    else if (o.status === 'downloaded') c.downloaded++;
+    else if (o.status === 'duplicate') c.duplicates++;
+    else if (o.status === 'conflict') c.conflicts++;
+    else if (o.status === 'remote_removed') c.remoteRemoved++;
+    else if (o.status === 'removed') c.removed++;
+    else if (o.status === 'failed') c.failed++;
+    if ((o.status === 'uploaded' || o.status === 'downloaded' || o.status === 'conflict') && o.size) c.bytesTransferred += o.size;
+  }
+  return c;
+}
