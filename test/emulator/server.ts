@@ -1,6 +1,7 @@
 // The HTTP front: admin routes, auth (401 vs the 203 sign-in page), api-version ceiling, faults,
 // rate limiting, statistics, then dispatch to the REST routes.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import path from 'node:path';
@@ -30,6 +31,8 @@ export interface ServerConfig {
   reseed: () => Promise<void>;
   log: (line: string) => void;
   fidelity: Fidelity;
+  /** Serve HTTPS with this key and certificate instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 const SIGN_IN_PAGE = '<!DOCTYPE html><html><head><title>Azure DevOps Services | Sign In</title></head><body><p>Sign in to continue to Azure DevOps.</p></body></html>';
@@ -130,7 +133,7 @@ function declaredBodyLength(req: http.IncomingMessage): number {
 }
 
 export function createServer(config: ServerConfig): http.Server {
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     const socket = req.socket;
     const started = { in: countedBytesRead.get(socket) ?? 0, out: socket.bytesWritten, ms: Date.now() };
     config.state.arrived += 1;
@@ -159,7 +162,8 @@ export function createServer(config: ServerConfig): http.Server {
       // An unread request body cannot be reused on this connection.
       if (!req.complete) res.on('finish', () => req.socket?.destroy());
     });
-  });
+  };
+  const server = config.tls ? https.createServer(config.tls, listener) : http.createServer(listener);
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0;
   return server;
@@ -168,8 +172,9 @@ export function createServer(config: ServerConfig): http.Server {
 async function handle(config: ServerConfig, req: IncomingMessage, res: ServerResponse, setRoute: (name: string) => void): Promise<void> {
   const method = req.method ?? 'GET';
   const host = req.headers.host ?? '127.0.0.1';
-  const url = new URL(req.url ?? '/', `http://${host}`);
-  const collectionUrl = `http://${host}/${COLLECTION}`;
+  const scheme = config.tls ? 'https' : 'http';
+  const url = new URL(req.url ?? '/', `${scheme}://${host}`);
+  const collectionUrl = `${scheme}://${host}/${COLLECTION}`;
 
   if (url.pathname.startsWith('/_emulator/')) {
     setRoute(url.pathname.replace(/\/work-items\/\d+\//, '/work-items/{id}/'));

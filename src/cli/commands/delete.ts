@@ -17,6 +17,6 @@ export const deleteCommand: Command = {
       const message = 'Attachment record deleted locally; Azure DevOps is unchanged';
       context.output.result({ success: true, message, attachmentGuid }, () => `${message} (${attachmentGuid}).`);
       return ExitCode.ok;
-    });
+    }, { offline: true });
   },
 };

@@ -10,7 +10,8 @@ import type { AuthStrategy } from './auth';
 import { type Clock, realSleep, type Sleep } from './clock';
 import { getProject, listProjects, whoAmI } from './connection';
 import type { AdoContext } from './context';
-import { type AgentFactory, HttpTransport, type Logger } from './httpTransport';
+import { HttpTransport, type Logger, type RetryNotice } from './httpTransport';
+import type { ProxyRouting } from './proxy';
 import { type OrgUrl, parseOrgUrl } from './orgUrl';
 import { TokenBucket } from './rateLimiter';
 import { readReportingRevisions, type ReportingRevisionsOptions, reportingRevisionBatches } from './revisions';
@@ -55,9 +56,10 @@ export interface AdoClientOptions {
   maxRetries?: number;
   backoff?: BackoffOptions;
   userAgent?: string;
-  /** For proxies (the CLI passes environmentProxyAgent()); leave unset inside VS Code. */
-  agent?: AgentFactory;
+  /** For proxies (the CLI passes environmentProxyRouting()); leave unset inside VS Code. */
+  proxy?: ProxyRouting;
   log?: Logger;
+  onRetry?: (notice: RetryNotice) => void;
   /** Jitter source, for deterministic tests. */
   random?: () => number;
   /** Injectable for fast unit tests of the policies; integration tests use real time. */
@@ -125,8 +127,9 @@ export function createAdoClient(options: AdoClientOptions): AdoClient {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     userAgent: options.userAgent ?? `ado-attachment-sync (node ${process.version})`,
     sessionId: randomUUID(),
-    agent: options.agent,
+    proxy: options.proxy,
     log,
+    onRetry: options.onRetry,
   });
   const context: AdoContext = {
     transport,
