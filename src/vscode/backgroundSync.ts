@@ -1,6 +1,7 @@
 // Background sync every adoSync.pollIntervalSeconds (0 = off): the engine's coordinator polls the
 // change feed on that interval and syncs what changed or is still dirty. This only keeps the
-// coordinator's interval in step with the connection and the setting. Never prompts: without a
+// coordinator's interval in step with the connection and the setting, and tells it about files
+// changed in the mirror folder (a file watcher, one trigger among the others). Never prompts: without a
 // connection or an engine nothing starts, and failures go to the log and the status bar.
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION } from '../shared/ids';
@@ -10,6 +11,8 @@ import { readSettings } from './settings';
 
 export class BackgroundSync implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
+  /** Files changed in the mirror folder mark their work item dirty at once (no wait for the next poll). */
+  private watcher: { root: string; disposable: vscode.Disposable } | undefined;
 
   constructor(private readonly connection: Connection, private readonly sync: SyncAccess, private readonly log: vscode.LogOutputChannel) {
     this.subscriptions = [
@@ -32,12 +35,22 @@ export class BackgroundSync implements vscode.Disposable {
       if (!engine) return;
       const seconds = readSettings().pollIntervalSeconds;
       engine.start({ pollIntervalMs: seconds > 0 ? seconds * 1000 : 0 });
+      this.watch(engine);
     } catch (error) {
       this.log.warn(`Background sync not started: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
+  private watch(engine: { mirrorRoot: string; localFileChanged(filePath: string): void }): void {
+    if (this.watcher?.root === engine.mirrorRoot) return;
+    this.watcher?.disposable.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(engine.mirrorRoot), '*/*'));
+    const changed = (uri: vscode.Uri): void => void this.sync.engine().then((current) => current?.localFileChanged(uri.fsPath), () => undefined);
+    this.watcher = { root: engine.mirrorRoot, disposable: vscode.Disposable.from(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed)) };
+  }
+
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
+    this.watcher?.disposable.dispose();
   }
 }

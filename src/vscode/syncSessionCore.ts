@@ -202,6 +202,7 @@ export function observeRuns(engine: SyncEngine, report: (outcome: RunOutcome) =>
   };
   return {
     get events() { return engine.events; },
+    get mirrorRoot() { return engine.mirrorRoot; },
     attach: (request) => tap(engine.attach(request)),
     link: (workItemId, url, options) => tap(engine.link(workItemId, url, options)),
     sync: (request) => tap(engine.sync(request)),

@@ -98,6 +98,16 @@ describe('sync coordinator on the emulator', function () {
     assert.ok(overlapping >= 3, `only ${overlapping} of 4 uploads (one per work item) ran at once: ${JSON.stringify(uploads)}`);
   });
 
+  it('a tracked work item deleted in ADO is said by the next poll (the feed includes deletions)', async () => {
+    await w.engine.track([6]);
+    await w.engine.poll();
+    const res = await fetch(`${w.emulator.baseUrl}/Demo/_apis/wit/workitems/6?api-version=7.1`, {
+      method: 'DELETE', headers: { Authorization: `Basic ${Buffer.from(':test-pat').toString('base64')}`, 'X-TFS-FedAuthRedirect': 'Suppress' } });
+    assert.ok(res.ok, String(res.status));
+    const run = await w.engine.poll();
+    assert.deepEqual(run?.items.map((i) => [i.workItemId, i.status, i.error?.code]), [[6, 'failed', 'WorkItemNotFound']]);
+  });
+
   it('links the files attached to one work item in one PATCH', async () => {
     await w.engine.track([5]);
     const files = Array.from({ length: 20 }, (_, i) => w.file(`docs/f${i}.txt`, `file ${i}`));

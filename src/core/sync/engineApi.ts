@@ -130,6 +130,8 @@ export interface WorkItemAttachmentView {
 
 export interface SyncEngine {
   readonly events: SyncEvents;
+  /** The mirror folder (absolute): `<mirrorRoot>/<work item id>/<file>`. */
+  readonly mirrorRoot: string;
   /** Uploads (simple or chunked, resumable) and links files, de-duplicated by SHA-256. */
   attach(request: AttachRequest): Promise<RunSummary>;
   /** Links an attachment already in ADO (by URL or GUID) to a work item: the seed's link-only call. */

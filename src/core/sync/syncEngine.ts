@@ -30,7 +30,7 @@ class Engine implements SyncEngine {
   private readonly coordinator: SyncCoordinator;
   private readonly log: Log;
   private readonly recorder: RunRecorder;
-  private readonly mirrorRoot: string;
+  readonly mirrorRoot: string;
   private readonly hashes: HashCache = new Map();
   private readonly now: () => Date;
 

@@ -9,7 +9,7 @@ import { stripMarker } from './contentMarker';
 import type { WorkItemAttachmentView } from './engineApi';
 import { type RemoteAttachment, remoteAttachmentsOf } from './remoteAttachments';
 
-export type AttachmentViewState = 'synced' | 'uploading' | 'queued' | 'failed' | 'in_ado_only' | 'local_only' | 'conflict' | 'remote_removed';
+export type AttachmentViewState = 'synced' | 'uploading' | 'queued' | 'failed' | 'in_ado_only' | 'local_only' | 'conflict' | 'remote_removed' | 'deleted_locally';
 
 export type AttachmentViewEntry = WorkItemAttachmentView['attachments'][number] & { state: AttachmentViewState };
 
@@ -27,9 +27,11 @@ export async function listWorkItemAttachments(client: AdoClient, store: SyncStor
   const item = await client.getWorkItem(workItemId, { expand: 'relations', signal });
   const remote = remoteAttachmentsOf(item);
   const local = store.attachments.forWorkItem(workItemId);
+  // A synced file the user deleted from the mirror: its relation reads "deleted locally" (download brings it back).
+  const deleted = new Set(store.attachments.forWorkItem(workItemId, true).filter((r) => r.deletedAt !== null && r.attachmentGuid).map((r) => r.attachmentGuid as string));
   return {
     workItemId,
-    attachments: mergeAttachments(local, remote),
+    attachments: mergeAttachments(local, remote).map((e) => (e.state === 'in_ado_only' && e.attachmentId && deleted.has(e.attachmentId) ? { ...e, state: 'deleted_locally' } : e)),
     local,
     remote,
     summary: store.attachments.summary(workItemId) ?? emptySummary(workItemId),

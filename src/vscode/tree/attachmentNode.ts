@@ -1,8 +1,10 @@
 // One attachment of a work item: local records and ADO relations merged
 // (WorkItemAttachmentView), with the live "queued" / "uploading n%" of the transfers.
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { AttachmentViewEntry, AttachmentViewState } from '../../core/sync/workItemAttachments';
 import { Commands } from '../../shared/ids';
+import { displayText } from '../../shared/displayText';
 import { formatBytes } from '../../shared/format';
 import { percentOf, type Transfer } from './transfers';
 import { NodeContext, TreeNode } from './treeNode';
@@ -21,6 +23,7 @@ const STATES: Record<AttachmentState, { label: string; icon: string; color?: str
   local_only: { label: 'local only', icon: 'file' },
   conflict: { label: 'conflict', icon: 'warning', color: 'list.warningForeground' },
   remote_removed: { label: 'removed in ADO', icon: 'trash' },
+  deleted_locally: { label: 'deleted locally', icon: 'circle-slash' },
 };
 
 export interface AttachmentDates {
@@ -55,10 +58,13 @@ export class AttachmentNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.entry.fileName, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(displayText(this.entry.fileName), vscode.TreeItemCollapsibleState.None);
     const size = this.entry.size ?? this.transfer?.total;
+    // The ADO name is the label; a local name that differs (made safe, numbered, a conflict copy) is said beside it.
+    const local = this.entry.localPath ? path.basename(this.entry.localPath) : undefined;
+    const savedAs = local && local !== this.entry.fileName ? `saved as ${displayText(local)}` : undefined;
     // State first: a narrow side bar cuts the end of the description.
-    item.description = [this.stateText, size !== undefined && size > 0 ? formatBytes(size) : undefined].filter(Boolean).join(' · ');
+    item.description = [this.stateText, savedAs, size !== undefined && size > 0 ? formatBytes(size) : undefined].filter(Boolean).join(' · ');
     const look = STATES[this.state];
     item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
     item.tooltip = this.tooltip(size);
@@ -76,7 +82,7 @@ export class AttachmentNode extends TreeNode {
   }
 
   private tooltip(size: number | undefined): vscode.MarkdownString {
-    const lines = [`**${escape(this.entry.fileName)}**`, '', `State: ${escape(this.stateText)}`];
+    const lines = [`**${escape(displayText(this.entry.fileName))}**`, '', `State: ${escape(this.stateText)}`];
     if (size !== undefined) lines.push(`Size: ${formatBytes(size)}`);
     if (this.dates.addedAt) lines.push(`Added in ADO: ${new Date(this.dates.addedAt).toLocaleString()}`);
     if (this.entry.comment) lines.push(`Comment: ${escape(this.entry.comment)}`);
