@@ -132,7 +132,7 @@ describe('webhook receiver hardening', () => {
 
   it('basic/secret: wrong or missing credentials are answered 401 from the headers, without waiting for the body', async () => {
     await start({ authModes: ['basic', 'secret'], secret: 'a-shared-secret-16' });
-    for (const headers of [{}, { authorization: 'Basic eDp5' }, { 'x-webhook-signature': 'not-the-secret' }]) {
+    for (const headers of [{}, { authorization: 'Basic eDp5' }, { 'x-webhook-signature': 'not-the-secret' }] as Record<string, string>[]) {
       const connection = await raw();
       connection.socket.write(head(headers, 10_000));
       assert.equal(await status(connection, 1_000), 401, JSON.stringify(headers));
@@ -143,7 +143,7 @@ describe('webhook receiver hardening', () => {
 
   it('hmac: without a well-formed signature header the body is never read; with one it is read, then checked', async () => {
     await start({ authModes: ['hmac'], secret: 'an-hmac-key-of-16+' });
-    for (const headers of [{}, { 'x-webhook-signature': 'sha256=zz' }, { authorization: basic }]) {
+    for (const headers of [{}, { 'x-webhook-signature': 'sha256=zz' }, { authorization: basic }] as Record<string, string>[]) {
       const connection = await raw();
       connection.socket.write(head(headers, 10_000));
       assert.equal(await status(connection, 1_000), 401, JSON.stringify(headers));
