@@ -8,6 +8,7 @@
 //   historyStore()     the store even when not connected, for viewing history
 //   requireEngine()    engine() that tells the user why there is none
 //   onDidChange        store opened/closed/read-only; onDidFinishRun: how each run ended
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openStore, type SyncStore } from '../core/store';
@@ -16,6 +17,7 @@ import type { SyncEvents } from '../core/sync/events';
 import { Commands, SETTINGS_SECTION } from '../shared/ids';
 import type { Connection } from './connection';
 import { readSettings } from './settings';
+import type { SyncFolder } from './syncFolder';
 import { SyncSessionCore, type RunOutcome, type SessionStatus, type SessionTarget } from './syncSessionCore';
 
 export type { RunOutcome, SessionStatus };
@@ -36,19 +38,22 @@ export class SyncSession implements vscode.Disposable {
   constructor(
     context: vscode.ExtensionContext,
     private readonly connection: Connection,
+    folder: SyncFolder,
     createEngine: (options: SyncEngineOptions) => SyncEngine,
     log: vscode.LogOutputChannel,
   ) {
     const version = String(context.extension.packageJSON.version ?? '0.0.0');
     this.core = new SyncSessionCore({
       openStore, createEngine, origin: { client: 'vscode', version },
-      target: () => sessionTarget(context),
+      target: () => sessionTarget(context, folder),
       log: (level, message) => log[level](message),
     });
     const offChange = this.core.onDidChange((s) => { this.changed.fire(s); if (s.kind === 'open' && s.readOnly) void this.explainReadOnly(s); });
     const offRun = this.core.onDidFinishRun((o) => this.finished.fire(o));
     this.disposables.push(this.changed, this.finished, { dispose: offChange }, { dispose: offRun },
       connection.onDidChange((state) => { void this.core.setClient(state?.client); }),
+      // Another folder of a multi-root workspace: its own database and mirror.
+      folder.onDidChange(() => { void this.core.settingsChanged(true); }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`))) {
           void this.core.settingsChanged(e.affectsConfiguration(`${SETTINGS_SECTION}.dbPath`));
@@ -106,15 +111,24 @@ export class SyncSession implements vscode.Disposable {
 
 /**
  * The database: adoSync.dbPath when the user set it (shared with the CLI), else state.sqlite in
- * the workspace storage folder. Undefined without an open folder.
+ * the workspace storage folder (one per folder of a multi-root workspace). Undefined without an
+ * open folder.
  */
-export function sessionTarget(context: vscode.ExtensionContext): SessionTarget | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
+export function sessionTarget(context: vscode.ExtensionContext, syncFolder: SyncFolder): SessionTarget | undefined {
+  const folder = syncFolder.folder;
   if (!folder || folder.uri.scheme !== 'file' || !context.storageUri) return undefined;
-  const settings = readSettings();
+  const settings = readSettings(folder.uri);
   const root = folder.uri.fsPath;
-  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>('dbPath');
-  const explicit = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
-  const dbPath = explicit ? path.resolve(root, explicit) : path.join(context.storageUri.fsPath, STATE_FILE);
+  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>('dbPath');
+  // inspect() reports workspace values even in Restricted Mode, where only the user's own apply.
+  const explicit = vscode.workspace.isTrusted ? inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue : inspected?.globalValue;
+  const storage = syncFolder.isMultiRoot ? path.join(context.storageUri.fsPath, folderStorageName(folder)) : context.storageUri.fsPath;
+  const dbPath = explicit ? path.resolve(root, explicit) : path.join(storage, STATE_FILE);
   return { dbPath, workspaceRoot: root, settings };
+}
+
+/** A folder's own subfolder of the workspace storage: its name plus a short hash of its URI. */
+function folderStorageName(folder: vscode.WorkspaceFolder): string {
+  const hash = createHash('sha256').update(folder.uri.toString()).digest('hex').slice(0, 8);
+  return `${folder.name.replace(/[^\w.-]+/g, '_')}-${hash}`;
 }

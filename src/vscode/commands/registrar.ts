@@ -2,12 +2,13 @@
 // commands, the Explorer badges, the background poll and the API operations.
 import * as vscode from 'vscode';
 import { Commands, Views } from '../../shared/ids';
-import type { Connection } from '../connection';
+import { hostOf, type Connection } from '../connection';
 import { WorkItemDropController } from '../dragAndDrop';
 import { AttachmentDecorations } from '../fileDecorations';
 import { PollTimer } from '../pollTimer';
 import { TransferTracker } from '../tree/transfers';
 import { WorkItemNode } from '../tree/workItemNode';
+import type { SyncFolder } from '../syncFolder';
 import { WorkItemsTree } from '../workItemsTree';
 import { workItemApi, type WorkItemApi } from './api';
 import type { CommandDeps, SyncAccess } from './deps';
@@ -21,6 +22,7 @@ export function registerWorkItemFeature(
   context: vscode.ExtensionContext,
   connection: Connection,
   sync: SyncAccess,
+  folder: SyncFolder,
   log: vscode.LogOutputChannel,
 ): WorkItemFeature {
   const transfers = new TransferTracker();
@@ -39,10 +41,14 @@ export function registerWorkItemFeature(
     },
   };
   const view = vscode.window.createTreeView(Views.workItems, { treeDataProvider: tree, dragAndDropController: new WorkItemDropController(deps), canSelectMany: false, showCollapseAll: true });
+  const describe = (): void => describeView(view, connection, folder);
+  describe();
   context.subscriptions.push(
     transfers,
     tree,
     view,
+    connection.onDidChange(describe),
+    folder.onDidChange(describe),
     decorations,
     vscode.window.registerFileDecorationProvider(decorations),
     connection.onDidChange(() => decorations.scheduleReload()),
@@ -52,6 +58,15 @@ export function registerWorkItemFeature(
     ...registerWorkItemCommands(deps),
   );
   return { api: workItemApi(deps) };
+}
+
+/** The sync folder of a multi-root workspace, and which host the settings name while not connected. */
+function describeView(view: vscode.TreeView<unknown>, connection: Connection, folder: SyncFolder): void {
+  view.description = folder.isMultiRoot ? folder.folder?.name : undefined;
+  const why = connection.current ? undefined : connection.disconnected;
+  view.message = why?.kind === 'consentNeeded' ? `Settings name ${why.host}. Nothing is sent to it until you connect.`
+    : why?.kind === 'failed' ? `Could not connect to ${hostOf(why.orgUrl)}: ${why.reason}`
+      : undefined;
 }
 
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {
