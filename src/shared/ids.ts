@@ -38,8 +38,6 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
   connected: 'adoSync.connected',
-  /** Settings name an organization the user has not connected to: the view offers to connect. */
-  consentNeeded: 'adoSync.consentNeeded',
   /** Restricted Mode: the extension does not connect. */
   restricted: 'adoSync.restricted',
   /** The extension's webhook receiver is listening. */

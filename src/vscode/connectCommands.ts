@@ -22,8 +22,8 @@ export function registerConnectCommands(connection: Connection): vscode.Disposab
 
 async function promptAndConnect(connection: Connection): Promise<boolean> {
   if (!vscode.workspace.isTrusted) {
-    const pick = await vscode.window.showWarningMessage('ADO Sync does not connect in Restricted Mode: a workspace you have not trusted could name where your credentials go.', 'Manage Workspace Trust');
-    if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+    void vscode.window.showWarningMessage('ADO Sync does not connect in Restricted Mode: a workspace you have not trusted could name where your credentials go.', 'Manage Workspace Trust')
+      .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
     return false;
   }
   const settings = connection.settings();

@@ -51,7 +51,7 @@ export class Connection implements vscode.Disposable {
   private why: Disconnected = { kind: 'notConfigured' };
   private readonly changed = new vscode.EventEmitter<ConnectionState | undefined>();
   private readonly subscriptions: vscode.Disposable[];
-  private restoring: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
   private settingsTimer: NodeJS.Timeout | undefined;
   readonly onDidChange = this.changed.event;
   readonly credentials: ConnectionSecrets;
@@ -97,11 +97,19 @@ export class Connection implements vscode.Disposable {
 
   /**
    * Connects to the organization the settings name, silently and only with credentials the user
-   * stored for that very organization (never prompts: runs at activation). Calls queue up.
+   * stored for that very organization (never prompts: runs at activation).
    */
   restore(): Promise<void> {
-    const next = this.restoring.then(() => this.restoreNow());
-    this.restoring = next.catch(() => undefined);
+    return this.serial(() => this.restoreNow());
+  }
+
+  /**
+   * One change of the connection at a time: a restore triggered by the settings or secrets a
+   * connect writes runs after that connect, and sees what it wrote.
+   */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
     return next;
   }
 
@@ -131,24 +139,28 @@ export class Connection implements vscode.Disposable {
   }
 
   /** Validates with whoAmI(), then stores the PAT for this organization and the URL/project in settings. */
-  async connect(orgUrl: string, project: string, pat: string): Promise<ConnectionState> {
-    this.refuseInRestrictedMode();
-    const state = await this.open(orgUrl, project, new PatAuth(pat), 'pat');
-    await this.credentials.store(orgUrl, { kind: 'pat', pat: pat.trim() });
-    return this.opened(orgUrl, project, state);
+  connect(orgUrl: string, project: string, pat: string): Promise<ConnectionState> {
+    return this.serial(async () => {
+      this.refuseInRestrictedMode();
+      const state = await this.open(orgUrl, project, new PatAuth(pat), 'pat');
+      await this.credentials.store(orgUrl, { kind: 'pat', pat: pat.trim() });
+      return this.opened(orgUrl, project, state);
+    });
   }
 
   /**
    * Microsoft sign-in (Azure DevOps Services): interactive only from a user's command. Each
    * request takes the session's current token, so VS Code's refresh applies.
    */
-  async connectWithMicrosoft(orgUrl: string, project: string, interactive: boolean): Promise<ConnectionState> {
-    this.refuseInRestrictedMode();
-    const auth = await this.microsoftAuth(interactive);
-    const state = await this.open(orgUrl, project, auth, 'microsoft');
-    const session = await vscode.authentication.getSession(MICROSOFT_PROVIDER, microsoftScopes(readTenant()), { silent: true });
-    await this.credentials.store(orgUrl, { kind: 'microsoft', account: session?.account.label ?? '' });
-    return this.opened(orgUrl, project, state);
+  connectWithMicrosoft(orgUrl: string, project: string, interactive: boolean): Promise<ConnectionState> {
+    return this.serial(async () => {
+      this.refuseInRestrictedMode();
+      const auth = await this.microsoftAuth(interactive);
+      const state = await this.open(orgUrl, project, auth, 'microsoft');
+      const session = await vscode.authentication.getSession(MICROSOFT_PROVIDER, microsoftScopes(readTenant()), { silent: true });
+      await this.credentials.store(orgUrl, { kind: 'microsoft', account: session?.account.label ?? '' });
+      return this.opened(orgUrl, project, state);
+    });
   }
 
   private refuseInRestrictedMode(): void {
@@ -187,20 +199,21 @@ export class Connection implements vscode.Disposable {
   }
 
   private async opened(orgUrl: string, project: string, state: ConnectionState): Promise<ConnectionState> {
-    // The state first: the settings event that follows finds it connected to this very organization.
-    await this.setState(state);
     const settings = readSettings(this.folder.scope);
     if (settings.orgUrl !== orgUrl || settings.project !== project) await writeConnectionSettings(orgUrl, project, this.folder.scope);
+    await this.setState(state);
     this.log.info(`Connected to ${orgUrl} (${project}) as ${state.identity}`);
     return state;
   }
 
   /** Signs out of the current organization: its credential is removed; others stay. */
-  async signOut(): Promise<void> {
-    const orgUrl = this.state?.orgUrl ?? readSettings(this.folder.scope).orgUrl;
-    if (orgUrl) await this.forget(orgUrl);
-    await this.setState(undefined, orgUrl ? { kind: 'consentNeeded', orgUrl, host: hostOf(orgUrl) } : { kind: 'notConfigured' });
-    this.log.info(`Signed out of ${orgUrl || 'Azure DevOps'}; its credential was removed from SecretStorage`);
+  signOut(): Promise<void> {
+    return this.serial(async () => {
+      const orgUrl = this.state?.orgUrl ?? readSettings(this.folder.scope).orgUrl;
+      if (orgUrl) await this.credentials.forget(orgUrl);
+      await this.setState(undefined, orgUrl ? { kind: 'consentNeeded', orgUrl, host: hostOf(orgUrl) } : { kind: 'notConfigured' });
+      this.log.info(`Signed out of ${orgUrl || 'Azure DevOps'}; its credential was removed from SecretStorage`);
+    });
   }
 
   /** Organizations with stored credentials. */
@@ -209,18 +222,19 @@ export class Connection implements vscode.Disposable {
   }
 
   /** Removes an organization's credential; disconnects when it is the current one. */
-  async forget(orgUrl: string): Promise<void> {
-    await this.credentials.forget(orgUrl);
-    if (this.state && sameOrganization(this.state.orgUrl, orgUrl)) {
-      await this.setState(undefined, { kind: 'consentNeeded', orgUrl: this.state.orgUrl, host: hostOf(orgUrl) });
-    }
+  forget(orgUrl: string): Promise<void> {
+    return this.serial(async () => {
+      await this.credentials.forget(orgUrl);
+      if (this.state && sameOrganization(this.state.orgUrl, orgUrl)) {
+        await this.setState(undefined, { kind: 'consentNeeded', orgUrl: this.state.orgUrl, host: hostOf(orgUrl) });
+      }
+    });
   }
 
   private async setState(state: ConnectionState | undefined, why: Disconnected = { kind: 'notConfigured' }): Promise<void> {
     this.state = state;
     this.why = why;
     await vscode.commands.executeCommand('setContext', ContextKeys.connected, state !== undefined);
-    await vscode.commands.executeCommand('setContext', ContextKeys.consentNeeded, !state && why.kind === 'consentNeeded');
     await vscode.commands.executeCommand('setContext', ContextKeys.restricted, !state && why.kind === 'restricted');
     this.changed.fire(state);
   }

@@ -82,14 +82,28 @@ export class SyncSession implements vscode.Disposable {
     if (engine) return engine;
     const status = this.core.status;
     if (!this.connection.current) {
-      const pick = await vscode.window.showWarningMessage('Connect to Azure DevOps first.', 'Connect');
-      if (pick) await vscode.commands.executeCommand(Commands.connect);
+      // Not awaited: the command that asked ends now; the button runs on its own.
+      void this.explainDisconnected();
     } else if (status.kind === 'noFolder') {
       void vscode.window.showWarningMessage('Open a folder: attachments are synced with a workspace folder.');
     } else if (status.kind === 'open' && status.readOnly) {
       void this.explainReadOnly(status);
     }
     return undefined;
+  }
+
+  private async explainDisconnected(): Promise<void> {
+    const why = this.connection.disconnected;
+    if (why.kind === 'restricted') {
+      const pick = await vscode.window.showWarningMessage('ADO Sync does not connect in Restricted Mode: trust this workspace to sync its attachments.', 'Manage Workspace Trust');
+      if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    const text = why.kind === 'consentNeeded'
+      ? `This workspace's settings name ${why.host}, which you have not connected to: nothing is sent to it until you connect.`
+      : 'Connect to Azure DevOps first.';
+    const pick = await vscode.window.showWarningMessage(text, 'Connect');
+    if (pick) await vscode.commands.executeCommand(Commands.connect);
   }
 
   /** Flushes and closes (sign-out, deactivate): waits for runs in flight first. */

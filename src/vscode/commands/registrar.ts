@@ -2,7 +2,7 @@
 // commands, the Explorer badges, the background poll and the API operations.
 import * as vscode from 'vscode';
 import { Commands, Views } from '../../shared/ids';
-import { hostOf, type Connection } from '../connection';
+import type { Connection } from '../connection';
 import { WorkItemDropController } from '../dragAndDrop';
 import { AttachmentDecorations } from '../fileDecorations';
 import { PollTimer } from '../pollTimer';
@@ -41,13 +41,12 @@ export function registerWorkItemFeature(
     },
   };
   const view = vscode.window.createTreeView(Views.workItems, { treeDataProvider: tree, dragAndDropController: new WorkItemDropController(deps), canSelectMany: false, showCollapseAll: true });
-  const describe = (): void => describeView(view, connection, folder);
+  const describe = (): void => describeView(view, folder);
   describe();
   context.subscriptions.push(
     transfers,
     tree,
     view,
-    connection.onDidChange(describe),
     folder.onDidChange(describe),
     decorations,
     vscode.window.registerFileDecorationProvider(decorations),
@@ -60,13 +59,9 @@ export function registerWorkItemFeature(
   return { api: workItemApi(deps) };
 }
 
-/** The sync folder of a multi-root workspace, and which host the settings name while not connected. */
-function describeView(view: vscode.TreeView<unknown>, connection: Connection, folder: SyncFolder): void {
+/** The sync folder, in the view's title, when a multi-root workspace offers a choice. */
+function describeView(view: vscode.TreeView<unknown>, folder: SyncFolder): void {
   view.description = folder.isMultiRoot ? folder.folder?.name : undefined;
-  const why = connection.current ? undefined : connection.disconnected;
-  view.message = why?.kind === 'consentNeeded' ? `Settings name ${why.host}. Nothing is sent to it until you connect.`
-    : why?.kind === 'failed' ? `Could not connect to ${hostOf(why.orgUrl)}: ${why.reason}`
-      : undefined;
 }
 
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {
