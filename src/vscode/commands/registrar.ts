@@ -41,12 +41,13 @@ export function registerWorkItemFeature(
     },
   };
   const view = vscode.window.createTreeView(Views.workItems, { treeDataProvider: tree, dragAndDropController: new WorkItemDropController(deps), canSelectMany: false, showCollapseAll: true });
-  const describe = (): void => describeView(view, folder);
+  const describe = (): void => describeView(view, connection, folder);
   describe();
   context.subscriptions.push(
     transfers,
     tree,
     view,
+    connection.onDidChange(describe),
     folder.onDidChange(describe),
     decorations,
     vscode.window.registerFileDecorationProvider(decorations),
@@ -59,9 +60,15 @@ export function registerWorkItemFeature(
   return { api: workItemApi(deps) };
 }
 
-/** The sync folder, in the view's title, when a multi-root workspace offers a choice. */
-function describeView(view: vscode.TreeView<unknown>, folder: SyncFolder): void {
-  view.description = folder.isMultiRoot ? folder.folder?.name : undefined;
+/**
+ * The sync folder of a multi-root workspace: in the view's description, and above the tree while
+ * it has rows (a message would hide the welcome that shows when it has none).
+ */
+function describeView(view: vscode.TreeView<unknown>, connection: Connection, folder: SyncFolder): void {
+  const name = folder.isMultiRoot ? folder.folder?.name : undefined;
+  view.description = name;
+  const hasRows = connection.current !== undefined || connection.disconnected.kind === 'consentNeeded';
+  view.message = name && hasRows ? `Syncing folder "${name}" of this workspace (Select Sync Folder... changes it).` : undefined;
 }
 
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {

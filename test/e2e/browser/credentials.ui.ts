@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { answerInput, ensureConnected, showWorkItemsView, sideBarRow } from '../lib/adoWorkbench';
+import { answerInput, ensureConnected, showWorkItemsView, sideBarRow, statusBarItem } from '../lib/adoWorkbench';
 import { call } from '../lib/harnessCall';
 import { credentialOf, startHeaderLoggingProxy, type HeaderLoggingProxy } from '../lib/headerLog';
 import { e2eSession } from '../lib/session';
@@ -46,8 +46,13 @@ describe('credentials per organization', function () {
     const { page, codeServer, emulatorUrl, resultsFile } = e2eSession();
     await ensureConnected(page, emulatorUrl ?? '', PROJECT, PAT_A);
     await showFolder(page, codeServer.url, cloned);
-    assert.equal(await settledStatus(page, resultsFile, 'consentNeeded'), 'consentNeeded');
+    // The repository's .ado-sync/state.sqlite activates the extension; the view does too.
     await showWorkItemsView(page);
+    await statusBarItem(page, 'ADO:').waitFor({ state: 'visible', timeout: 15_000 });
+    // A restore at activation has had its chance (it takes well under a second here).
+    await page.waitForTimeout(3_000);
+    assert.deepEqual(hostB.requests.filter((r) => r.authorization !== undefined).map((r) => `${r.method} ${r.path}`), [], 'host B received an Authorization header at activation');
+    assert.equal(await settledStatus(page, resultsFile, 'consentNeeded'), 'consentNeeded');
     await sideBarRow(page, `Connect to ${new URL(orgB).host}…`).waitFor({ state: 'visible', timeout: 15_000 });
     await saveScreenshot(page, 'consent-connect-to-host-b');
     // What a user or a timer would run: a sync, a refresh, a connection test.

@@ -10,7 +10,7 @@ export const RESULTS_ENV = 'ADO_E2E_RESULTS';
 /** Base URL of the ADO emulator, when the run started one. */
 export const EMULATOR_URL_ENV = 'ADO_E2E_EMULATOR_URL';
 
-/** A browser suite's call to the harness of the window showing folder ('' for an empty window). */
+/** A browser suite's call to the harness of the window showing folder (or .code-workspace file; '' for an empty window). */
 export interface CallRequest {
   id: string;
   folder: string;

@@ -15,7 +15,8 @@ const POLL_MS = 200;
 export function serveCalls(resultsFile: string, harness: Record<string, () => Promise<unknown>>): vscode.Disposable {
   const dir = callDir(resultsFile);
   mkdirSync(dir, { recursive: true });
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  // What the window shows: its .code-workspace file, else its folder ('' for an empty window).
+  const folder = vscode.workspace.workspaceFile?.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
   let busy = false;
   const poll = async (): Promise<void> => {
     if (busy) return;

@@ -31,7 +31,12 @@ function claim(resultsFile: string): boolean {
 function registerTestServices(context: vscode.ExtensionContext, resultsFile: string | undefined): void {
   const microsoft = new TestMicrosoftAuthProvider(context.globalState);
   context.subscriptions.push(microsoft, vscode.authentication.registerAuthenticationProvider('microsoft', 'Microsoft (e2e)', microsoft, { supportsMultipleAccounts: false }));
-  if (resultsFile) context.subscriptions.push(serveCalls(resultsFile, { refreshMicrosoftToken: () => microsoft.refresh() }));
+  if (resultsFile) {
+    context.subscriptions.push(serveCalls(resultsFile, {
+      refreshMicrosoftToken: () => microsoft.refresh(),
+      workspaceFolders: async () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.name),
+    }));
+  }
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

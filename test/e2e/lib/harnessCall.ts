@@ -18,9 +18,10 @@ export interface PendingCall {
   result(timeoutMs?: number): Promise<unknown>;
 }
 
-/** The folder the page's window shows ('' for an empty window), from its URL. */
+/** What the page's window shows, from its URL: a folder, a .code-workspace file, or '' (empty window). */
 function windowFolder(page: Page): string {
-  return new URL(page.url()).searchParams.get('folder') ?? '';
+  const params = new URL(page.url()).searchParams;
+  return params.get('folder') ?? params.get('workspace') ?? '';
 }
 
 /** Starts a call; the caller may act on the page (e.g. answer a dialog) before awaiting result(). */

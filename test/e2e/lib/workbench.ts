@@ -45,11 +45,12 @@ export async function openWorkbench(browser: Browser, serverUrl: string, folder:
 }
 
 /**
- * Opens folder in the page's window (a new extension host), or an empty window when folder is
- * undefined, and waits until the workbench has rendered.
+ * Opens folder (or a .code-workspace file) in the page's window (a new extension host), or an
+ * empty window when folder is undefined, and waits until the workbench has rendered.
  */
 export async function showFolder(page: Page, serverUrl: string, folder: string | undefined, timeoutMs = 60_000): Promise<void> {
-  await page.goto(folder === undefined ? `${serverUrl}/?ew=true` : `${serverUrl}/?folder=${encodeURIComponent(folder)}`, { timeout: timeoutMs });
+  const query = folder === undefined ? 'ew=true' : `${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}`;
+  await page.goto(`${serverUrl}/?${query}`, { timeout: timeoutMs });
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
   // The status bar is among the last parts to render; after it, keyboard focus is usable.
   await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
