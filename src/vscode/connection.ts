@@ -4,7 +4,7 @@
 // nothing goes anywhere in Restricted Mode. Emits changes so the tree and status bar follow.
 import * as vscode from 'vscode';
 import { BearerAuth, createAdoClient, PatAuth, type AdoClient, type AuthStrategy, type ConnectionData } from '../core/ado';
-import { ContextKeys, SETTINGS_SECTION } from '../shared/ids';
+import { Commands, ContextKeys, SETTINGS_SECTION } from '../shared/ids';
 import { ConnectionSecrets, organizationKey, type StoredOrganization } from './connectionSecrets';
 import { readSettings, readTenant, writeConnectionSettings } from './settings';
 import type { SyncFolder } from './syncFolder';
@@ -115,7 +115,9 @@ export class Connection implements vscode.Disposable {
 
   private async restoreNow(): Promise<void> {
     if (await this.credentials.dropLegacy()) {
-      this.log.warn('Credentials are now kept per organization: the PAT or sign-in saved by an earlier version was removed. Connect once more.');
+      const text = 'ADO Sync now keeps credentials per organization. The PAT or sign-in saved by an earlier version could not be tied to one, so it was removed: connect once more.';
+      this.log.warn(text);
+      void vscode.window.showInformationMessage(text, 'Connect').then((pick) => pick && vscode.commands.executeCommand(Commands.connect));
     }
     if (!vscode.workspace.isTrusted) return this.setState(undefined, { kind: 'restricted' });
     const { orgUrl, project } = readSettings(this.folder.scope);
