@@ -22,6 +22,8 @@ export const DEFAULT_MAX_ATTACHMENT_SIZE = 60 * 1024 * 1024;
 export interface EmulatorOptions {
   port?: number;
   pats?: string[];
+  /** Bearer tokens (Microsoft sign-in) accepted when this says so, as user 0; otherwise they are matched against pats. */
+  acceptBearer?: (token: string) => boolean;
   seed?: 'demo' | 'empty';
   seedFile?: string;
   workItems?: number;
@@ -71,6 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = createServer({
     state,
     pats: options.pats ?? ['test-pat'],
+    acceptBearer: options.acceptBearer,
     dataDir,
     maxAttachmentSize: options.maxAttachmentSize ?? DEFAULT_MAX_ATTACHMENT_SIZE,
     apiVersionMax,

@@ -22,6 +22,8 @@ export const COLLECTION = 'DefaultCollection';
 export interface ServerConfig {
   state: EmulatorState;
   pats: string[];
+  /** When set, Bearer tokens (Microsoft sign-in) are checked by it instead of against pats. */
+  acceptBearer?: (token: string) => boolean;
   dataDir: string;
   maxAttachmentSize: number;
   apiVersionMax: string;
@@ -64,10 +66,11 @@ function checkVersion(requested: string | undefined, max: string, method: string
 }
 
 /** Index of the authenticated user, or the auth failure to answer. */
-function authenticate(req: IncomingMessage, pats: string[]): number | 'missing' {
+function authenticate(req: IncomingMessage, pats: string[], acceptBearer?: (token: string) => boolean): number | 'missing' {
   const header = String(req.headers.authorization ?? '');
   const basic = /^Basic\s+(.+)$/i.exec(header);
   const bearer = /^Bearer\s+(.+)$/i.exec(header);
+  if (bearer && acceptBearer) return acceptBearer(bearer[1]) ? 0 : 'missing';
   let token: string | undefined;
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
@@ -208,7 +211,7 @@ async function handle(config: ServerConfig, req: IncomingMessage, res: ServerRes
   }
 
   const apiVersion = route.noVersion ? config.apiVersionMax : undefined;
-  const user = route.noVersion && route.method === 'OPTIONS' ? 0 : authenticate(req, config.pats);
+  const user = route.noVersion && route.method === 'OPTIONS' ? 0 : authenticate(req, config.pats, config.acceptBearer);
   if (user === 'missing') return unauthorized(req, res);
   const version = apiVersion ?? checkVersion(requestedVersion(req, url), config.apiVersionMax, method, config.fidelity, route.name.replace(/^\/_apis\//, ''));
 

@@ -27,6 +27,7 @@ import type {
   WiqlResult,
   WorkItem,
   WorkItemDelete,
+  WorkItemDeleteBatch,
   WorkItemUpdate,
 } from './types';
 import { queryWiql, queryWorkItemIds, type WiqlOptions } from './wiql';
@@ -35,6 +36,7 @@ import {
   createWorkItem,
   type CreateWorkItemInput,
   deleteWorkItem,
+  deleteWorkItemsBatch,
   getWorkItem,
   getWorkItems,
   getWorkItemUpdates,
@@ -84,6 +86,8 @@ export interface AdoClient {
   createWorkItem(input: CreateWorkItemInput): Promise<WorkItem>;
   updateWorkItem(id: number, operations: JsonPatchOperation[], options?: UpdateOptions): Promise<WorkItem>;
   deleteWorkItem(id: number, options?: { destroy?: boolean; signal?: AbortSignal }): Promise<WorkItemDelete | undefined>;
+  /** Up to 200 ids in one call (api 7.1); 'unsupported' on older servers. */
+  deleteWorkItemsBatch(ids: readonly number[], options?: { destroy?: boolean; signal?: AbortSignal }): Promise<WorkItemDeleteBatch | 'unsupported'>;
   getWorkItemUpdates(id: number, options?: { pageSize?: number; signal?: AbortSignal }): Promise<WorkItemUpdate[]>;
   queryWiql(query: string, options?: WiqlOptions): Promise<WiqlResult>;
   queryWorkItemIds(query: string, options?: WiqlOptions): Promise<{ ids: number[]; asOf: string }>;
@@ -152,6 +156,7 @@ export function createAdoClient(options: AdoClientOptions): AdoClient {
     createWorkItem: (input) => createWorkItem(context, input),
     updateWorkItem: (id, ops, o) => updateWorkItem(context, id, ops, o),
     deleteWorkItem: (id, o) => deleteWorkItem(context, id, o),
+    deleteWorkItemsBatch: (ids, o) => deleteWorkItemsBatch(context, ids, o),
     getWorkItemUpdates: (id, o) => getWorkItemUpdates(context, id, o),
     queryWiql: (query, o) => queryWiql(context, query, o),
     queryWorkItemIds: (query, o) => queryWorkItemIds(context, query, o),

@@ -71,6 +71,8 @@ export interface HttpRequest<T> {
   idempotency: Idempotency;
   /** false for the few endpoints without api-version (connectionData). */
   versioned?: boolean;
+  /** This api-version whatever was negotiated, for a route that exists only in it (workitemsdelete: 7.1). */
+  pinnedVersion?: ApiVersion;
   /** Accept gzip (default true); off for downloads whose Content-Length we check. */
   compress?: boolean;
   signal?: AbortSignal;
@@ -95,8 +97,14 @@ export class HttpTransport {
     return this.config.org;
   }
 
+  /** The negotiated api-version, once known. */
+  get apiVersion(): ApiVersion | undefined {
+    return this.config.versions.current;
+  }
+
   async send<T>(request: HttpRequest<T>): Promise<T> {
     if (request.versioned === false) return this.withRetries(request, undefined);
+    if (request.pinnedVersion) return this.withRetries(request, request.pinnedVersion);
     return this.config.versions.run((version) => this.withRetries(request, version));
   }
 
