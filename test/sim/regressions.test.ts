@@ -7,12 +7,14 @@ import { replayCommand, runSimulation, type SimOptions } from './simulation';
 function converges(options: SimOptions): () => Promise<void> {
   return async () => {
     const result = await runSimulation(options);
-    assert.deepEqual(result.violations, [], `${result.violations.join('\n')}\nschedule:\n  ${result.trace.join('\n  ')}\nreplay: ${replayCommand(options.seed, options.clients ?? 3)}`);
+    assert.deepEqual(result.violations, [], `${result.violations.join('\n')}\nschedule:\n  ${result.trace.join('\n  ')}\nreplay: ${replayCommand(options)}`);
   };
 }
 
 describe('whole-system regressions (seeds that failed)', function () {
   this.timeout(300_000);
 
-  it('S1 seed 1: a colleague\'s forged marker does not make its attachment undownloadable forever', converges({ seed: 1, clients: 3, cliCrashShare: 0 }));
+  it('S2 seed 1004: a newer version under the name of an unedited synced copy lands beside it, not over it', converges({ seed: 1004, clients: 3, forgedMarkers: false }));
+
+  it('S1 seed 1: a colleague\'s forged marker does not make its attachment undownloadable forever', converges({ seed: 1, clients: 3 }));
 });

@@ -23,7 +23,8 @@ export class SimClient {
   crashed = 0;
   readonly logs: string[] = [];
 
-  constructor(readonly name: string, readonly root: string, readonly pat: string, readonly policy: ConflictPolicy, private readonly emulator: RunningEmulator) {
+  /** userIndex: the emulator identity its PAT edits as (who added which relation). */
+  constructor(readonly name: string, readonly root: string, readonly pat: string, readonly userIndex: number, readonly policy: ConflictPolicy, private readonly emulator: RunningEmulator) {
     this.workspace = path.join(root, 'ws');
     fs.mkdirSync(this.workspace, { recursive: true });
   }

@@ -26,20 +26,24 @@ async function main(): Promise<number> {
     const runs = Number(values.runs ?? 50);
     const clients = Number(values.clients);
     let passed = 0;
+    const crashes = { engine: 0, cli: 0 };
     for (let i = 0; i < runs; i++) {
       const s = seed + i;
       const t0 = Date.now();
-      const result = await runSimulation({ seed: s, clients, steps: Number(values.steps), cliCrashShare: 0.25, forgedMarkers: !values['no-forged'], wideNames: values['wide-names'] });
+      const options = { seed: s, clients, steps: Number(values.steps), forgedMarkers: !values['no-forged'], wideNames: values['wide-names'] };
+      const result = await runSimulation(options);
       const took = ((Date.now() - t0) / 1000).toFixed(1);
+      crashes.engine += result.crashes.engine;
+      crashes.cli += result.crashes.cli;
       if (result.violations.length === 0) {
         passed++;
-        console.log(`sim seed ${s}: ok (${clients} clients, ${result.steps} steps, ${took} s)`);
+        console.log(`sim seed ${s}: ok (${clients} clients, ${result.steps} steps, ${result.crashes.engine} engine crashes, ${result.crashes.cli} CLI kills, ${took} s)`);
       } else {
         failed++;
-        console.log(`sim seed ${s}: FAILED (${took} s)\n  ${result.violations.join('\n  ')}\n  schedule:\n    ${result.trace.join('\n    ')}\n  replay: ${replayCommand(s, clients)}${values['no-forged'] ? ' --no-forged' : ''}${values['wide-names'] ? ' --wide-names' : ''}`);
+        console.log(`sim seed ${s}: FAILED (${took} s)\n  ${result.violations.join('\n  ')}\n  schedule:\n    ${result.trace.join('\n    ')}\n  replay: ${replayCommand(options)}`);
       }
     }
-    console.log(`sim: ${passed} of ${runs} runs passed across ${clients} clients each (seeds ${seed}..${seed + runs - 1})`);
+    console.log(`sim: ${passed} of ${runs} runs passed across ${clients} clients each (seeds ${seed}..${seed + runs - 1}); ${crashes.engine} engine crashes, ${crashes.cli} CLI kills`);
   }
   return failed > 0 ? 1 : 0;
 }
