@@ -16,5 +16,7 @@ describe('whole-system regressions (seeds that failed)', function () {
 
   it('S2 seed 1004: a newer version under the name of an unedited synced copy lands beside it, not over it', converges({ seed: 1004, clients: 3, forgedMarkers: false }));
 
+  it('S3 seed 1014: one removal on each of two work items does not trip the max-delete brake for every item', converges({ seed: 1014, clients: 3, forgedMarkers: false }));
+
   it('S1 seed 1: a colleague\'s forged marker does not make its attachment undownloadable forever', converges({ seed: 1, clients: 3 }));
 });

@@ -106,11 +106,16 @@ export class SimClient {
     if (!fs.existsSync(dir)) return out;
     for (const name of fs.readdirSync(dir).sort()) {
       const p = path.join(dir, name);
-      if (/\.(part|tmp)$/i.test(name) || !fs.statSync(p).isFile()) continue;
+      if (isTempName(name) || !fs.statSync(p).isFile()) continue;
       out.set(name, sha256(fs.readFileSync(p)));
     }
     return out;
   }
+}
+
+/** An engine's in-flight download (`name.part`, `name.part-<hex>`, `.tmp`): not a user's file. */
+export function isTempName(name: string): boolean {
+  return /\.(part|tmp)(-[0-9a-z]+)?$/i.test(name);
 }
 
 /**
@@ -120,6 +125,9 @@ export class SimClient {
  */
 function abandonStore(store: SyncStore): void {
   const internals = store as unknown as { closed: boolean; timer?: NodeJS.Timeout; lock?: { release(): void } };
+  if (typeof internals.closed !== 'boolean' || typeof internals.lock?.release !== 'function') {
+    throw new Error('SyncStore internals changed (closed, timer, lock): update abandonStore() in test/sim/simClient.ts');
+  }
   clearTimeout(internals.timer);
   internals.timer = undefined;
   internals.closed = true;

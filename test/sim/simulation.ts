@@ -15,7 +15,7 @@ import { startEmulator, type FaultRule, type RunningEmulator } from '../emulator
 import { adminUrl } from '../emulator-tests/client';
 import { mulberry32 } from '../support/prng';
 import { sha256 } from '../sync/support';
-import { CLI_PATH, SimClient } from './simClient';
+import { CLI_PATH, isTempName, SimClient } from './simClient';
 
 export interface SimOptions {
   seed: number;
@@ -70,6 +70,11 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const withCli = fs.existsSync(CLI_PATH) && random() < (o.cliCrashShare ?? 0.25);
   const contents = Array.from({ length: 8 }, (_, i) => contentBytes(o.seed, i, chance(0.08)));
   let faultsOn = false;
+  /** A sync never takes a content out of a mirror folder (it may move it to another name). */
+  const checkNothingLost = (c: SimClient, before: Map<string, string>, what: string) => {
+    const after = mirrorContents(c, workItemIds);
+    for (const [content, where] of before) if (!after.has(content)) violations.push(`content-lost: ${what} removed ${content.slice(0, 8)} from the mirror (was ${where})`);
+  };
   const crashes = { engine: 0, cli: 0 };
   /** Colleague removals per work item: two or more on one item may rightly trip the max-delete brake. */
   const removals = new Map<number, number>();
@@ -145,6 +150,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         await setFaults(emulator, faultsOn ? faultRules(random) : [], Math.floor(random() * 1e6));
       } else if (roll < 0.68) {
         const after = 2 + Math.floor(random() * 30);
+        const before = mirrorContents(c, workItemIds);
         if (withCli && chance(0.4)) {
           trace.push(`${label} CLI sync killed (SIGKILL) after ${after} requests`);
           await c.cliKilledDuringSync(after);
@@ -154,14 +160,13 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
           await c.crashDuringSync(after);
           crashes.engine++;
         }
+        checkNothingLost(c, before, `the crashed sync of ${c.name} (step ${step})`);
       } else {
         trace.push(`${label} sync`);
         const before = mirrorContents(c, workItemIds);
         const run = await c.sync();
         trace.push(`  ${describeRun(run)}`);
-        for (const [content, where] of before) {
-          if (!mirrorContents(c, workItemIds).has(content)) violations.push(`content-lost: sync of ${c.name} (step ${step}) removed ${content.slice(0, 8)} from the mirror (was ${where})`);
-        }
+        checkNothingLost(c, before, `sync of ${c.name} (step ${step})`);
       }
     }
     await setFaults(emulator, [], 1);
@@ -218,6 +223,7 @@ function checkEnd(emulator: RunningEmulator, clients: SimClient[], workItemIds: 
     for (const r of rels) {
       const content = contentOf(r.url);
       linked.set(content, [...(linked.get(content) ?? []), String(r.attributes.comment ?? '')]);
+      if (isTempName(String(r.attributes.name ?? ''))) violations.push(`temp-file-uploaded: wi${wi} has a relation named ${JSON.stringify(r.attributes.name)}, an in-flight download`);
       const marker = markerOf(r.attributes.comment as string | undefined);
       if (marker && !isColleague(r.attributes.comment) && marker !== content) violations.push(`false-marker: wi${wi} relation ${JSON.stringify(r.attributes.name)} carries our marker ${marker.slice(0, 8)} but holds ${content.slice(0, 8)}`);
     }
@@ -311,8 +317,9 @@ async function colleagueAttaches(emulator: RunningEmulator, wi: number, fileName
   if (!res.ok && res.status !== 400) throw new Error(`colleague attach: ${res.status} ${await res.text()}`);
 }
 
+/** The colleague's own client retries what the injected faults break (429, 5xx, resets), as any client does. */
 async function colleagueRemoves(emulator: RunningEmulator, wi: number, url: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     const item = emulator.state.workItems.get(wi);
     const index = item?.relations.findIndex((r) => r.url === url) ?? -1;
     if (!item || index < 0) return;
@@ -320,10 +327,11 @@ async function colleagueRemoves(emulator: RunningEmulator, wi: number, url: stri
       method: 'PATCH',
       headers: { Authorization: `Basic ${Buffer.from(`:${COLLEAGUE}`).toString('base64')}`, 'Content-Type': 'application/json-patch+json', 'X-TFS-FedAuthRedirect': 'Suppress' },
       body: JSON.stringify([{ op: 'test', path: '/rev', value: item.rev }, { op: 'remove', path: `/relations/${index}` }]),
-    });
-    if (res.ok) return;
-    await res.text();
+    }).catch(() => undefined);
+    if (res?.ok) return;
+    await res?.text().catch(() => undefined);
   }
+  throw new Error(`the colleague could not remove ${url} from ${wi} in 20 attempts`);
 }
 
 function faultRules(random: () => number): FaultRule[] {

@@ -31,7 +31,9 @@ async function main(): Promise<number> {
       const s = seed + i;
       const t0 = Date.now();
       const options = { seed: s, clients, steps: Number(values.steps), forgedMarkers: !values['no-forged'], wideNames: values['wide-names'] };
-      const result = await runSimulation(options);
+      const result = await runSimulation(options).catch((error: unknown) => ({
+        steps: 0, crashes: { engine: 0, cli: 0 }, trace: [], violations: [`harness-error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`],
+      }));
       const took = ((Date.now() - t0) / 1000).toFixed(1);
       crashes.engine += result.crashes.engine;
       crashes.cli += result.crashes.cli;
