@@ -1,12 +1,12 @@
 // Whole-system convergence runs (test/sim/simulation.ts) on a bounded budget: SIM_RUNS runs (default
-// 6) of three clients and a colleague from SIM_SEED (default: the clock). A failing run prints its
+// 5) of three clients and a colleague from SIM_SEED (default: the clock). A failing run prints its
 // violations, its schedule and the one-line command that replays it; `npm run test:soak` runs more.
 import { strict as assert } from 'node:assert';
 import { replayCommand, runSimulation } from './simulation';
 
 describe('whole-system convergence (3 clients, colleague, faults, crashes)', function () {
   this.timeout(600_000);
-  const runs = Number(process.env.SIM_RUNS ?? 6);
+  const runs = Number(process.env.SIM_RUNS ?? 5);
   const first = Number(process.env.SIM_SEED ?? Date.now() % 2 ** 31);
 
   for (let i = 0; i < runs; i++) {

@@ -67,7 +67,10 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   addUsers(emulator, clientCount + 1);
   const policies: ConflictPolicy[] = ['keepBoth', 'preferRemote', 'keepBoth', 'preferLocal'];
   const clients = pats.map((pat, i) => new SimClient(String.fromCharCode(65 + i), path.join(root, `client-${i}`), pat, i === 0 ? 0 : i + 1, i === 0 ? 'keepBoth' : pick(policies), emulator));
-  const withCli = fs.existsSync(CLI_PATH) && random() < (o.cliCrashShare ?? 0.25);
+  // The draws do not depend on dist/cli.js being there: a seed plays the same schedule either way
+  // (without the CLI, its crashes are engine crashes).
+  const wantsCli = random() < (o.cliCrashShare ?? 0.25);
+  const withCli = wantsCli && fs.existsSync(CLI_PATH);
   const contents = Array.from({ length: 8 }, (_, i) => contentBytes(o.seed, i, chance(0.08)));
   let faultsOn = false;
   /** A sync never takes a content out of a mirror folder (it may move it to another name). */
@@ -151,7 +154,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       } else if (roll < 0.68) {
         const after = 2 + Math.floor(random() * 30);
         const before = mirrorContents(c, workItemIds);
-        if (withCli && chance(0.4)) {
+        if (wantsCli && chance(0.4) && withCli) {
           trace.push(`${label} CLI sync killed (SIGKILL) after ${after} requests`);
           await c.cliKilledDuringSync(after);
           crashes.cli++;
