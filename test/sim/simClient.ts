@@ -42,7 +42,7 @@ export class SimClient {
       settings: { ...DEFAULT_SETTINGS, orgUrl: this.emulator.baseUrl, project: this.emulator.project, chunkSize: CHUNK_SIZE, conflictPolicy: this.policy, uploadMaxRetries: 3 },
       origin: { client: `sim-${this.name}`, version: '0.0.0' },
     });
-    this.engine.recoverInterrupted();
+    await this.engine.recoverInterrupted();
   }
 
   async close(): Promise<void> {
