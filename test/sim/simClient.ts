@@ -21,6 +21,8 @@ export class SimClient {
   engine!: SyncEngine;
   readonly workspace: string;
   crashed = 0;
+  /** Abandoned runs that never settled after their store closed and their signal aborted (finding N1). */
+  unsettledRuns = 0;
   readonly logs: string[] = [];
 
   /** userIndex: the emulator identity its PAT edits as (who added which relation). */
@@ -73,7 +75,10 @@ export class SimClient {
     });
     abandonStore(this.store);
     controller.abort();
-    await run;
+    // A dead process's work simply stops; here the abandoned run is given a moment to unwind and is
+    // left behind if it does not (its store is closed, its requests aborted).
+    const settled = await Promise.race([run.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
+    if (!settled) this.unsettledRuns++;
     this.crashed++;
     await this.open();
   }

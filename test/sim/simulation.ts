@@ -45,6 +45,23 @@ const NAMES = ['report.txt', 'Report.txt', 'report:v1.txt', 'report?v1.txt', 'no
 const WIDE_NAMES = ['caf\u00e9.txt', 'cafe\u0301.txt', '\u62a5\u544a.txt'];
 const COLLEAGUE = 'colleague-pat';
 const FINAL_ROUNDS = 6;
+/** A step (a sync, an attach, a crash) that takes longer than this is a hang: the run stops there. */
+const STEP_TIMEOUT_MS = Number(process.env.SIM_STEP_TIMEOUT_MS ?? 60_000);
+
+class HangError extends Error {}
+
+/** Resolves as the promise does, or throws HangError after STEP_TIMEOUT_MS. */
+async function watchdog<T>(what: string, task: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HangError(`hang: ${what} did not finish within ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([task, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function replayCommand(o: SimOptions): string {
   const flags = `${o.forgedMarkers === false ? ' --no-forged' : ''}${o.wideNames ? ' --wide-names' : ''}${o.steps ? ` --steps ${o.steps}` : ''}`;
@@ -73,6 +90,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const withCli = wantsCli && fs.existsSync(CLI_PATH);
   const contents = Array.from({ length: 8 }, (_, i) => contentBytes(o.seed, i, chance(0.08)));
   let faultsOn = false;
+  let hung = false;
   /** A sync never takes a content out of a mirror folder (it may move it to another name). */
   const checkNothingLost = (c: SimClient, before: Map<string, string>, what: string) => {
     const after = mirrorContents(c, workItemIds);
@@ -131,7 +149,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, content);
         trace.push(`${label} attach docs/${JSON.stringify(name)} ${short(content)}`);
-        await c.engine.attach({ files: [file], workItemId: wi }).catch((e: Error) => trace.push(`  attach threw ${e.message}`));
+        await watchdog(`${label} attach`, c.engine.attach({ files: [file], workItemId: wi }).catch((e: Error) => { trace.push(`  attach threw ${e.message}`); }));
       } else if (roll < 0.48) {
         const name = pick(names);
         const content = pick(contents);
@@ -156,18 +174,19 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         const before = mirrorContents(c, workItemIds);
         if (wantsCli && chance(0.4) && withCli) {
           trace.push(`${label} CLI sync killed (SIGKILL) after ${after} requests`);
-          await c.cliKilledDuringSync(after);
+          await watchdog(`${label} CLI crash`, c.cliKilledDuringSync(after));
           crashes.cli++;
         } else {
           trace.push(`${label} engine abandoned after ${after} requests`);
-          await c.crashDuringSync(after);
+          await watchdog(`${label} engine crash`, c.crashDuringSync(after));
           crashes.engine++;
+          if (c.unsettledRuns > 0 && !trace.some((t) => t.includes('never settled'))) trace.push(`  the abandoned run never settled after its store closed (finding N1)`);
         }
         checkNothingLost(c, before, `the crashed sync of ${c.name} (step ${step})`);
       } else {
         trace.push(`${label} sync`);
         const before = mirrorContents(c, workItemIds);
-        const run = await c.sync();
+        const run = await watchdog(`${label} sync`, c.sync());
         trace.push(`  ${describeRun(run)}`);
         checkNothingLost(c, before, `sync of ${c.name} (step ${step})`);
       }
@@ -180,8 +199,14 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     }
     checkEnd(emulator, clients.filter((c) => !braked.includes(c)), workItemIds, userRemoved, violations);
     return { seed: o.seed, clients: clientCount, violations, trace, steps, crashes };
+  } catch (error) {
+    if (!(error instanceof HangError)) throw error;
+    violations.push(error.message);
+    hung = true;
+    return { seed: o.seed, clients: clientCount, violations, trace, steps: o.steps ?? 24, crashes };
   } finally {
-    for (const c of clients) await c.close().catch(() => undefined);
+    // A hung engine is left as it is (closing it would wait for the hang too).
+    for (const c of clients) if (!hung) await c.close().catch(() => undefined);
     await emulator.close();
     // SIM_KEEP=1 leaves the workspaces, stores and emulator data for a look after a failure.
     if (process.env.SIM_KEEP) trace.push(`kept: ${root}`);
@@ -199,7 +224,7 @@ async function settle(clients: SimClient[], trace: string[], violations: string[
   for (let round = 0; round < FINAL_ROUNDS; round++) {
     let quiet = true;
     for (const c of clients) {
-      const run = await c.sync();
+      const run = await watchdog(`final ${round} ${c.name} sync`, c.sync());
       const moved = run.counters.uploaded + run.counters.linked + run.counters.downloaded + run.counters.conflicts + run.counters.remoteRemoved + run.counters.removed;
       trace.push(`final ${round} ${c.name}: ${describeRun(run)}`);
       if (isBrake(run)) braked.add(c);
