@@ -14,6 +14,12 @@ function check(entries: Entry[], options: Partial<Case['options']> = {}, seed = 
 
 describe('planner regressions (shrunk cases of the properties)', () => {
   it('01 a second file of content a relation only claims waits for the compare instead of going up beside it', () => {
+    // Found by the whole-system run seed 7021 on the coordinator (two mirror files of the content another client linked).
+    check([
+      { t: 'lost', name: 'notes.md', content: 'A', localFile: false, own: false },
+      { t: 'local', name: 'report.txt', content: 'A' },
+      { t: 'local', name: 'data.bin', content: 'A' },
+    ], { maxDeleteShare: 0.5 });
     check([
       { t: 'lost', name: 'report.txt', content: 'A', localFile: false, own: false },
       { t: 'local', name: 'report.txt', content: 'A' },

@@ -237,9 +237,10 @@ async function settle(clients: SimClient[], trace: string[], violations: string[
   return [...braked];
 }
 
+/** The run (or one of its items) stopped at the max-delete brake: the old engine failed the run, the coordinator blocks the item. */
 function isBrake(run: RunSummary): boolean {
-  const e = run.error;
-  return e !== undefined && (/MaxDelete|brake/i.test(`${e.kind ?? ''} ${e.code ?? ''}`) || /would remove \d+ of \d+|max-delete/i.test(e.message));
+  return [run.error, ...run.items.map((i) => i.error)].some((e) => e !== undefined
+    && (/MaxDelete|brake/i.test(`${e.kind ?? ''} ${e.code ?? ''}`) || /would remove \d+ of \d+|max-delete|synced attachments are gone/i.test(e.message)));
 }
 
 function checkEnd(emulator: RunningEmulator, clients: SimClient[], workItemIds: number[], userRemoved: Set<string>, violations: string[]): void {
