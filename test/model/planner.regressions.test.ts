@@ -73,6 +73,15 @@ describe('planner regressions (shrunk cases of the properties)', () => {
     ]);
   });
 
+  it('08 preferRemote: two relations of one name and a different local file: one takes the name, the other gets its own', () => {
+    // Seed 4242 (soak of 100,000 cases), case 2858: both downloads moved the same file aside and landed on its name.
+    check([
+      { t: 'failed', name: 'invoicetxt.exe', content: 'A' },
+      { t: 'synced', name: 'invoicetxt.exe', content: 'C', local: { changed: 'A' }, remote: 'present', own: true },
+      { t: 'lost', name: 'invoicetxt.exe', content: 'E', localFile: false, own: true },
+    ], { policy: 'preferRemote' });
+  });
+
   it('07 a numbered or conflict name of a name at the byte limit keeps its suffix (allocation looped forever)', () => {
     const longest = sanitizeFileName(`${'long'.repeat(60)}.txt`);
     assert.notEqual(numberedFileName(longest, 2), longest);
