@@ -1,10 +1,12 @@
 // Trinity for the sync engine: several clients (each its own store, mirror and PAT) and a colleague
-// writing through the REST API, on one emulator over loopback, driven by a seeded random schedule of
+// (who attaches through the emulator's admin route and removes through the REST API with its own
+// PAT), on one emulator over loopback, driven by a seeded random schedule of
 // local adds, edits, deletes and renames, remote adds (with no marker, an honest or a forged one) and
 // removals, syncs under injected faults and delays, and crashes (an engine abandoned mid-run, or the
 // real CLI killed with SIGKILL). Then faults off, every client syncs until quiet, and the invariants
-// are checked across all mirrors and ADO. Only the SyncEngine API is used (attach, sync, close,
-// recoverInterrupted), so the harness runs unchanged on a new core.
+// are checked across all mirrors and ADO. Only the SyncEngine API is used (track, attach, sync,
+// close, recoverInterrupted), so the harness runs unchanged on a new core (it did, from the old
+// engine to the reconciliation coordinator).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import path from 'node:path';
