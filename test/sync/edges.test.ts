@@ -35,6 +35,13 @@ describe('edges: nothing lost or misreported', function () {
     assert.equal((await w.engine.sync()).items.length, 0, 'converged');
   });
 
+  it('a file attached from the mirror folder itself goes up (it is both a mirror file and a request)', async () => {
+    await w.engine.track([6]);
+    const inMirror = w.file('.ado-attachments/6/from-mirror.txt', 'attached from the mirror');
+    const run = await w.engine.attach({ files: [inMirror], workItemId: 6 });
+    assert.deepEqual(run.items.map((i) => `${i.fileName}:${i.status}`), ['from-mirror.txt:uploaded']);
+  });
+
   it('a colleague\'s *.part and *.tmp files sync like any other; our downloads never stage in the mirror', async () => {
     await w.engine.track([6]);
     await w.colleagueAttaches(6, 'notes.part', 'part of a colleague');

@@ -39,12 +39,14 @@ export async function collectWorkItem(item: WorkItem, store: SyncStore, mirrorRo
 }
 
 /**
- * Attach requests not yet carried out: records of ours without a remote identity for a file outside
- * the mirror folder (a mirror file is found by the scan, attached or not).
+ * Attach requests not yet carried out: records of ours without a remote identity. A file the user
+ * attached from the mirror folder itself is both; it is planned as the request.
  */
 function isExplicitRequest(r: AttachmentRow, mirrorDir: string): boolean {
-  return r.source === 'TOOL' && r.attachmentGuid === null && r.deletedAt === null && r.localPath !== null
-    && path.dirname(r.localPath) !== mirrorDir && (r.syncStatus === 'PENDING' || r.syncStatus === 'UPLOADING' || r.syncStatus === 'FAILED');
+  if (r.source !== 'TOOL' || r.attachmentGuid !== null || r.deletedAt !== null || r.localPath === null) return false;
+  // In the mirror folder only a fresh request counts (a failed mirror file is retried as a mirror file).
+  if (path.dirname(r.localPath) === mirrorDir) return r.syncStatus === 'PENDING' || r.syncStatus === 'UPLOADING';
+  return r.syncStatus === 'PENDING' || r.syncStatus === 'UPLOADING' || r.syncStatus === 'FAILED';
 }
 
 async function explicitRequests(records: readonly AttachmentRow[], mirrorDir: string): Promise<{ present: LocalFile[]; missing: AttachmentRow[] }> {
