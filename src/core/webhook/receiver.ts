@@ -1,7 +1,7 @@
 // Receiver for Azure DevOps service hooks (workitem.created / workitem.updated). It answers fast
 // and only queues work: the handler is called once per work item after a burst goes quiet
 // (trailing debounce, bounded by maxWaitMs so a steady stream cannot starve an item).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAuthorized } from './auth';
 import type { WebhookSettings } from './settings';
@@ -127,6 +127,8 @@ export async function startWebhookReceiver(
   settings: WebhookSettings,
   onWorkItemChanged: WorkItemChangedHandler,
   log: (msg: string) => void = () => undefined,
+  /** Answers the paths other than the webhook's (the HTTP API shares this port); 404 without it. */
+  otherRoutes?: RequestListener,
 ): Promise<WebhookReceiver> {
   const st: WebhookReceiverState = {
     listening: false, accepted: 0, rejected: 0, duplicates: 0, ignored: 0,
@@ -187,7 +189,7 @@ export async function startWebhookReceiver(
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== settings.path) return answer(res, 404);
+    if (path !== settings.path) return otherRoutes ? otherRoutes(req, res) : answer(res, 404);
     if (req.method !== 'POST') return answer(res, 405);
     if (!/^application\/(.+\+)?json/i.test(req.headers['content-type'] ?? '')) return reject(res, 415, 'unsupportedMediaType');
     if (Number(req.headers['content-length'] ?? 0) > settings.maxBodyBytes) return tooLarge(req, res);
