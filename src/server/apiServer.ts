@@ -64,7 +64,7 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
       const m = c.pattern.exec(path);
       return m ? [{ c, m }] : [];
     });
-    if (candidates.length === 0) return send(req, res, 404, errorBody(`no route ${path}`, 'NOT_FOUND'));
+    if (candidates.length === 0) return send(req, res, 404, errorBody(`no route ${path}`, 'NO_ROUTE'));
     const hit = candidates.find(({ c }) => c.route.method === req.method);
     if (!hit) {
       const allow = candidates.map(({ c }) => c.route.method).join(', ');
