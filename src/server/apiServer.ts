@@ -5,6 +5,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AuthenticationError, NotFoundError, PermissionError } from '../core/ado';
 import { CliError } from '../cli/exitCodes';
+import { EventStreams } from './eventStream';
 import { HttpError } from './httpError';
 import { ROUTES, type ApiDeps, type Route } from './routes';
 
@@ -57,6 +58,7 @@ export interface ApiHandlerOptions {
 export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {}): RequestListener {
   const compiled = ROUTES.map(compile);
   const signal = options.signal ?? new AbortController().signal;
+  const streams = new EventStreams(deps.engine.events);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -84,8 +86,8 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
     } catch {
       return send(req, res, 400, errorBody('the path is not valid percent-encoding', 'BAD_REQUEST'));
     }
-    route.handle({ req, params, query: url.searchParams, deps, signal })
-      .then((answer) => send(req, res, answer.status ?? 200, answer.body))
+    route.handle({ req, params, query: url.searchParams, deps, signal, streams })
+      .then((answer) => ('stream' in answer ? answer.stream(res) : send(req, res, answer.status ?? 200, answer.body)))
       .catch((error: unknown) => {
         const e = toHttpError(error);
         if (e.status >= 500) options.log?.(`api: ${req.method ?? '?'} ${path} failed: ${e.message}`);

@@ -129,6 +129,12 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/sync/upload-session/{uuid}': {
     get: { summary: 'Progress of a chunked upload', parameters: [pathParam('uuid', { type: 'string', format: 'uuid' }, 'the session id')], responses: { 200: ok('UploadSession'), ...common, 404: error('no such session') } },
   },
+  '/api/sync/events': {
+    get: {
+      summary: 'Server-sent events of sync runs: runStarted, runPlanned, itemProgress, itemDone, runFinished (data: JSON)',
+      responses: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: str } } }, 401: common[401], 503: error('too many streams open') },
+    },
+  },
   '/api/sync-history': {
     get: {
       summary: 'Sync runs, newest first, in keyset pages',

@@ -2,7 +2,7 @@
 // readiness. Each answers what the matching CLI command prints with --json (one answer builder,
 // in core/answers, serves both). Every input is checked before anything is stored or sent.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { attachmentIdFromUrl, type AdoClient } from '../core/ado';
@@ -15,6 +15,7 @@ import { StoreError, type SyncStore } from '../core/store';
 import type { RunSummary, SyncEngine } from '../core/sync/engineApi';
 import { listWorkItemAttachments } from '../core/sync/workItemAttachments';
 import { historyFilter, historyLimit } from '../cli/commands/history';
+import type { EventStreams } from './eventStream';
 import { badRequest, HttpError, notFound } from './httpError';
 import { openApiDocument } from './openapi';
 import { isJson, readJsonObject, streamBodyToFile } from './requestBody';
@@ -32,9 +33,11 @@ export interface RouteContext {
   query: URLSearchParams;
   deps: ApiDeps;
   signal: AbortSignal;
+  streams: EventStreams;
 }
 
-export interface Answer { status?: number; body: unknown }
+/** A JSON answer, or a stream that takes the response over (server-sent events). */
+export type Answer = { status?: number; body: unknown } | { stream: (res: ServerResponse) => void };
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -241,6 +244,7 @@ export const ROUTES: readonly Route[] = [
       return { body: answer };
     },
   },
+  { method: 'GET', path: '/api/sync/events', auth: true, handle: async (c) => ({ stream: (res) => c.streams.attach(res) }) },
   { method: 'GET', path: '/api/sync-history', auth: true, handle: historyList },
   { method: 'GET', path: '/api/sync-history/{id}', auth: true, handle: historyRun },
   { method: 'GET', path: '/api/audit-logs', auth: true, handle: auditLogs },

@@ -262,6 +262,41 @@ describe('team server HTTP API (ado-sync serve)', function () {
     });
   });
 
+  it('GET /api/sync/events streams a run as server-sent events: runStarted, itemDone, runFinished', async () => {
+    api = await startApi(f);
+    await colleagueAttaches(f, 5, 'streamed.txt', Buffer.from('sse\n'));
+    const stop = new AbortController();
+    const res = await fetch(`${api.base}/api/sync/events`, { headers: { authorization: `Bearer ${api.token}` }, signal: stop.signal });
+    assert.equal(res.status, 200);
+    assert.ok(res.body);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    const events: { event: string; data: { runId: number; fileName?: string } }[] = [];
+    let buffer = '';
+    const collecting = (async () => {
+      while (!events.some((e) => e.event === 'runFinished')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.+)$/m.exec(block)?.[1];
+          const data = /^data: (.+)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as { runId: number; fileName?: string } });
+        }
+      }
+    })();
+    const run = await api.call<{ run: { runId: number } }>('POST', '/api/sync/force-sync/5');
+    await collecting;
+    stop.abort();
+    const names = events.map((e) => e.event);
+    assert.equal(names[0], 'runStarted');
+    assert.equal(names.at(-1), 'runFinished');
+    assert.ok(events.some((e) => e.event === 'itemDone' && e.data.fileName === 'streamed.txt'), names.join(', '));
+    assert.ok(events.every((e) => e.data.runId === run.body.run.runId));
+  });
+
   it('GET /api/sync/upload-session/:uuid answers the progress of a session in the database', async () => {
     const uuid = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
     await withStore(f, (store) => {
