@@ -7,6 +7,7 @@ import { AuthenticationError, NotFoundError, PermissionError } from '../core/ado
 import { CliError } from '../cli/exitCodes';
 import { EventStreams } from './eventStream';
 import { HttpError } from './httpError';
+import { TokenRateLimit } from './rateLimit';
 import { ROUTES, type ApiDeps, type Route } from './routes';
 
 interface CompiledRoute { route: Route; pattern: RegExp; names: string[] }
@@ -53,12 +54,17 @@ export interface ApiHandlerOptions {
   log?: (message: string) => void;
   /** Aborted when the server stops: routes in flight give up their transfers. */
   signal?: AbortSignal;
+  /** Requests per minute per token (default DEFAULT_RATE_LIMIT_RPM). */
+  rateLimitRpm?: number;
 }
+
+export const DEFAULT_RATE_LIMIT_RPM = 600;
 
 export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {}): RequestListener {
   const compiled = ROUTES.map(compile);
   const signal = options.signal ?? new AbortController().signal;
   const streams = new EventStreams(deps.engine.events);
+  const limit = new TokenRateLimit(options.rateLimitRpm ?? DEFAULT_RATE_LIMIT_RPM);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -75,9 +81,14 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
     const { route, names } = hit.c;
     if (route.auth) {
       const token = bearer(req);
-      if (!token || !deps.store.apiTokens.verify(token)) {
+      const caller = token ? deps.store.apiTokens.verify(token) : undefined;
+      if (!caller) {
         return send(req, res, 401, errorBody('send a valid API token as "Authorization: Bearer <token>" (create one with "ado-sync token create --name <name>")', 'UNAUTHORIZED'),
           { 'www-authenticate': 'Bearer' });
+      }
+      const wait = limit.take(caller.id);
+      if (wait !== undefined) {
+        return send(req, res, 429, errorBody(`token "${caller.name}" is over its limit of requests per minute; retry in ${wait} s`, 'RATE_LIMITED'), { 'retry-after': String(wait) });
       }
     }
     let params: Record<string, string>;

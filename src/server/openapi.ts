@@ -65,7 +65,7 @@ const queryParam = (name: string, schema: Schema, description: string) => ({ nam
 
 const workItemId = pathParam('workItemId', { type: 'integer', minimum: 1 }, 'the work item id');
 const guid = pathParam('guid', { type: 'string', format: 'uuid' }, 'the attachment GUID');
-const common = { 400: error('bad input: nothing was stored'), 401: error('no valid bearer token') };
+const common = { 400: error('bad input: nothing was stored'), 401: error('no valid bearer token'), 429: error("over the token's requests per minute (Retry-After)") };
 const ranRun = { 502: { description: 'Azure DevOps refused or failed part of the work; the answer says which' } };
 
 const paths: Record<string, Record<string, unknown>> = {

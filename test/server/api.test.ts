@@ -63,6 +63,18 @@ describe('team server HTTP API (ado-sync serve)', function () {
       assert.equal((await api.call('GET', '/api/ready')).status, 200);
     });
 
+    it('limits requests per token per minute (429 with Retry-After); other tokens and health are not held back', async () => {
+      const other = (JSON.parse((await cli(f, ['token', 'create', '--name', 'other', '--json'])).stdout) as { token: string }).token;
+      api = await startApi(f, {}, undefined, ['--api-rate-limit', '3']);
+      for (let i = 0; i < 3; i++) assert.equal((await api.call('GET', '/api/sync/status/5')).status, 200);
+      const over = await api.call<ErrorAnswer>('GET', '/api/sync/status/5');
+      assert.equal(over.status, 429);
+      assert.equal(over.body.error.code, 'RATE_LIMITED');
+      assert.ok(Number(over.headers.get('retry-after')) >= 1);
+      assert.equal((await api.call('GET', '/api/sync/status/5', { token: other })).status, 200);
+      assert.equal((await api.call('GET', '/api/health', { token: null })).status, 200);
+    });
+
     it('token list shows names, never tokens; revoke of an unknown name exits 1', async () => {
       const token = (JSON.parse((await cli(f, ['token', 'create', '--name', 'ci', '--json'])).stdout) as { token: string }).token;
       const listed = await cli(f, ['token', 'list', '--json']);

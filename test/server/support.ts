@@ -43,13 +43,13 @@ export interface RunningApi {
   stop(): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-export async function startApi(f: ServeFixture, env: NodeJS.ProcessEnv = {}, token?: string): Promise<RunningApi> {
+export async function startApi(f: ServeFixture, env: NodeJS.ProcessEnv = {}, token?: string, args: string[] = []): Promise<RunningApi> {
   const bearer = token ?? (await createToken(f, 'tests'));
   const port = await freePort();
   const controller = new AbortController();
   const stdout = new Capture();
   const stderr = new Capture();
-  const serving = main(['serve', '--port', String(port)], { ...f.env, ...env }, controller.signal, { stdout, stderr, cwd: f.workspace });
+  const serving = main(['serve', '--port', String(port), ...args], { ...f.env, ...env }, controller.signal, { stdout, stderr, cwd: f.workspace });
   let exit: number | undefined;
   void serving.then((code) => (exit = code));
   const base = `http://127.0.0.1:${port}`;
