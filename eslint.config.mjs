@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'http', 'https', 'net', 'child_process', 'os', 'crypto', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.cache/**', 'test-results/**', 'bench/.data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.demo/**', 'out/**', '.cache/**', 'test-results/**', 'bench/.data/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

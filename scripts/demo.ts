@@ -1,19 +1,16 @@
 // `npm run demo`: the main job on the embedded default. Builds, starts the seeded local Azure
 // DevOps emulator, prepares a demo workspace, runs a two-way sync with the CLI against it, then
-// starts a real VS Code (code-server) with the extension installed and connected, and prints
-// the URL to open. Ctrl+C stops everything.
-//   --no-ui    stop after the CLI part and keep the emulator running (the F5 launch uses this)
-//   --once     run the CLI part and exit (CI smoke test)
-//   --port N   emulator port (default 8090; 0 = any free port)
+// starts a real VS Code (code-server) with the extension installed and its Connect prefilled,
+// and prints the URL to open. Ctrl+C stops everything. Options: see USAGE.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmulator } from '../test/emulator/index';
-import { startCodeServer } from '../test/e2e/lib/codeServer';
+import { startEmulator, type RunningEmulator } from '../test/emulator/index';
+import { codeServerDirs, startCodeServer } from '../test/e2e/lib/codeServer';
 import { loadE2eEnv } from '../test/e2e/lib/e2eEnv';
-import { codeServerDirs } from '../test/e2e/lib/codeServer';
 import { installUnpacked } from '../test/e2e/lib/extensionInstall';
+import { checkDemoConnect } from '../test/e2e/demoConnect';
 import { installSignalHandlers, onCleanup, runCleanups } from '../test/e2e/lib/cleanup';
 
 const REPO = path.resolve(__dirname, '..');
@@ -21,6 +18,53 @@ const DEMO_DIR = path.join(REPO, '.demo');
 const WORKSPACE = path.join(DEMO_DIR, 'workspace');
 const PAT = 'test-pat';
 const PROJECT = 'Demo';
+const DEFAULT_PORT = 8090;
+
+const USAGE = `Usage: npm run demo -- [options]
+
+Builds, starts the local Azure DevOps emulator (project ${PROJECT}, PAT ${PAT}), runs the CLI
+against it in .demo/workspace, then starts VS Code (code-server) with the extension installed and
+prints its URL. Ctrl+C stops everything.
+
+Options:
+  --port <n>          emulator port (default ${DEFAULT_PORT}; 0 = any free port)
+  --no-ui             stop after the CLI part and keep the emulator running (F5 uses this)
+  --once              run the CLI part, then exit
+  --exit-when-ready   the whole demo, VS Code included, then check in a browser that Connect
+                      is prefilled and connects, and exit instead of waiting for you (CI runs
+                      this before npm test)
+  -h, --help          this text
+`;
+
+interface DemoOptions {
+  port: number;
+  ui: boolean;
+  once: boolean;
+  exitWhenReady: boolean;
+}
+
+class DemoUsageError extends Error {}
+
+function parseOptions(argv: string[]): DemoOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        'no-ui': { type: 'boolean' }, once: { type: 'boolean' }, 'exit-when-ready': { type: 'boolean' },
+        port: { type: 'string', default: String(DEFAULT_PORT) }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new DemoUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  if (values.help) return undefined;
+  const port = /^\d+$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new DemoUsageError(`--port must be a port number from 0 to 65535; got "${values.port}".`);
+  return { port, ui: !values['no-ui'], once: values.once === true, exitWhenReady: values['exit-when-ready'] === true };
+}
 
 function say(message: string): void {
   console.log(`demo: ${message}`);
@@ -47,7 +91,7 @@ function prepareWorkspace(orgUrl: string): void {
   writeFileSync(path.join(WORKSPACE, 'evidence', 'server-trace.log'), line.repeat(Math.ceil((12 * 1024 * 1024) / line.length)));
   writeFileSync(
     path.join(WORKSPACE, '.vscode', 'settings.json'),
-    JSON.stringify({ 'adoSync.organizationUrl': orgUrl, 'adoSync.project': PROJECT }, null, 2) + '\n',
+    JSON.stringify({ 'adoSync.orgUrl': orgUrl, 'adoSync.project': PROJECT }, null, 2) + '\n',
   );
 }
 
@@ -73,30 +117,60 @@ async function cliSteps(orgUrl: string): Promise<void> {
   must('ado-sync history', await cli('history', '--limit', '5'));
 }
 
+/** The emulator on the asked port; a busy port says which and how to choose another. */
+async function startDemoEmulator(port: number): Promise<RunningEmulator> {
+  try {
+    return await startEmulator({ port, pats: [PAT], seed: 'demo' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`port ${port} is already in use (another demo or emulator still running?). Stop it, or choose another port: npm run demo -- --port ${port + 1} (0 = any free port).`);
+  }
+}
+
+/** code-server with the extension copied in as the VSIX would install it; returns the URL to open. */
+async function startVsCode(): Promise<{ serverUrl: string; url: string }> {
+  say('installing code-server if needed (first time: ~3 minutes)');
+  must('test/e2e/setup.sh', run('bash', ['test/e2e/setup.sh']));
+  const root = path.join(DEMO_DIR, 'code-server');
+  rmSync(root, { recursive: true, force: true });
+  installUnpacked(REPO, codeServerDirs(root).extensionsDir);
+  const server = await startCodeServer({ env: loadE2eEnv(), rootDir: root, workspace: WORKSPACE });
+  return { serverUrl: server.url, url: `${server.url}/?folder=${encodeURIComponent(WORKSPACE)}` };
+}
+
+/**
+ * What --exit-when-ready checks before exiting, in a browser on the demo's VS Code: the Work
+ * Items view offers Connect, prefilled with the emulator's URL and the project, and the PAT connects.
+ */
+async function checkVsCode(serverUrl: string, orgUrl: string): Promise<void> {
+  await checkDemoConnect({ chromium: loadE2eEnv().chromium, serverUrl, workspace: WORKSPACE, orgUrl, project: PROJECT, pat: PAT });
+  say('checked: Connect opens prefilled with the emulator URL and the project, and the PAT connects');
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'no-ui': { type: 'boolean' }, once: { type: 'boolean' }, port: { type: 'string', default: '8090' } } });
+  const options = parseOptions(process.argv.slice(2));
+  if (!options) {
+    process.stdout.write(USAGE);
+    return;
+  }
   installSignalHandlers();
+  // The emulator runs from source here, so a busy port is said before the build.
+  const emulator = await startDemoEmulator(options.port);
+  onCleanup('stop the emulator', () => emulator.close());
   say('building');
   must('build', run('node', ['esbuild.mjs']));
-
-  const emulator = await startEmulator({ port: Number(values.port), pats: [PAT], seed: 'demo' });
-  onCleanup('stop the emulator', () => emulator.close());
   say(`emulator on ${emulator.baseUrl} (project ${PROJECT}, PAT ${PAT})`);
 
   prepareWorkspace(emulator.baseUrl);
   await cliSteps(emulator.baseUrl);
   console.log(`\nThe mirror folder is ${path.relative(REPO, path.join(WORKSPACE, '.ado-attachments'))}; the state database ${path.relative(REPO, path.join(WORKSPACE, '.ado-sync', 'state.sqlite'))}.`);
 
-  if (values.once) return;
-  if (!values['no-ui']) {
-    say('installing code-server if needed (first time: ~3 minutes)');
-    must('test/e2e/setup.sh', run('bash', ['test/e2e/setup.sh']));
-    const root = path.join(DEMO_DIR, 'code-server');
-    rmSync(root, { recursive: true, force: true });
-    installUnpacked(REPO, codeServerDirs(root).extensionsDir);
-    const server = await startCodeServer({ env: loadE2eEnv(), rootDir: root, workspace: WORKSPACE, extraEnv: { AZDO_PAT: PAT } });
-    say(`VS Code is at ${server.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    say('open the "Azure DevOps Attachments" view in the activity bar; Connect uses the PAT above');
+  if (options.once) return;
+  if (options.ui || options.exitWhenReady) {
+    const { serverUrl, url } = await startVsCode();
+    say(`VS Code is at ${url}`);
+    say(`open the "Azure DevOps Attachments" view in the activity bar: Connect comes prefilled with ${emulator.baseUrl} and ${PROJECT}; the PAT is ${PAT}`);
+    if (options.exitWhenReady) return checkVsCode(serverUrl, emulator.baseUrl);
   }
   say('ready (Ctrl+C to stop)');
   await new Promise<never>(() => {});
@@ -105,6 +179,7 @@ async function main(): Promise<void> {
 main()
   .catch((error: unknown) => {
     console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    if (error instanceof DemoUsageError) console.error(USAGE);
+    process.exitCode = error instanceof DemoUsageError ? 2 : 1;
   })
   .finally(() => runCleanups());

@@ -10,6 +10,7 @@ import { registerDiagnostics } from './vscode/diagnostics';
 import { registerImportBacklog } from './vscode/backlog/importBacklogCommand';
 import { registerHistory } from './vscode/history/registerHistory';
 import { createStatusBar } from './vscode/statusBar';
+import { SyncFolder } from './vscode/syncFolder';
 import { SyncSession } from './vscode/syncSession';
 import { registerWebhook } from './vscode/webhook/registerWebhook';
 import type { WebhookHost } from './vscode/webhook/webhookHost';
@@ -17,20 +18,28 @@ import type { WebhookHost } from './vscode/webhook/webhookHost';
 /** connect/signOut/isConnected plus the CLI's operations (attach, sync, list, download, track, untrack, history). */
 export interface AdoSyncApi extends WorkItemApi {
   readonly version: string;
-  /** Connects with a PAT (validated with whoAmI) and stores it in SecretStorage. */
+  /** Connects with a PAT (validated with whoAmI) and stores it in SecretStorage for this organization. */
   connect(orgUrl: string, project: string, pat: string): Promise<{ identity: string }>;
+  /** Connects with the `microsoft` authentication provider (asks for a session when there is none). */
+  connectWithMicrosoft(orgUrl: string, project: string): Promise<{ identity: string }>;
+  /** Signs out of the current organization (its stored credential is removed). */
   signOut(): Promise<void>;
   isConnected(): boolean;
+  /** The organizations with stored credentials, and how each signs in (never the secrets). */
+  organizations(): Promise<{ orgUrl: string; kind: 'pat' | 'microsoft' }[]>;
+  /** Why there is no connection: notConfigured, consentNeeded, restricted or failed; 'connected' otherwise. */
+  connectionStatus(): string;
 }
 
 export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
-  const connection = new Connection(context.secrets, log);
-  const session = new SyncSession(context, connection, createSyncEngine, log);
+  const folder = new SyncFolder(context.workspaceState);
+  const connection = new Connection(context.secrets, folder, log);
+  const session = new SyncSession(context, connection, folder, createSyncEngine, log);
   activeSession = session;
-  context.subscriptions.push(log, connection, session);
-  const workItems = registerWorkItemFeature(context, connection, session, log);
+  context.subscriptions.push(log, folder, connection, session);
+  const workItems = registerWorkItemFeature(context, connection, session, folder, log);
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     ...registerConnectCommands(connection),
@@ -45,12 +54,16 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   log.info(`Azure DevOps Attachment Sync ${version} activated`);
   void connection.restore().finally(() => log.info(`Activation ready in ${Math.round(performance.now() - started)} ms`));
+  void folder.announce();
   return {
     ...workItems.api,
     version,
     connect: async (orgUrl, project, pat) => ({ identity: (await connection.connect(orgUrl, project, pat)).identity }),
+    connectWithMicrosoft: async (orgUrl, project) => ({ identity: (await connection.connectWithMicrosoft(orgUrl, project, true)).identity }),
     signOut: () => connection.signOut(),
     isConnected: () => connection.current !== undefined,
+    organizations: async () => (await connection.organizations()).map(({ orgUrl, kind }) => ({ orgUrl, kind })),
+    connectionStatus: () => (connection.current ? 'connected' : connection.disconnected.kind),
   };
 }
 

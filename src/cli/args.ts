@@ -1,6 +1,7 @@
 // Reading command arguments: work item ids, one positional, enumerations; a bad value is a
 // usage error (exit 2) that names the argument.
 import type { OptionValues } from './command';
+import { didYouMean } from './commandLine';
 import { CliError } from './exitCodes';
 
 /** A work item id: a positive whole number. */
@@ -34,6 +35,6 @@ export function workItemIds(positionals: readonly string[], what: string): numbe
 export function oneOfOption<T extends string>(values: OptionValues, name: string, allowed: readonly T[]): T | undefined {
   const value = values[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) throw new CliError(`--${name} must be one of ${allowed.join(', ')}; got "${String(value)}".`);
+  if (typeof value !== 'string' || !allowed.includes(value as T)) throw new CliError(`--${name} must be one of ${allowed.join(', ')}; got "${String(value)}"${didYouMean(String(value), allowed)}.`);
   return value as T;
 }

@@ -10,17 +10,21 @@ import type { CommandContext } from './command';
 import { ExitCode, type ExitCodeValue } from './exitCodes';
 import type { CliOutput } from './output';
 import { formatBytes } from '../shared/format';
-import { type ClientSession, clientFor, closeStore, CREDENTIAL_HINT, credentialErrors, settingsFor, storeFor, userName } from './session';
+import { checkConnection, CREDENTIAL_HINT } from './connectionCheck';
+import { type ClientSession, clientFor, closeStore, serverErrors, settingsFor, storeFor, userName } from './session';
 import { table } from './table';
 
 export interface EngineSession extends ClientSession { engine: SyncEngine }
 
-export async function withEngine<T>(context: CommandContext, run: (session: EngineSession) => Promise<T>): Promise<T> {
+/** The server is checked first (connectionCheck.ts) unless the command only changes local records (offline: delete, untrack). */
+export async function withEngine<T>(context: CommandContext, run: (session: EngineSession) => Promise<T>, options: { offline?: boolean } = {}): Promise<T> {
   const settings = settingsFor(context);
-  const { client } = clientFor(context, settings);
+  const { client, proxy } = clientFor(context, settings);
+  // The store first: a database that cannot be used is said before anything is sent.
   const store = await storeFor(context, settings);
   let engine: SyncEngine | undefined;
   try {
+    if (!options.offline) await checkConnection(client, proxy, context.signal);
     engine = createSyncEngine({
       client,
       store,
@@ -34,7 +38,7 @@ export async function withEngine<T>(context: CommandContext, run: (session: Engi
     // We hold the database's lock: runs left in progress were a process that died.
     await engine.recoverInterrupted();
     const session = { settings, client, store, engine };
-    return await credentialErrors(() => run(session));
+    return await serverErrors(client, proxy, () => run(session));
   } finally {
     try {
       await engine?.close();
@@ -63,7 +67,8 @@ const FAILED: ReadonlySet<ItemOutcome['status']> = new Set(['failed', 'cancelled
 function finish(output: CliOutput, errors: readonly (ItemError | undefined)[], failed: boolean): ExitCodeValue {
   const credential = errors.find(isCredentialError);
   if (credential) {
-    output.error(`Azure DevOps refused the credentials (${credential.code}): ${credential.message} ${CREDENTIAL_HINT}`);
+    // The server's message is in the run's summary already; this line says what to do.
+    output.error(`Azure DevOps refused the personal access token in AZDO_PAT during the run (${credential.code}). ${CREDENTIAL_HINT}`);
     return ExitCode.usage;
   }
   return failed ? ExitCode.itemFailed : ExitCode.ok;
@@ -104,13 +109,15 @@ export function runHeadline(label: string, s: RunSummary): string {
     [c.uploaded, 'uploaded'], [c.linked, 'linked'], [c.downloaded, 'downloaded'], [c.duplicates, 'already there'],
     [c.conflicts, 'kept as conflict copies'], [c.remoteRemoved, 'removed in ADO'], [c.removed, 'removed'], [c.failed, 'failed'],
   ] as const).filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
-  const counts = parts.length ? parts.join(', ') : 'nothing to do';
+  // A run that stopped before doing anything says why, not "nothing to do".
+  const stoppedEarly = parts.length === 0 && s.status !== 'completed' && s.error !== undefined;
+  const counts = parts.length ? parts.join(', ') : stoppedEarly && s.error ? errorText(s.error) : 'nothing to do';
   return `${label} ${s.status}: ${counts} (${formatBytes(c.bytesTransferred)}, ${s.durationMs} ms, history run #${s.runId}).`;
 }
 
 export function runHuman(label: string, s: RunSummary): string {
   const lines = [runHeadline(label, s)];
-  if (s.error) lines.push(`  ${errorText(s.error)}`);
+  if (s.error && !runHeadline(label, s).includes(errorText(s.error))) lines.push(`  ${errorText(s.error)}`);
   if (s.items.length) lines.push('', itemsTable(s.items));
   return lines.join('\n');
 }

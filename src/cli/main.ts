@@ -1,7 +1,6 @@
 // Entry point of the headless `ado-sync` CLI; it runs the same core as the extension.
-import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
-import { GLOBAL_OPTIONS, type Command } from './command';
+import { commandUsage, didYouMean, parseCommandLine } from './commandLine';
 import { commands } from './commands';
 import { CliError, ExitCode, type ExitCodeValue } from './exitCodes';
 import { createOutput, type CliOutput, type CliStream } from './output';
@@ -12,6 +11,7 @@ function usage(): string {
   return `ado-sync ${version}: keep files attached to Azure DevOps work items in sync.
 
 Usage: ado-sync <command> [options]
+       ado-sync help <command>
 
 Commands:
 ${lines.join('\n')}
@@ -28,10 +28,6 @@ Exit codes: 0 all good, 1 some item failed, 2 usage, configuration or authentica
 `;
 }
 
-function commandUsage(command: Command): string {
-  return `Usage: ado-sync ${command.name} ${command.usage}\n\n${command.summary}\n`;
-}
-
 /** Where a run reads and writes; the process's own unless a test runs main() in-process. */
 export interface CliIo {
   stdout: CliStream;
@@ -42,6 +38,7 @@ export interface CliIo {
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal, io: Partial<CliIo> = {}): Promise<ExitCodeValue> {
   const { stdout = process.stdout, stderr = process.stderr, cwd = process.cwd() } = io;
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) return help(rest[0], stdout, stderr);
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     stdout.write(usage());
     return ExitCode.ok;
@@ -54,28 +51,38 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const json = rest.includes('--json');
   const output = createOutput(json, stdout, stderr);
   if (!command) {
-    output.error(`unknown command "${name}". Run "ado-sync help" for the list.`);
+    output.error(unknownCommand(name));
     return ExitCode.usage;
   }
   try {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { ...GLOBAL_OPTIONS, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseCommandLine(command, rest);
     if (values.help) {
       stdout.write(commandUsage(command));
       return ExitCode.ok;
     }
     return await command.run({ values, positionals, output, env, cwd, signal: signal ?? new AbortController().signal });
   } catch (error) {
-    return reportFailure(error, command, output);
+    return reportFailure(error, output);
   }
 }
 
-function reportFailure(error: unknown, command: Command, output: CliOutput): ExitCodeValue {
-  const { message, exitCode } = failureOf(error, command);
+function unknownCommand(name: string): string {
+  return `unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))}. Run "ado-sync help" for the list.`;
+}
+
+/** `ado-sync help <command>`: that command's usage. */
+function help(name: string, stdout: CliStream, stderr: CliStream): ExitCodeValue {
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command) {
+    stdout.write(commandUsage(command));
+    return ExitCode.ok;
+  }
+  createOutput(false, stdout, stderr).error(unknownCommand(name));
+  return ExitCode.usage;
+}
+
+function reportFailure(error: unknown, output: CliOutput): ExitCodeValue {
+  const { message, exitCode } = failureOf(error);
   output.error(message);
   // Scripts reading --json get an answer on stdout too, in the seed's {success, message} form.
   // A failure after the answer (saving the database at the end) is on stderr and in the exit code.
@@ -83,13 +90,8 @@ function reportFailure(error: unknown, command: Command, output: CliOutput): Exi
   return exitCode;
 }
 
-function failureOf(error: unknown, command: Command): { message: string; exitCode: ExitCodeValue } {
+function failureOf(error: unknown): { message: string; exitCode: ExitCodeValue } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
-  // parseArgs reports unknown or malformed options with these codes.
-  const code = (error as { code?: string }).code;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return { message: `${(error as Error).message}\n${commandUsage(command)}`, exitCode: ExitCode.usage };
-  }
   return { message: error instanceof Error ? error.message : String(error), exitCode: ExitCode.itemFailed };
 }
 

@@ -1,9 +1,9 @@
 // Progress on an interactive stderr: the bar import-backlog draws per work item and the transfer
 // line attach, sync and download draw per file from the engine's itemProgress events.
+import { AdoError, NetworkError, type RetryNotice } from '../core/ado';
 import type { SyncEvents } from '../core/sync/events';
 import { formatBytes } from '../shared/format';
 import type { CliOutput } from './output';
-
 
 const BAR_WIDTH = 30;
 
@@ -34,4 +34,14 @@ export function showTransferProgress(output: CliOutput, events: SyncEvents): () 
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/** "cannot reach 127.0.0.1:8090 (ECONNREFUSED); retrying (1/5)…": shown from the first failure. */
+export function retryLine(notice: RetryNotice): string {
+  const { error } = notice;
+  const host = error instanceof AdoError && error.url ? new URL(error.url).host : 'the server';
+  const reason = error instanceof NetworkError
+    ? `cannot reach ${host}${error.code ? ` (${error.code})` : ''}`
+    : error instanceof AdoError && error.status !== undefined ? `${host} answered ${error.status}` : `request to ${host} failed`;
+  return `${reason}; retrying (${notice.retry}/${notice.maxRetries})…`;
 }

@@ -5,11 +5,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { version } from '../../package.json';
-import { AuthenticationError, createAdoClient, environmentProxyAgent, OrgUrlError, PatAuth, PermissionError, type AdoClient } from '../core/ado';
+import { createAdoClient, environmentProxyRouting, OrgUrlError, PatAuth, type AdoClient, type ProxyRouting } from '../core/ado';
 import { requireConnection, SettingsError, settingsFromEnv, type ApiVersionSetting, type SyncSettings } from '../core/settings';
 import { openStore, StoreLockedError, StorePathError, StoreVersionError, StoreWriteError, type SyncStore } from '../core/store';
 import type { CommandContext, OptionValues } from './command';
+import { checkConnection, serverProblem } from './connectionCheck';
 import { CliError, ExitCode } from './exitCodes';
+import { retryLine } from './progress';
 
 export const USER_AGENT = `ado-sync-cli/${version}`;
 const API_VERSIONS: readonly ApiVersionSetting[] = ['auto', '7.1', '7.0', '6.0', '5.0'];
@@ -38,12 +40,17 @@ export function settingsFor(context: Pick<CommandContext, 'values' | 'env'>): Sy
   };
 }
 
-/** The client for these settings; the PAT comes from AZDO_PAT only (flags show in process lists). */
-export function clientFor(context: Pick<CommandContext, 'env'>, settings: SyncSettings): { client: AdoClient; auth: PatAuth } {
+/**
+ * The client for these settings; the PAT comes from AZDO_PAT only (flags show in process lists).
+ * Proxies come from HTTPS_PROXY / HTTP_PROXY / NO_PROXY; retries show on a terminal.
+ */
+export function clientFor(context: Pick<CommandContext, 'env' | 'output'>, settings: SyncSettings): { client: AdoClient; auth: PatAuth; proxy: ProxyRouting } {
   asCliError(() => requireConnection(settings));
   const pat = context.env.AZDO_PAT?.trim();
   if (!pat) throw new CliError('The personal access token is missing: set AZDO_PAT.');
   const auth = new PatAuth(pat);
+  const proxy = environmentProxyRouting();
+  const { output } = context;
   try {
     const client = createAdoClient({
       orgUrl: settings.orgUrl,
@@ -52,10 +59,11 @@ export function clientFor(context: Pick<CommandContext, 'env'>, settings: SyncSe
       apiVersion: settings.apiVersion,
       requestsPerMinute: settings.rateLimitRpm,
       timeoutMs: settings.requestTimeoutMs,
-      agent: environmentProxyAgent(),
+      proxy,
+      onRetry: (notice) => output.progress(retryLine(notice)),
       userAgent: USER_AGENT,
     });
-    return { client, auth };
+    return { client, auth, proxy };
   } catch (error) {
     if (error instanceof OrgUrlError) throw new CliError(`${error.message} Set --org-url or AZDO_ORG_URL to the organization or collection URL.`);
     throw error;
@@ -129,31 +137,28 @@ export async function withReadStore<T>(context: CommandContext, run: (session: S
 }
 
 /**
- * The client and the store. readOnly: for commands that only look at ADO beside our records
+ * The client, checked against the server (connectionCheck.ts), and the store. readOnly: for commands that only look at ADO beside our records
  * (list); they take no lock, so they work while another process syncs.
  */
 export async function withClient<T>(context: CommandContext, run: (session: ClientSession) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
   const settings = settingsFor(context);
-  const { client } = clientFor(context, settings);
+  const { client, proxy } = clientFor(context, settings);
+  // The store first: a database that cannot be used is said before anything is sent.
   const store = await storeFor(context, settings, options.readOnly === true);
   try {
-    return await credentialErrors(() => run({ settings, client, store }));
+    await checkConnection(client, proxy, context.signal);
+    return await serverErrors(client, proxy, () => run({ settings, client, store }));
   } finally {
     closeStore(store);
   }
 }
 
-/** What to do about credentials Azure DevOps refused. */
-export const CREDENTIAL_HINT = 'Check the personal access token in AZDO_PAT: it may be wrong, expired or revoked, or lack the Work Items (Read & write) scope.';
-
-/** Rejected credentials anywhere in a command end it with exit code 2 and what to fix. */
-export async function credentialErrors<T>(run: () => Promise<T>): Promise<T> {
+/** Failures the user must fix (credentials, proxy, server address) end a command with exit code 2 and what to fix. */
+export async function serverErrors<T>(client: AdoClient, proxy: ProxyRouting, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AuthenticationError) throw new CliError(`Azure DevOps rejected the personal access token in AZDO_PAT (401): ${error.message}. ${CREDENTIAL_HINT}`, ExitCode.usage);
-    if (error instanceof PermissionError) throw new CliError(`Azure DevOps denied access (403): ${error.message}. ${CREDENTIAL_HINT}`, ExitCode.usage);
-    throw error;
+    throw serverProblem(error, client.org.baseUrl, proxy) ?? error;
   }
 }
 

@@ -86,6 +86,9 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
         return send(req, res, 401, errorBody('send a valid API token as "Authorization: Bearer <token>" (create one with "ado-sync token create --name <name>")', 'UNAUTHORIZED'),
           { 'www-authenticate': 'Bearer' });
       }
+      // A known caller may upload for long, wait for a sync or hold an event stream: the idle close
+      // that guards the shared port stays for everyone else (and returns once this answer is sent).
+      req.socket.setTimeout(0);
       const wait = limit.take(caller.id);
       if (wait !== undefined) {
         return send(req, res, 429, errorBody(`token "${caller.name}" is over its limit of requests per minute; retry in ${wait} s`, 'RATE_LIMITED'), { 'retry-after': String(wait) });

@@ -30,12 +30,16 @@ export const Commands = {
   unregisterWebhooks: 'adoSync.unregisterWebhooks',
   startWebhookReceiver: 'adoSync.startWebhookReceiver',
   stopWebhookReceiver: 'adoSync.stopWebhookReceiver',
+  manageOrganizations: 'adoSync.manageOrganizations',
+  selectSyncFolder: 'adoSync.selectSyncFolder',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
   connected: 'adoSync.connected',
+  /** Restricted Mode: the extension does not connect. */
+  restricted: 'adoSync.restricted',
   /** The extension's webhook receiver is listening. */
   webhookListening: 'adoSync.webhookListening',
 } as const;
@@ -52,8 +56,6 @@ export const WebviewTypes = {
 
 export const SETTINGS_SECTION = 'adoSync';
 export const STATUS_BAR_ID = 'adoSync.status';
-/** SecretStorage key of the PAT; never a setting. */
-export const PAT_SECRET_KEY = 'adoSync.pat';
 /** SecretStorage key of the Ardoq API token for the backlog import; never a setting. */
 export const ARDOQ_TOKEN_SECRET_KEY = 'adoSync.ardoqToken';
 /** SecretStorage keys of the webhook receiver's basic-auth password and shared secret; never settings. */

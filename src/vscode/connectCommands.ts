@@ -1,23 +1,38 @@
-// Connect / Sign Out / Test Connection commands: prompts only when the user runs them.
+// Connect / Sign Out / Test Connection / Manage Signed-In Organizations: prompts only when the
+// user runs them. Connect is the only way credentials reach an organization.
 import * as vscode from 'vscode';
 import { parseOrgUrl } from '../core/ado';
 import { Commands } from '../shared/ids';
-import type { Connection, ConnectionState } from './connection';
-import { readSettings } from './settings';
+import { hostOf, RestrictedModeError, type Connection, type ConnectionState } from './connection';
+import type { StoredOrganization } from './connectionSecrets';
+
+/** Manage Signed-In Organizations without prompts (tests, automation): forget this one. */
+export interface ManageOrganizationsArgs {
+  forget?: string;
+}
 
 export function registerConnectCommands(connection: Connection): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(Commands.connect, () => promptAndConnect(connection)),
     vscode.commands.registerCommand(Commands.signOut, () => connection.signOut()),
     vscode.commands.registerCommand(Commands.testConnection, () => testConnection(connection)),
+    vscode.commands.registerCommand(Commands.manageOrganizations, (args?: ManageOrganizationsArgs) => manageOrganizations(connection, args)),
   ];
 }
 
 async function promptAndConnect(connection: Connection): Promise<boolean> {
-  const settings = readSettings();
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('ADO Sync does not connect in Restricted Mode: a workspace you have not trusted could name where your credentials go.', 'Manage Workspace Trust')
+      .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+    return false;
+  }
+  const settings = connection.settings();
+  const named = settings.orgUrl.trim();
   const orgUrl = await vscode.window.showInputBox({
-    title: 'Connect to Azure DevOps (1/3)',
-    prompt: 'Organization or collection URL',
+    title: named ? `Connect to ${hostOf(named)} (1/3)` : 'Connect to Azure DevOps (1/3)',
+    prompt: named
+      ? 'Organization or collection URL (from the settings). Your credentials for it are sent only once you finish connecting.'
+      : 'Organization or collection URL',
     placeHolder: 'https://dev.azure.com/your-org',
     value: settings.orgUrl,
     ignoreFocusOut: true,
@@ -33,7 +48,8 @@ async function promptAndConnect(connection: Connection): Promise<boolean> {
     void vscode.window.showInformationMessage(`Connected to ${project.trim()} as ${state.identity}.`);
     return true;
   } catch (error) {
-    void vscode.window.showErrorMessage(`Could not connect: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof RestrictedModeError) void vscode.window.showWarningMessage(error.message);
+    else void vscode.window.showErrorMessage(`Could not connect: ${error instanceof Error ? error.message : String(error)}`);
     return false;
   }
 }
@@ -47,14 +63,14 @@ async function chooseSignIn(connection: Connection, orgUrl: string, project: str
     const method = await vscode.window.showQuickPick(
       [
         { label: 'Microsoft account', description: 'Sign in with Microsoft Entra ID (adoSync.tenant picks the tenant)', method: 'microsoft' as const },
-        { label: 'Personal access token', description: 'Work Items: Read & Write; stored in SecretStorage', method: 'pat' as const },
+        { label: 'Personal access token', description: 'Work Items: Read & Write; stored in SecretStorage for this organization', method: 'pat' as const },
       ],
       { title: 'Connect to Azure DevOps (3/3)', placeHolder: 'How do you want to sign in?', ignoreFocusOut: true },
     );
     if (!method) return undefined;
     if (method.method === 'microsoft') return () => connection.connectWithMicrosoft(orgUrl, project, true);
   }
-  const pat = await vscode.window.showInputBox({ title: 'Connect to Azure DevOps (3/3)', prompt: 'Personal access token (Work Items: Read & Write); stored in SecretStorage', password: true, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter a token') });
+  const pat = await vscode.window.showInputBox({ title: `Connect to ${hostOf(orgUrl)} (3/3)`, prompt: 'Personal access token (Work Items: Read & Write); stored in SecretStorage for this organization only', password: true, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter a token') });
   return pat ? () => connection.connect(orgUrl, project, pat.trim()) : undefined;
 }
 
@@ -80,4 +96,28 @@ async function testConnection(connection: Connection): Promise<boolean> {
     void vscode.window.showErrorMessage(`Connection failed: ${error instanceof Error ? error.message : String(error)}`);
     return false;
   }
+}
+
+/** Lists the organizations with stored credentials; picking one offers to forget it. Resolves with what is stored afterwards. */
+async function manageOrganizations(connection: Connection, args?: ManageOrganizationsArgs): Promise<StoredOrganization[]> {
+  if (args?.forget) {
+    await connection.forget(args.forget);
+    return connection.organizations();
+  }
+  const stored = await connection.organizations();
+  if (stored.length === 0) {
+    void vscode.window.showInformationMessage('No Azure DevOps credentials are stored. Connect to store them for an organization.');
+    return stored;
+  }
+  const current = connection.current?.orgUrl.toLowerCase();
+  const pick = await vscode.window.showQuickPick(stored.map((org) => ({
+    label: org.orgUrl,
+    description: `${org.kind === 'pat' ? 'personal access token' : `Microsoft account ${org.account ?? ''}`}${org.orgUrl === current ? ' · connected' : ''}`,
+    org,
+  })), { title: 'Signed-in Azure DevOps organizations', placeHolder: 'Pick one to forget its credentials' });
+  if (!pick) return stored;
+  const forget = 'Forget';
+  const answer = await vscode.window.showWarningMessage(`Forget the credentials stored for ${pick.org.orgUrl}?`, { modal: true, detail: 'The next connection to it asks for them again. Other organizations keep theirs.' }, forget);
+  if (answer === forget) await connection.forget(pick.org.orgUrl);
+  return connection.organizations();
 }

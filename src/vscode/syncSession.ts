@@ -8,6 +8,7 @@
 //   historyStore()     the store even when not connected, for viewing history
 //   requireEngine()    engine() that tells the user why there is none
 //   onDidChange        store opened/closed/read-only; onDidFinishRun: how each run ended
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openStore, type StoreCorruptError, type StoreWriteError, type SyncStore } from '../core/store';
@@ -16,6 +17,7 @@ import type { SyncEvents } from '../core/sync/events';
 import { Commands, SETTINGS_SECTION } from '../shared/ids';
 import type { Connection } from './connection';
 import { readSettings } from './settings';
+import type { SyncFolder } from './syncFolder';
 import { SyncSessionCore, type RunOutcome, type SessionStatus, type SessionTarget } from './syncSessionCore';
 
 export type { RunOutcome, SessionStatus };
@@ -41,13 +43,14 @@ export class SyncSession implements vscode.Disposable {
   constructor(
     context: vscode.ExtensionContext,
     private readonly connection: Connection,
+    folder: SyncFolder,
     createEngine: (options: SyncEngineOptions) => SyncEngine,
     log: vscode.LogOutputChannel,
   ) {
     const version = String(context.extension.packageJSON.version ?? '0.0.0');
     this.core = new SyncSessionCore({
       openStore, createEngine, origin: { client: 'vscode', version },
-      target: () => sessionTarget(context),
+      target: () => sessionTarget(context, folder),
       log: (level, message) => log[level](message),
     });
     const offChange = this.core.onDidChange((s) => {
@@ -59,6 +62,8 @@ export class SyncSession implements vscode.Disposable {
     const offProblem = this.core.onStoreProblem((p) => this.storeProblem.fire(p));
     this.disposables.push(this.changed, this.finished, this.storeProblem, { dispose: offChange }, { dispose: offRun }, { dispose: offProblem },
       connection.onDidChange((state) => { void this.core.setClient(state?.client); }),
+      // Another folder of a multi-root workspace: its own database and mirror.
+      folder.onDidChange(() => { void this.core.settingsChanged(true); }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`))) {
           void this.core.settingsChanged(e.affectsConfiguration(`${SETTINGS_SECTION}.dbPath`));
@@ -87,14 +92,28 @@ export class SyncSession implements vscode.Disposable {
     if (engine) return engine;
     const status = this.core.status;
     if (!this.connection.current) {
-      const pick = await vscode.window.showWarningMessage('Connect to Azure DevOps first.', 'Connect');
-      if (pick) await vscode.commands.executeCommand(Commands.connect);
+      // Not awaited: the command that asked ends now; the button runs on its own.
+      void this.explainDisconnected();
     } else if (status.kind === 'noFolder') {
       void vscode.window.showWarningMessage('Open a folder: attachments are synced with a workspace folder.');
     } else if (status.kind === 'open' && status.readOnly) {
       void this.explainReadOnly(status);
     }
     return undefined;
+  }
+
+  private async explainDisconnected(): Promise<void> {
+    const why = this.connection.disconnected;
+    if (why.kind === 'restricted') {
+      const pick = await vscode.window.showWarningMessage('ADO Sync does not connect in Restricted Mode: trust this workspace to sync its attachments.', 'Manage Workspace Trust');
+      if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    const text = why.kind === 'consentNeeded'
+      ? `This workspace's settings name ${why.host}, which you have not connected to: nothing is sent to it until you connect.`
+      : 'Connect to Azure DevOps first.';
+    const pick = await vscode.window.showWarningMessage(text, 'Connect');
+    if (pick) await vscode.commands.executeCommand(Commands.connect);
   }
 
   /** Flushes and closes (sign-out, deactivate): waits for runs in flight first. */
@@ -124,15 +143,24 @@ export class SyncSession implements vscode.Disposable {
 
 /**
  * The database: adoSync.dbPath when the user set it (shared with the CLI), else state.sqlite in
- * the workspace storage folder. Undefined without an open folder.
+ * the workspace storage folder (one per folder of a multi-root workspace). Undefined without an
+ * open folder.
  */
-export function sessionTarget(context: vscode.ExtensionContext): SessionTarget | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
+export function sessionTarget(context: vscode.ExtensionContext, syncFolder: SyncFolder): SessionTarget | undefined {
+  const folder = syncFolder.folder;
   if (!folder || folder.uri.scheme !== 'file' || !context.storageUri) return undefined;
-  const settings = readSettings();
+  const settings = readSettings(folder.uri);
   const root = folder.uri.fsPath;
-  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>('dbPath');
-  const explicit = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
-  const dbPath = explicit ? path.resolve(root, explicit) : path.join(context.storageUri.fsPath, STATE_FILE);
+  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>('dbPath');
+  // inspect() reports workspace values even in Restricted Mode, where only the user's own apply.
+  const explicit = vscode.workspace.isTrusted ? inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue : inspected?.globalValue;
+  const storage = syncFolder.isMultiRoot ? path.join(context.storageUri.fsPath, folderStorageName(folder)) : context.storageUri.fsPath;
+  const dbPath = explicit ? path.resolve(root, explicit) : path.join(storage, STATE_FILE);
   return { dbPath, workspaceRoot: root, settings };
+}
+
+/** A folder's own subfolder of the workspace storage: its name plus a short hash of its URI. */
+function folderStorageName(folder: vscode.WorkspaceFolder): string {
+  const hash = createHash('sha256').update(folder.uri.toString()).digest('hex').slice(0, 8);
+  return `${folder.name.replace(/[^\w.-]+/g, '_')}-${hash}`;
 }

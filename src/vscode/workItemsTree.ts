@@ -2,6 +2,7 @@
 // with their attachments below. Nodes live in tree/ (one file per kind).
 import * as vscode from 'vscode';
 import { ASSIGNED_TO_ME_WIQL, GroupNode, type GroupSpec } from './tree/groupNode';
+import { ConnectNode } from './tree/connectNode';
 import type { TreeEnv } from './tree/treeEnv';
 import type { TreeNode } from './tree/treeNode';
 import { WorkItemNode } from './tree/workItemNode';
@@ -44,7 +45,11 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    if (!this.env.connection.current) return [];
+    if (!this.env.connection.current) {
+      // Empty shows the welcome (Connect); an organization named by settings is offered by name.
+      const why = this.env.connection.disconnected;
+      return !node && why.kind === 'consentNeeded' ? [new ConnectNode(why.orgUrl, why.host)] : [];
+    }
     const children = node ? await node.getChildren() : this.groups();
     for (const child of children) if (child instanceof WorkItemNode) this.remember(child);
     return children;

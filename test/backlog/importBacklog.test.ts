@@ -49,7 +49,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     const history = new MemoryHistory();
     const events: BacklogProgressEvent[] = [];
     const unrelated = liveItems().length;
-    const summary = await importBacklog({ source: source(), client, auth, history, onProgress: (e) => events.push(e), origin: { userAgent: 'test' } });
+    const summary = await importBacklog({ source: source(), client, history, onProgress: (e) => events.push(e), origin: { userAgent: 'test' } });
 
     assert.equal(summary.status, 'completed');
     assert.deepEqual([summary.totalItems, summary.created, summary.failed], [125, 125, 0]);
@@ -91,7 +91,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
   });
 
   it('re-imports without duplicates: changed names, descriptions and parents are updated, the rest untouched', async () => {
-    await importBacklog({ source: source(), client, auth });
+    await importBacklog({ source: source(), client });
     const first = byArdoqId(importedBy('ws-main'));
     const revs = new Map([...first.values()].map((w) => [w.id, (w as unknown as { rev: number }).rev]));
 
@@ -105,7 +105,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     stories.push(added);
 
     const history = new MemoryHistory();
-    const summary = await importBacklog({ source: source(), client, auth, history });
+    const summary = await importBacklog({ source: source(), client, history });
     assert.equal(summary.status, 'completed');
     assert.deepEqual([summary.created, summary.updated, summary.unchanged, summary.failed], [1, 2, 123, 0]);
 
@@ -123,8 +123,8 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
   });
 
   it('overwrite deletes exactly the earlier items of this source, in chunks, and records deletion_count', async () => {
-    await importBacklog({ source: source(), client, auth });
-    await importBacklog({ source: source('ws-other'), client, auth });
+    await importBacklog({ source: source(), client });
+    await importBacklog({ source: source('ws-other'), client });
     const firstIds = new Set(importedBy('ws-main').map((w) => w.id));
     const otherIds = importedBy('ws-other').map((w) => w.id).sort();
     const untagged = liveItems().filter((w) => !String(w.fields['System.Tags'] ?? '').includes('ardoq')).map((w) => w.id).sort();
@@ -134,7 +134,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     const history = new MemoryHistory();
     const events: BacklogProgressEvent[] = [];
     const statsBefore = structuredClone(ado.state.stats.routes);
-    const summary = await importBacklog({ source: source(), client, auth, history, overwrite: true, deleteChunkSize: 50, onProgress: (e) => events.push(e) });
+    const summary = await importBacklog({ source: source(), client, history, overwrite: true, deleteChunkSize: 50, onProgress: (e) => events.push(e) });
     assert.equal(summary.status, 'completed');
     assert.equal(summary.deletionCount, 125);
     assert.equal(summary.created, 125);
@@ -160,7 +160,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     const badFeature = workspace.find((c) => c.name === 'Feature 1.2') as ArdoqRecord;
     badFeature.name = '';
     const history = new MemoryHistory();
-    const summary = await importBacklog({ source: { kind: 'components', components: workspace.map((c) => ({ ...c })), sourceKey: 'ws-bad' }, client, auth, history });
+    const summary = await importBacklog({ source: { kind: 'components', components: workspace.map((c) => ({ ...c })), sourceKey: 'ws-bad' }, client, history });
 
     assert.equal(summary.status, 'completed');
     // Story 1.1.2 and Feature 1.2 rejected; Feature 1.2's three stories cannot hang under it.
@@ -182,7 +182,6 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     const summary = await importBacklog({
       source: source(),
       client,
-      auth,
       history,
       signal: controller.signal,
       onProgress: (e) => {
@@ -197,13 +196,13 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     assert.deepEqual(history.runs[0].audit.map((a) => a.action), ['sync_started', 'sync_cancelled']);
     assert.equal(events.at(-1)?.type, 'sync:cancelled');
 
-    const rerun = await importBacklog({ source: source(), client, auth });
+    const rerun = await importBacklog({ source: source(), client });
     assert.deepEqual([rerun.created, rerun.unchanged], [95, 30]);
     assert.equal(importedBy('ws-main').length, 125);
   });
 
   it('an item someone edits during the import is re-read and updated on top of their change (412)', async () => {
-    await importBacklog({ source: source('ws-other'), client, auth });
+    await importBacklog({ source: source('ws-other'), client });
     const story = ardoq.workspaces['ws-other'].find((c) => c.type === 'User Story') as ArdoqRecord;
     story.name = 'Renamed in Ardoq';
     const target = byArdoqId(importedBy('ws-other')).get(story._id) as EmulatedItem;
@@ -211,7 +210,6 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     const summary = await importBacklog({
       source: source('ws-other'),
       client,
-      auth,
       onProgress: (e) => {
         // After discovery read the item, a colleague changes it: our `test /rev` is now stale.
         if (e.type === 'epic:unchanged' && !edited) {
@@ -233,7 +231,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
   it('a dry run changes nothing and records no history', async () => {
     const before = liveItems().length;
     const history = new MemoryHistory();
-    const summary = await importBacklog({ source: source(), client, auth, history, dryRun: true });
+    const summary = await importBacklog({ source: source(), client, history, dryRun: true });
     assert.equal(summary.status, 'completed');
     assert.equal(summary.created, 125);
     assert.equal(liveItems().length, before);
@@ -244,7 +242,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
     const history = new MemoryHistory();
     history.failOn = 'recordItem';
     const logged: string[] = [];
-    const summary = await importBacklog({ source: source('ws-other'), client, auth, history, log: (m) => logged.push(m) });
+    const summary = await importBacklog({ source: source('ws-other'), client, history, log: (m) => logged.push(m) });
     assert.equal(summary.status, 'completed');
     assert.equal(summary.created, 3);
     assert.equal(history.runs[0].status, 'completed');
@@ -254,7 +252,7 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
   it('a source failure ends the run as failed with the reason, recorded in history', async () => {
     const history = new MemoryHistory();
     const events: BacklogProgressEvent[] = [];
-    const summary = await importBacklog({ source: { kind: 'ardoq', orgUrl: ardoq.url, workspaceId: 'ws-main', token: 'bad' }, client, auth, history, onProgress: (e) => events.push(e) });
+    const summary = await importBacklog({ source: { kind: 'ardoq', orgUrl: ardoq.url, workspaceId: 'ws-main', token: 'bad' }, client, history, onProgress: (e) => events.push(e) });
     assert.equal(summary.status, 'failed');
     assert.match(summary.error ?? '', /Ardoq answered 401/);
     assert.equal(history.runs[0].status, 'failed');
@@ -264,12 +262,12 @@ describe('backlog import (Ardoq -> Azure DevOps)', function () {
 
   it('imports into another process template (Scrum: Product Backlog Item) and can carry the id in a field', async () => {
     const mapping = typeMapping({ adoTypes: { user_story: 'Product Backlog Item' } });
-    const summary = await importBacklog({ source: source('ws-other'), client, auth, mapping, idField: 'Custom.ArdoqId' });
+    const summary = await importBacklog({ source: source('ws-other'), client, mapping, idField: 'Custom.ArdoqId' });
     assert.equal(summary.created, 3);
     const items = importedBy('ws-other');
     assert.deepEqual(items.map((w) => w.fields['System.WorkItemType']).sort(), ['Epic', 'Feature', 'Product Backlog Item']);
     assert.ok(items.every((w) => String(w.fields['System.Tags']).includes(componentTag(String(w.fields['Custom.ArdoqId'])))));
-    const again = await importBacklog({ source: source('ws-other'), client, auth, mapping, idField: 'Custom.ArdoqId' });
+    const again = await importBacklog({ source: source('ws-other'), client, mapping, idField: 'Custom.ArdoqId' });
     assert.deepEqual([again.created, again.unchanged], [0, 3]);
   });
 });

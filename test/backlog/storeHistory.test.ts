@@ -36,7 +36,7 @@ describe('backlog import history in the sync store', () => {
   });
 
   const run = (extra: Partial<Parameters<typeof importBacklog>[0]> = {}) =>
-    importBacklog({ source: { kind: 'ardoq', orgUrl: ardoq.url, workspaceId: 'ws', token: TOKEN }, client, auth, history: storeBacklogHistory(store), origin: ORIGIN, ...extra });
+    importBacklog({ source: { kind: 'ardoq', orgUrl: ardoq.url, workspaceId: 'ws', token: TOKEN }, client, history: storeBacklogHistory(store), origin: ORIGIN, ...extra });
   const imported = () => [...ado.state.workItems.values()].filter((w) => !w.deleted && String(w.fields['System.Tags'] ?? '').split('; ').includes(sourceTag('ws')));
 
   it('records a completed run with the seed 002 columns, per-type counters equal to the emulator, items and audit', async () => {
@@ -101,7 +101,7 @@ describe('backlog import history in the sync store', () => {
   });
 
   it('records a run that cannot reach its source as failed, with the reason', async () => {
-    const summary = await importBacklog({ source: { kind: 'ardoq', orgUrl: ardoq.url, workspaceId: 'missing', token: TOKEN }, client, auth, history: storeBacklogHistory(store), origin: ORIGIN });
+    const summary = await importBacklog({ source: { kind: 'ardoq', orgUrl: ardoq.url, workspaceId: 'missing', token: TOKEN }, client, history: storeBacklogHistory(store), origin: ORIGIN });
     const row = store.history.get(summary.historyId as number);
     assert.equal(row?.status, 'failed');
     assert.match(row?.errorMessage ?? '', /Workspace missing not found/);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openStore } from '../../src/core/store';
-import { CliFixture } from './support';
+import { CliFixture, spawnBundledCli } from './support';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -50,15 +50,7 @@ describe('ado-sync process against the emulator', () => {
   });
   after(() => f.stop());
 
-  // Asynchronous: the emulator answers from this process, so it must not be blocked.
-  function spawnCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: f.dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
-  }
+  const spawnCli = (args: string[], env: NodeJS.ProcessEnv) => spawnBundledCli(f.dir, args, env);
 
   it('attaches a file, lists it as synced and shows the run in history, with the state database under the working directory', async () => {
     const attach = await spawnCli(['attach', 'report.txt', '--work-item', '4', '--json'], f.env);

@@ -1,5 +1,7 @@
 // Runs `ado-sync` in-process through main(), as the bundled CLI does, with its own env, working
 // directory and captured stdout/stderr; the emulator and the state database are real.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,4 +88,28 @@ export function parse<T>(run: CliRun): T {
   } catch {
     throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.out}\nstderr:\n${run.err}`);
   }
+}
+
+export const BUNDLED_CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+export interface ProcessRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A real process with only PATH and the given environment; asynchronous, so an emulator in this process keeps answering. */
+export function spawnProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+/** dist/cli.js as a real process. */
+export function spawnBundledCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  if (!existsSync(BUNDLED_CLI)) throw new Error('dist/cli.js is missing: run "npm run build" first');
+  return spawnProcess(process.execPath, [BUNDLED_CLI, ...args], cwd, env);
 }

@@ -113,7 +113,10 @@ describe('ado-sync attach, link, download, sync', () => {
     const before = f.responses(401);
     const run = await f.run(['attach', 'notes.txt', '--work-item', String(bug)], { env: { AZDO_PAT: 'nope' } });
     assert.equal(run.code, 2);
-    assert.match(run.err, /error: Azure DevOps refused the credentials \(UnauthorizedRequestException\): TF400813.* Check the personal access token in AZDO_PAT/);
+    // Said once, on one line, before any run is recorded.
+    assert.match(run.err, /^error: Azure DevOps at \S+ rejected the personal access token in AZDO_PAT \(401\): it may be wrong, expired or revoked/);
+    assert.equal(run.err.trim().split('\n').length, 1, run.err);
+    assert.equal(run.out, '');
     assert.equal(f.responses(401) - before, 1);
   });
 

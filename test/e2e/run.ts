@@ -114,7 +114,7 @@ async function run(): Promise<void> {
 
   // b. Browser suites on the same window.
   try {
-    setE2eSession({ browser, page, codeServer: server, workspace, extensionId: extensionId(manifest), emulatorUrl: emulator?.url });
+    setE2eSession({ browser, page, codeServer: server, workspace, extensionId: extensionId(manifest), emulatorUrl: emulator?.url, resultsFile });
     report('workbench (chromium)', await runBrowserSuites());
   } catch (err) {
     reportStepFailure('browser suites', err);

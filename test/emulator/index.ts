@@ -10,6 +10,7 @@ import { RateLimiter } from './rateLimit';
 import { HookDispatcher } from './hooks';
 import { DEFAULT_FIDELITY, type Fidelity } from './fidelity';
 import { DEMO_ITEMS, generatedItems, readSeedFile, seedItems } from './seed';
+import { makeSelfSignedCertificate } from './selfSignedCertificate';
 
 export type { FaultKind, FaultRule } from './faults';
 export { parseFaultSpec } from './faults';
@@ -21,6 +22,8 @@ export const DEFAULT_MAX_ATTACHMENT_SIZE = 60 * 1024 * 1024;
 export interface EmulatorOptions {
   port?: number;
   pats?: string[];
+  /** Bearer tokens (Microsoft sign-in) accepted when this says so, as user 0; otherwise they are matched against pats. */
+  acceptBearer?: (token: string) => boolean;
   seed?: 'demo' | 'empty';
   seedFile?: string;
   workItems?: number;
@@ -35,6 +38,8 @@ export interface EmulatorOptions {
   hookRetryDelaysMs?: number[];
   /** Choices where the real service's behaviour is uncertain (fidelity.ts). */
   fidelity?: Partial<Fidelity>;
+  /** Serve HTTPS with a self-signed certificate made at start (see caCertFile). */
+  tls?: boolean;
 }
 
 export interface RunningEmulator {
@@ -42,6 +47,8 @@ export interface RunningEmulator {
   readonly port: number;
   readonly project: string;
   readonly state: EmulatorState;
+  /** With tls: the certificate to trust (NODE_EXTRA_CA_CERTS). */
+  readonly caCertFile?: string;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector(rules, options.faultSeed ?? 1);
   const hooks = new HookDispatcher(state, options.hookRetryDelaysMs ?? [1000, 5000, 15000], log);
   const fidelity: Fidelity = { ...DEFAULT_FIDELITY, ...options.fidelity };
+  const certificate = options.tls ? makeSelfSignedCertificate(dataDir) : undefined;
   let baseUrl = '';
   const reseed = async () => {
     state.clear();
@@ -65,6 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = createServer({
     state,
     pats: options.pats ?? ['test-pat'],
+    acceptBearer: options.acceptBearer,
     dataDir,
     maxAttachmentSize: options.maxAttachmentSize ?? DEFAULT_MAX_ATTACHMENT_SIZE,
     apiVersionMax,
@@ -74,13 +83,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reseed,
     log,
     fidelity,
+    tls: certificate && { key: certificate.key, cert: certificate.cert },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}/${COLLECTION}`;
+  baseUrl = `${certificate ? 'https' : 'http'}://127.0.0.1:${port}/${COLLECTION}`;
   await reseed();
   log(`ADO emulator listening on ${baseUrl}`);
   let closed: Promise<void> | undefined;
@@ -89,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     project: state.projectName,
     state,
+    caCertFile: certificate?.certFile,
     close() {
       closed ??= (async () => {
         hooks.close();

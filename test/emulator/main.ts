@@ -6,7 +6,7 @@ import { FaultSpecError, parseFaultSpec } from './faults';
 function usage(): string {
   return [
     'usage: node dist/emulator.js [--port N] [--pat TOKEN]... [--seed demo|empty] [--seed-file F.json] [--work-items N]',
-    '       [--max-attachment-size BYTES] [--api-version-max 5.0] [--faults SPEC] [--fault-seed N] [--data-dir DIR] [--rate-limit RPM]',
+    '       [--max-attachment-size BYTES] [--api-version-max 5.0] [--faults SPEC] [--fault-seed N] [--data-dir DIR] [--rate-limit RPM] [--tls]',
     '       [--deployment server|services] [--scatter-status 500|400] [--version-error ceiling|route] [--language en|de]',
     'fault SPEC: kinds@rate[:routeRegex][#METHOD][*count], rules separated by ";" (e.g. "429,503,reset-mid-body@0.2:/_apis/wit/attachments")',
   ].join('\n');
@@ -28,7 +28,7 @@ export function parseCli(argv: string[]): EmulatorOptions {
     options: {
       port: { type: 'string' }, pat: { type: 'string', multiple: true }, seed: { type: 'string' }, 'seed-file': { type: 'string' },
       'work-items': { type: 'string' }, 'max-attachment-size': { type: 'string' }, 'api-version-max': { type: 'string' },
-      faults: { type: 'string' }, 'fault-seed': { type: 'string' }, 'data-dir': { type: 'string' }, 'rate-limit': { type: 'string' }, help: { type: 'boolean' },
+      faults: { type: 'string' }, 'fault-seed': { type: 'string' }, 'data-dir': { type: 'string' }, 'rate-limit': { type: 'string' }, tls: { type: 'boolean' }, help: { type: 'boolean' },
       deployment: { type: 'string' }, 'scatter-status': { type: 'string' }, 'version-error': { type: 'string' }, language: { type: 'string' },
     },
   });
@@ -64,6 +64,7 @@ export function parseCli(argv: string[]): EmulatorOptions {
     dataDir: values['data-dir'],
     rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
     fidelity,
+    tls: values.tls,
     log: (line) => console.error(line),
   };
 }
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   }
   const emulator = await startEmulator({ ...options, log: () => undefined });
   console.log(`ADO emulator listening on ${emulator.baseUrl}`);
+  if (emulator.caCertFile) console.log(`Its self-signed certificate: ${emulator.caCertFile} (trust it with NODE_EXTRA_CA_CERTS)`);
   const stop = () => {
     emulator.close().then(() => process.exit(0), () => process.exit(1));
   };

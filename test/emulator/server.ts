@@ -1,6 +1,7 @@
 // The HTTP front: admin routes, auth (401 vs the 203 sign-in page), api-version ceiling, faults,
 // rate limiting, statistics, then dispatch to the REST routes.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import path from 'node:path';
@@ -21,6 +22,8 @@ export const COLLECTION = 'DefaultCollection';
 export interface ServerConfig {
   state: EmulatorState;
   pats: string[];
+  /** When set, Bearer tokens (Microsoft sign-in) are checked by it instead of against pats. */
+  acceptBearer?: (token: string) => boolean;
   dataDir: string;
   maxAttachmentSize: number;
   apiVersionMax: string;
@@ -30,6 +33,8 @@ export interface ServerConfig {
   reseed: () => Promise<void>;
   log: (line: string) => void;
   fidelity: Fidelity;
+  /** Serve HTTPS with this key and certificate instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 const SIGN_IN_PAGE = '<!DOCTYPE html><html><head><title>Azure DevOps Services | Sign In</title></head><body><p>Sign in to continue to Azure DevOps.</p></body></html>';
@@ -61,10 +66,11 @@ function checkVersion(requested: string | undefined, max: string, method: string
 }
 
 /** Index of the authenticated user, or the auth failure to answer. */
-function authenticate(req: IncomingMessage, pats: string[]): number | 'missing' {
+function authenticate(req: IncomingMessage, pats: string[], acceptBearer?: (token: string) => boolean): number | 'missing' {
   const header = String(req.headers.authorization ?? '');
   const basic = /^Basic\s+(.+)$/i.exec(header);
   const bearer = /^Bearer\s+(.+)$/i.exec(header);
+  if (bearer && acceptBearer) return acceptBearer(bearer[1]) ? 0 : 'missing';
   let token: string | undefined;
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
@@ -130,7 +136,7 @@ function declaredBodyLength(req: http.IncomingMessage): number {
 }
 
 export function createServer(config: ServerConfig): http.Server {
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     const socket = req.socket;
     const started = { in: countedBytesRead.get(socket) ?? 0, out: socket.bytesWritten, ms: Date.now() };
     config.state.arrived += 1;
@@ -159,7 +165,8 @@ export function createServer(config: ServerConfig): http.Server {
       // An unread request body cannot be reused on this connection.
       if (!req.complete) res.on('finish', () => req.socket?.destroy());
     });
-  });
+  };
+  const server = config.tls ? https.createServer(config.tls, listener) : http.createServer(listener);
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0;
   return server;
@@ -168,8 +175,9 @@ export function createServer(config: ServerConfig): http.Server {
 async function handle(config: ServerConfig, req: IncomingMessage, res: ServerResponse, setRoute: (name: string) => void): Promise<void> {
   const method = req.method ?? 'GET';
   const host = req.headers.host ?? '127.0.0.1';
-  const url = new URL(req.url ?? '/', `http://${host}`);
-  const collectionUrl = `http://${host}/${COLLECTION}`;
+  const scheme = config.tls ? 'https' : 'http';
+  const url = new URL(req.url ?? '/', `${scheme}://${host}`);
+  const collectionUrl = `${scheme}://${host}/${COLLECTION}`;
 
   if (url.pathname.startsWith('/_emulator/')) {
     setRoute(url.pathname.replace(/\/work-items\/\d+\//, '/work-items/{id}/'));
@@ -203,7 +211,7 @@ async function handle(config: ServerConfig, req: IncomingMessage, res: ServerRes
   }
 
   const apiVersion = route.noVersion ? config.apiVersionMax : undefined;
-  const user = route.noVersion && route.method === 'OPTIONS' ? 0 : authenticate(req, config.pats);
+  const user = route.noVersion && route.method === 'OPTIONS' ? 0 : authenticate(req, config.pats, config.acceptBearer);
   if (user === 'missing') return unauthorized(req, res);
   const version = apiVersion ?? checkVersion(requestedVersion(req, url), config.apiVersionMax, method, config.fidelity, route.name.replace(/^\/_apis\//, ''));
 

@@ -98,6 +98,16 @@ describe('sync coordinator on the emulator', function () {
     assert.ok(overlapping >= 3, `only ${overlapping} of 4 uploads (one per work item) ran at once: ${JSON.stringify(uploads)}`);
   });
 
+  it('a tracked work item deleted in ADO is said by the next poll (the feed includes deletions)', async () => {
+    await w.engine.track([6]);
+    await w.engine.poll();
+    const res = await fetch(`${w.emulator.baseUrl}/Demo/_apis/wit/workitems/6?api-version=7.1`, {
+      method: 'DELETE', headers: { Authorization: `Basic ${Buffer.from(':test-pat').toString('base64')}`, 'X-TFS-FedAuthRedirect': 'Suppress' } });
+    assert.ok(res.ok, String(res.status));
+    const run = await w.engine.poll();
+    assert.deepEqual(run?.items.map((i) => [i.workItemId, i.status, i.error?.code]), [[6, 'failed', 'WorkItemNotFound']]);
+  });
+
   it('links the files attached to one work item in one PATCH', async () => {
     await w.engine.track([5]);
     const files = Array.from({ length: 20 }, (_, i) => w.file(`docs/f${i}.txt`, `file ${i}`));
@@ -120,12 +130,13 @@ describe('a run killed before its first answer', function () {
     assert.ok(fs.existsSync(cli), 'dist/cli.js is missing: run "npm run build" first');
     assert.equal((await f.run(['track', '5'])).code, 0);
     await fetch(adminUrl(f.ado, '/_emulator/faults'), { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ rules: [{ kinds: ['delay'], rate: 1, delayMs: 30_000 }] }) });
+      // Work item routes only: the CLI's connection check (connectionData, the project) answers first.
+      body: JSON.stringify({ rules: [{ kinds: ['delay'], rate: 1, delayMs: 30_000, route: '/_apis/wit/' }] }) });
     const arrived = f.ado.state.arrived;
     const child = spawn(process.execPath, [cli, 'sync'], { cwd: f.dir, env: { ...f.env, PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
     const closed = new Promise((resolve) => child.once('close', resolve));
-    // The first request of the run has arrived; its answer is 30 s away.
-    await until('the first request of the run', 20_000, () => (f.ado.state.arrived > arrived ? true : undefined));
+    // The two requests of the check, then the first request of the run, whose answer is 30 s away.
+    await until('the first request of the run', 20_000, () => (f.ado.state.arrived > arrived + 2 ? true : undefined));
     child.kill('SIGKILL');
     await closed;
     await fetch(adminUrl(f.ado, '/_emulator/faults'), { method: 'DELETE' });

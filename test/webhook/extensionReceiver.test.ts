@@ -6,7 +6,7 @@ import { startWebhookReceiver, type InboundServiceState, type RegisterResult } f
 import {
   missingCredential, needsRemoteConfirmation, sameReceiver, toWebhookSettings, WEBHOOK_CONFIG_DEFAULTS, WebhookSettingsError, type WebhookConfig,
 } from '../../src/vscode/webhook/receiverConfig';
-import { DELIVERY_NOTE, permissionMessage, receiverTooltip, registerSummary } from '../../src/vscode/webhook/webhookText';
+import { DELIVERY_NOTE, permissionMessage, receiverTooltip, registerSummary, remoteReceiverAdvice } from '../../src/vscode/webhook/webhookText';
 
 const basic: WebhookConfig = { ...WEBHOOK_CONFIG_DEFAULTS, enabled: true, port: 0, auth: 'basic', username: 'ado' };
 const event = JSON.stringify({ id: 'e1', eventType: 'workitem.updated', resource: { id: 9, workItemId: 42 } });
@@ -99,5 +99,14 @@ describe('extension webhook text', () => {
     assert.ok(text.includes(serverMessage), text);
     assert.match(text, /Edit subscription/);
     assert.match(text, /keep syncing by polling/);
+  });
+
+  it('in a remote window: a loopback forward is explained, not offered; a public forward is offered for confirmation', () => {
+    const ssh = remoteReceiverAdvice('ssh-remote', 'http://127.0.0.1:8787/api/webhooks/workitem', 'http://localhost:53123/api/webhooks/workitem');
+    assert.equal(ssh.suggestion, undefined);
+    assert.match(ssh.note, /ssh-remote.*this computer only.*cannot reach/);
+    const codespaces = remoteReceiverAdvice('codespaces', 'http://127.0.0.1:8787/api/webhooks/workitem', 'https://fluffy-8787.app.github.dev/api/webhooks/workitem');
+    assert.equal(codespaces.suggestion, 'https://fluffy-8787.app.github.dev/api/webhooks/workitem');
+    assert.match(codespaces.note, /only if that forward is public/);
   });
 });

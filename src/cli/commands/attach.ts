@@ -1,14 +1,13 @@
 // `ado-sync attach <file...> --work-item <id>`: the seed's POST /api/sync/upload (and link):
 // upload the files, de-duplicated by content, and link them to the work item; --no-link only
 // uploads.
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { attachAnswer } from '../../core/answers/attachments';
 import type { RunSummary } from '../../core/sync/engineApi';
 import { workItemOption } from '../args';
 import type { Command } from '../command';
 import { finishRun, runHuman, withEngine } from '../engineSession';
 import { CliError } from '../exitCodes';
+import { expandFileArguments } from '../fileArguments';
 import { showTransferProgress } from '../progress';
 import { optionText } from '../session';
 
@@ -18,12 +17,13 @@ function linkHint(s: RunSummary): string {
   return urls.length ? `\n\nNot linked yet; link with "ado-sync link --work-item <id> --url <url>":\n${urls.join('\n')}` : '';
 }
 
-/** Every file must exist before anything is sent: a typo should not leave half a batch attached. */
+/**
+ * Every file must exist, and every pattern match, before anything is sent: a typo should not
+ * leave half a batch attached.
+ */
 async function checkFiles(cwd: string, args: readonly string[]): Promise<string[]> {
   if (args.length === 0) throw new CliError('give at least one file to attach.');
-  const files = args.map((arg) => path.resolve(cwd, arg));
-  const kinds = await Promise.all(files.map((file) => stat(file).then((info) => (info.isFile() ? undefined : 'not a file'), () => 'no such file')));
-  const problems = args.flatMap((arg, i) => (kinds[i] ? [`${arg}: ${kinds[i]}`] : []));
+  const { files, problems } = await expandFileArguments(cwd, args);
   if (problems.length) throw new CliError(`${problems.join('; ')}. Nothing was uploaded.`);
   return files;
 }
@@ -31,7 +31,9 @@ async function checkFiles(cwd: string, args: readonly string[]): Promise<string[
 export const attachCommand: Command = {
   name: 'attach',
   summary: 'Upload files and link them to a work item (content already in Azure DevOps is linked, not sent again).',
-  usage: `<file...> --work-item <id> [--comment <text>] [--no-link]
+  usage: `<file or pattern...> --work-item <id> [--comment <text>] [--no-link]
+
+  a pattern such as *.pdf or logs/**/*.log is expanded here when no shell did it (cmd, PowerShell)
 
   --work-item <id>     the work item to attach to
   --comment <text>     the relation comment (the content's [sha256:...] marker is appended)

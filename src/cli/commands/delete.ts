@@ -18,6 +18,6 @@ export const deleteCommand: Command = {
       const answer = deleteAnswer(attachmentGuid);
       context.output.result(answer, () => `${answer.message} (${attachmentGuid}).`);
       return ExitCode.ok;
-    });
+    }, { offline: true });
   },
 };

@@ -2,6 +2,7 @@
 // the next page is asked for with the printed cursor.
 import { StoreError, type HistoryFilter, type SyncHistoryKind, type SyncHistoryRow, type SyncHistoryStatus, type SyncTrigger } from '../../core/store';
 import { oneOfOption, workItemId } from '../args';
+import { didYouMean } from '../commandLine';
 import type { Command, OptionValues } from '../command';
 import { CliError, ExitCode } from '../exitCodes';
 import { optionText, withReadStore } from '../session';
@@ -20,7 +21,7 @@ function statusFilter(values: OptionValues): SyncHistoryStatus[] | undefined {
   if (raw === undefined) return undefined;
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = list.filter((s) => !STATUSES.includes(s as SyncHistoryStatus));
-  if (bad.length || list.length === 0) throw new CliError(`--status must be one or more of ${STATUSES.join(', ')} (comma-separated); got "${raw}".`);
+  if (bad.length || list.length === 0) throw new CliError(`--status must be one or more of ${STATUSES.join(', ')} (comma-separated); got "${raw}"${bad.length ? didYouMean(bad[0], STATUSES) : ''}.`);
   return list as SyncHistoryStatus[];
 }
 

@@ -144,14 +144,13 @@ export const importBacklogCommand: Command = {
     const source = sourceFrom(values, env, context.cwd);
     const mapping = mappingFrom(values);
     const settings = settingsFor(context);
-    const { client, auth } = clientFor(context, settings);
+    const { client } = clientFor(context, settings);
     const dryRun = values['dry-run'] === true;
     const { history, store } = dryRun ? {} : await openHistory(context, settings.dbPath);
     try {
       const summary = await importBacklog({
         source,
         client,
-        auth,
         mapping,
         idField: text(values, 'id-field'),
         overwrite: values.overwrite === true,

@@ -17,6 +17,6 @@ export const untrackCommand: Command = {
       const { result, human } = trackedAnswer(`No longer tracking work item(s) ${ids.join(', ')}`, engine.trackedIds());
       context.output.result(result, human);
       return ExitCode.ok;
-    });
+    }, { offline: true });
   },
 };

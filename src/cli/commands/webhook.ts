@@ -8,6 +8,7 @@ import {
   webhookSettingsFromEnv, type WebhookSubscriptionView,
 } from '../../core/webhook';
 import type { Command, CommandContext } from '../command';
+import { didYouMean } from '../commandLine';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
 import { optionText, withClient, type ClientSession } from '../session';
 import { table } from '../table';
@@ -96,7 +97,7 @@ export const webhookCommand: Command = {
   async run(context) {
     const [action, ...extra] = context.positionals;
     if (!ACTIONS.includes(action as Action) || extra.length > 0) {
-      throw new CliError(`expected one of ${ACTIONS.join(', ')}; got "${context.positionals.join(' ')}".`);
+      throw new CliError(`expected one of ${ACTIONS.join(', ')}; got "${context.positionals.join(' ')}"${action && extra.length === 0 ? didYouMean(action, ACTIONS) : ''}.`);
     }
     // list only reads our records, so it works beside a running `serve`; the others write them.
     return withClient(context, (session) => hookErrors(() => RUN[action as Action](context, session)), { readOnly: action === 'list' });

@@ -10,7 +10,8 @@ import type { AuthStrategy } from './auth';
 import { type Clock, realSleep, type Sleep } from './clock';
 import { getProject, listProjects, whoAmI } from './connection';
 import type { AdoContext } from './context';
-import { type AgentFactory, HttpTransport, type Logger } from './httpTransport';
+import { HttpTransport, type Logger, type RetryNotice } from './httpTransport';
+import type { ProxyRouting } from './proxy';
 import { type OrgUrl, parseOrgUrl } from './orgUrl';
 import { TokenBucket } from './rateLimiter';
 import { readReportingRevisions, type ReportingRevisionsOptions, reportingRevisionBatches } from './revisions';
@@ -26,6 +27,7 @@ import type {
   WiqlResult,
   WorkItem,
   WorkItemDelete,
+  WorkItemDeleteBatch,
   WorkItemUpdate,
 } from './types';
 import { queryWiql, queryWorkItemIds, type WiqlOptions } from './wiql';
@@ -34,6 +36,7 @@ import {
   createWorkItem,
   type CreateWorkItemInput,
   deleteWorkItem,
+  deleteWorkItemsBatch,
   getWorkItem,
   getWorkItems,
   getWorkItemUpdates,
@@ -55,9 +58,10 @@ export interface AdoClientOptions {
   maxRetries?: number;
   backoff?: BackoffOptions;
   userAgent?: string;
-  /** For proxies (the CLI passes environmentProxyAgent()); leave unset inside VS Code. */
-  agent?: AgentFactory;
+  /** For proxies (the CLI passes environmentProxyRouting()); leave unset inside VS Code. */
+  proxy?: ProxyRouting;
   log?: Logger;
+  onRetry?: (notice: RetryNotice) => void;
   /** Jitter source, for deterministic tests. */
   random?: () => number;
   /** Injectable for fast unit tests of the policies; integration tests use real time. */
@@ -82,6 +86,8 @@ export interface AdoClient {
   createWorkItem(input: CreateWorkItemInput): Promise<WorkItem>;
   updateWorkItem(id: number, operations: JsonPatchOperation[], options?: UpdateOptions): Promise<WorkItem>;
   deleteWorkItem(id: number, options?: { destroy?: boolean; signal?: AbortSignal }): Promise<WorkItemDelete | undefined>;
+  /** Up to 200 ids in one call (api 7.1); 'unsupported' on older servers. */
+  deleteWorkItemsBatch(ids: readonly number[], options?: { destroy?: boolean; signal?: AbortSignal }): Promise<WorkItemDeleteBatch | 'unsupported'>;
   getWorkItemUpdates(id: number, options?: { pageSize?: number; signal?: AbortSignal }): Promise<WorkItemUpdate[]>;
   queryWiql(query: string, options?: WiqlOptions): Promise<WiqlResult>;
   queryWorkItemIds(query: string, options?: WiqlOptions): Promise<{ ids: number[]; asOf: string }>;
@@ -125,8 +131,9 @@ export function createAdoClient(options: AdoClientOptions): AdoClient {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     userAgent: options.userAgent ?? `ado-attachment-sync (node ${process.version})`,
     sessionId: randomUUID(),
-    agent: options.agent,
+    proxy: options.proxy,
     log,
+    onRetry: options.onRetry,
   });
   const context: AdoContext = {
     transport,
@@ -149,6 +156,7 @@ export function createAdoClient(options: AdoClientOptions): AdoClient {
     createWorkItem: (input) => createWorkItem(context, input),
     updateWorkItem: (id, ops, o) => updateWorkItem(context, id, ops, o),
     deleteWorkItem: (id, o) => deleteWorkItem(context, id, o),
+    deleteWorkItemsBatch: (ids, o) => deleteWorkItemsBatch(context, ids, o),
     getWorkItemUpdates: (id, o) => getWorkItemUpdates(context, id, o),
     queryWiql: (query, o) => queryWiql(context, query, o),
     queryWorkItemIds: (query, o) => queryWorkItemIds(context, query, o),

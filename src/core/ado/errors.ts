@@ -68,6 +68,17 @@ export class AuthenticationError extends AdoError {
   override name = 'AuthenticationError';
 }
 
+/** 407: a proxy between us and Azure DevOps wants (other) credentials. Never retried. */
+export class ProxyAuthenticationError extends AdoError {
+  override name = 'ProxyAuthenticationError';
+  /** The proxy, without credentials, when known. */
+  readonly proxy?: string;
+  constructor(summary: string, details: AdoErrorDetails & { proxy?: string }) {
+    super(summary, details);
+    this.proxy = details.proxy;
+  }
+}
+
 /** 403: authenticated, but not allowed. Never retried. */
 export class PermissionError extends AdoError {
   override name = 'PermissionError';
@@ -152,9 +163,20 @@ export class NetworkError extends AdoError {
     this.code = details.code;
     this.requestSent = details.requestSent ?? true;
   }
+  /** A certificate the client does not trust stays untrusted: retrying cannot help. */
   override get retryable(): boolean {
-    return true;
+    return !isCertificateCode(this.code);
   }
+}
+
+/** TLS certificate failures as node reports them (the certificate, not the connection, is wrong). */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
+]);
+
+export function isCertificateCode(code: string | undefined): boolean {
+  return code !== undefined && CERTIFICATE_CODES.has(code);
 }
 
 /** No progress (no response, or no body bytes either way) within the request timeout. */

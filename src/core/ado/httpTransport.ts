@@ -3,14 +3,14 @@
 // with backoff for transient failures, the server's rate-limit headers, and typed errors.
 // The caller's `read` runs inside the retry loop, so a body that breaks while streaming is
 // retried like a request that failed while sending.
-import type { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
 import fetch, { type RequestInit, type Response } from 'node-fetch';
 import type { ApiVersion, ApiVersionNegotiator } from './apiVersion';
 import { type AuthStrategy, redactSecrets } from './auth';
 import type { Clock } from './clock';
-import { AdoError, type AdoErrorDetails, CancelledError, NetworkError, TimeoutError } from './errors';
+import { AdoError, type AdoErrorDetails, CancelledError, NetworkError, ProxyAuthenticationError, TimeoutError } from './errors';
 import type { OrgUrl } from './orgUrl';
+import type { ProxyRouting } from './proxy';
 import type { TokenBucket } from './rateLimiter';
 import { observeRequest } from './requestHook';
 import { errorFromResponse, parseServiceError, stripBom } from './responseError';
@@ -18,7 +18,6 @@ import { type Idempotency, parseRetryAfter, parseSeconds, type RetryPolicy } fro
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string) => void;
-export type AgentFactory = (url: URL) => Agent | undefined;
 
 export interface TransportConfig {
   org: OrgUrl;
@@ -30,8 +29,18 @@ export interface TransportConfig {
   timeoutMs: number;
   userAgent: string;
   sessionId: string;
-  agent?: AgentFactory;
+  proxy?: ProxyRouting;
   log: Logger;
+  /** Told before each wait for a retry (the CLI shows "retrying (n/m)…" on a terminal). */
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+export interface RetryNotice {
+  /** 1 for the first retry. */
+  readonly retry: number;
+  readonly maxRetries: number;
+  readonly delayMs: number;
+  readonly error: unknown;
 }
 
 /** One try of a request: its abort signal, and progress reporting that keeps it alive. */
@@ -62,6 +71,8 @@ export interface HttpRequest<T> {
   idempotency: Idempotency;
   /** false for the few endpoints without api-version (connectionData). */
   versioned?: boolean;
+  /** This api-version whatever was negotiated, for a route that exists only in it (workitemsdelete: 7.1). */
+  pinnedVersion?: ApiVersion;
   /** Accept gzip (default true); off for downloads whose Content-Length we check. */
   compress?: boolean;
   signal?: AbortSignal;
@@ -86,8 +97,14 @@ export class HttpTransport {
     return this.config.org;
   }
 
+  /** The negotiated api-version, once known. */
+  get apiVersion(): ApiVersion | undefined {
+    return this.config.versions.current;
+  }
+
   async send<T>(request: HttpRequest<T>): Promise<T> {
     if (request.versioned === false) return this.withRetries(request, undefined);
+    if (request.pinnedVersion) return this.withRetries(request, request.pinnedVersion);
     return this.config.versions.run((version) => this.withRetries(request, version));
   }
 
@@ -115,6 +132,7 @@ export class HttpTransport {
         const reason = error instanceof Error ? error.message : String(error);
         // The reason names the method and URL already.
         this.log('warn', `Retry ${attempt + 1}/${this.config.retry.options.maxRetries} in ${wait} ms after: ${reason}`);
+        this.config.onRetry?.({ retry: attempt + 1, maxRetries: this.config.retry.options.maxRetries, delayMs: wait, error });
         await this.config.clock.sleep(wait, request.signal).catch((sleepError) => {
           throw asCancelled(sleepError, request.method, url);
         });
@@ -166,7 +184,8 @@ export class HttpTransport {
       compress: request.compress ?? true,
       signal: attempt.signal as NonNullable<RequestInit['signal']>,
     };
-    if (this.config.agent) init.agent = this.config.agent;
+    const proxy = this.config.proxy;
+    if (proxy) init.agent = (url) => proxy.agent(url);
     const body = request.body;
     if (body?.kind === 'json') {
       init.body = JSON.stringify(body.value);
@@ -222,6 +241,11 @@ export class HttpTransport {
       const location = (response.headers.get('location') ?? '').split('?')[0];
       const signIn = /signin|login|_signedin|vssps/i.test(location);
       return errorFromResponse(signIn ? 401 : 400, { message: `redirected to ${location || 'another address'}` }, { ...details, status: response.status });
+    }
+    if (response.status === 407) {
+      // The proxy answered, not Azure DevOps: name it, whatever the body says.
+      const proxy = this.config.proxy?.proxyFor(new URL(url));
+      return new ProxyAuthenticationError(`The proxy ${proxy ?? 'on the way to Azure DevOps'} asks for credentials (407 Proxy Authentication Required)`, { ...details, status: 407, proxy });
     }
     const body = parseServiceError(text, contentType);
     if (body.message) body.message = redactSecrets(body.message, this.config.auth.secrets());

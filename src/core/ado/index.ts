@@ -11,7 +11,7 @@ export { attachmentIdFromUrl, findAttachmentRelation, ATTACHED_FILE, MAX_LINKS_P
 export { fitRelationComment, MAX_RELATION_COMMENT_LENGTH } from './relationComment';
 export { webHookSubscription, type WebHookInput } from './serviceHooks';
 export { wiqlString } from './wiql';
-export { environmentProxyAgent } from './proxy';
-export type { Logger, LogLevel, AgentFactory } from './httpTransport';
+export { environmentProxyRouting, proxyLabel, type ProxyRouting } from './proxy';
+export type { Logger, LogLevel, RetryNotice } from './httpTransport';
 export { sha256OfFile } from './streamingHash';
 export { fullJitterDelay } from './retryPolicy';

@@ -78,6 +78,11 @@ export interface JsonPatchOperation {
   value?: unknown;
 }
 
+/** Answer of workitemsdelete: per-id outcomes (a 204 carries none: all were deleted). */
+export interface WorkItemDeleteBatch {
+  results?: { id?: number; code?: number; message?: string }[];
+}
+
 export interface WorkItemDelete {
   id: number;
   code?: number;

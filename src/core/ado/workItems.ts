@@ -1,9 +1,10 @@
 // Work items: read one or many (workitemsbatch, 200 ids a call, a few calls at a time), create
-// (optionally under a parent), update with JSON Patch, delete, and list their updates.
+// (optionally under a parent), update with JSON Patch, delete (one, or 200 a call), and list their updates.
 import { mapWithConcurrency, splitIntoBatches } from './concurrency';
 import { type AdoContext, projectPath } from './context';
+import { ApiVersionError, NotFoundError } from './errors';
 import type { Idempotency } from './retryPolicy';
-import type { CollectionResponse, JsonPatchOperation, WorkItem, WorkItemDelete, WorkItemExpand, WorkItemRelation, WorkItemUpdate } from './types';
+import type { CollectionResponse, JsonPatchOperation, WorkItem, WorkItemDelete, WorkItemDeleteBatch, WorkItemExpand, WorkItemRelation, WorkItemUpdate } from './types';
 
 /** The service rejects more ids per call (VS403474). */
 export const MAX_BATCH_IDS = 200;
@@ -123,6 +124,32 @@ export function deleteWorkItem(context: AdoContext, id: number, options: { destr
     idempotency: 'idempotent',
     signal: options.signal,
   });
+}
+
+/**
+ * POST {project}/_apis/wit/workitemsdelete: up to 200 work items in one call, each with its own
+ * outcome. The route exists from api-version 7.1 only: 'unsupported' when the server is older
+ * (negotiated below 7.1, or it does not know the route), so the caller deletes one by one.
+ * Not retried after it may have reached the server: a repeat would report the deleted items as missing.
+ */
+export async function deleteWorkItemsBatch(context: AdoContext, ids: readonly number[], options: { destroy?: boolean; signal?: AbortSignal } = {}): Promise<WorkItemDeleteBatch | 'unsupported'> {
+  if (ids.length > MAX_BATCH_IDS) throw new RangeError(`At most ${MAX_BATCH_IDS} work items per batch delete; got ${ids.length}.`);
+  const negotiated = context.transport.apiVersion;
+  if (negotiated !== undefined && negotiated !== '7.1') return 'unsupported';
+  try {
+    const answer = await context.transport.json<WorkItemDeleteBatch | undefined>({
+      method: 'POST',
+      path: projectPath(context, 'wit/workitemsdelete'),
+      pinnedVersion: '7.1',
+      body: { kind: 'json', value: { ids, destroy: options.destroy ?? false, skipNotifications: true } },
+      idempotency: 'unsafe',
+      signal: options.signal,
+    });
+    return answer ?? {};
+  } catch (error) {
+    if (error instanceof NotFoundError || error instanceof ApiVersionError) return 'unsupported';
+    throw error;
+  }
 }
 
 /** Every update of a work item, paging with $top/$skip. */

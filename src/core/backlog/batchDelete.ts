@@ -1,26 +1,15 @@
-// Deletes work items in chunks through POST {project}/_apis/wit/workitemsdelete (api 7.1,
-// ado-api.md §2.6), 200 ids a call. The shared ADO client has no batch delete yet, so this is a
-// small call over the same AuthStrategy; servers without the route (before 7.1) fall back to
-// one DELETE per work item through the client.
-import fetch from 'node-fetch';
-import type { AdoClient, AuthStrategy } from '../ado';
+// Deletes work items in chunks of up to 200 through the client's batch delete (api 7.1, one call a
+// chunk); servers without that route fall back to one DELETE per work item. Both go through the
+// session's AdoClient, so its credentials (PAT or Microsoft sign-in), retries, rate limit, timeouts
+// and redaction apply.
+import type { AdoClient } from '../ado';
+import { MAX_BATCH_IDS } from '../ado/workItems';
 
-export const DELETE_CHUNK = 200;
+export const DELETE_CHUNK = MAX_BATCH_IDS;
 
 export interface BatchDeleteResult {
   deleted: number[];
   failed: { id: number; message: string }[];
-}
-
-export class BatchDeleteError extends Error {
-  override name = 'BatchDeleteError';
-  constructor(message: string, readonly status?: number) {
-    super(message);
-  }
-}
-
-interface DeleteBatchAnswer {
-  results?: { id?: number; code?: number; message?: string }[];
 }
 
 export interface BatchDeleteOptions {
@@ -32,16 +21,18 @@ export interface BatchDeleteOptions {
   onChunk?: (result: BatchDeleteResult) => void;
 }
 
-export async function deleteWorkItemsInChunks(client: AdoClient, auth: AuthStrategy, ids: readonly number[], options: BatchDeleteOptions = {}): Promise<BatchDeleteResult> {
+type DeleteClient = Pick<AdoClient, 'deleteWorkItemsBatch' | 'deleteWorkItem'>;
+
+export async function deleteWorkItemsInChunks(client: DeleteClient, ids: readonly number[], options: BatchDeleteOptions = {}): Promise<BatchDeleteResult> {
   const total: BatchDeleteResult = { deleted: [], failed: [] };
-  let batchSupported = client.apiVersion === undefined || client.apiVersion === '7.1';
+  let batchSupported = true;
   const size = Math.min(DELETE_CHUNK, Math.max(1, options.chunkSize ?? DELETE_CHUNK));
   for (let start = 0; start < ids.length; start += size) {
     options.signal?.throwIfAborted();
     const chunk = ids.slice(start, start + size);
     let result: BatchDeleteResult | undefined;
     if (batchSupported) {
-      result = await postDeleteBatch(client, auth, chunk, options);
+      result = await deleteBatch(client, chunk, options);
       if (!result) batchSupported = false;
     }
     result ??= await deleteOneByOne(client, chunk, options);
@@ -52,19 +43,10 @@ export async function deleteWorkItemsInChunks(client: AdoClient, auth: AuthStrat
   return total;
 }
 
-/** undefined when the server does not know the route (404/400 on the api-version). */
-async function postDeleteBatch(client: AdoClient, auth: AuthStrategy, ids: number[], options: BatchDeleteOptions): Promise<BatchDeleteResult | undefined> {
-  const url = `${client.org.baseUrl}/${encodeURIComponent(client.project)}/_apis/wit/workitemsdelete?api-version=7.1`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { Authorization: await auth.header(), 'Content-Type': 'application/json', Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
-    body: JSON.stringify({ ids, destroy: options.destroy ?? false, skipNotifications: true }),
-    signal: options.signal,
-  });
-  const text = await response.text();
-  if (response.status === 404 || (response.status === 400 && /api-version|out of range/i.test(text))) return undefined;
-  if (response.status !== 200 && response.status !== 204) throw new BatchDeleteError(`Batch delete answered ${response.status}: ${serverMessage(text)}`, response.status);
-  const answer: DeleteBatchAnswer = text.trim() ? (JSON.parse(text) as DeleteBatchAnswer) : {};
+/** undefined when the server has no batch delete. */
+async function deleteBatch(client: DeleteClient, ids: number[], options: BatchDeleteOptions): Promise<BatchDeleteResult | undefined> {
+  const answer = await client.deleteWorkItemsBatch(ids, { destroy: options.destroy, signal: options.signal });
+  if (answer === 'unsupported') return undefined;
   // 204 (the spec's example) carries no per-id results: all were deleted.
   if (!answer.results) return { deleted: [...ids], failed: [] };
   const result: BatchDeleteResult = { deleted: [], failed: [] };
@@ -76,7 +58,7 @@ async function postDeleteBatch(client: AdoClient, auth: AuthStrategy, ids: numbe
   return result;
 }
 
-async function deleteOneByOne(client: AdoClient, ids: number[], options: BatchDeleteOptions): Promise<BatchDeleteResult> {
+async function deleteOneByOne(client: DeleteClient, ids: number[], options: BatchDeleteOptions): Promise<BatchDeleteResult> {
   const result: BatchDeleteResult = { deleted: [], failed: [] };
   for (const id of ids) {
     try {
@@ -88,14 +70,4 @@ async function deleteOneByOne(client: AdoClient, ids: number[], options: BatchDe
     }
   }
   return result;
-}
-
-function serverMessage(text: string): string {
-  try {
-    const json = JSON.parse(text) as { message?: unknown };
-    if (typeof json.message === 'string') return json.message;
-  } catch {
-    // plain text
-  }
-  return text.trim().slice(0, 300) || 'no message';
 }

@@ -2,7 +2,7 @@
 // DevOps work items with their parent links. Idempotent through marker tags (a re-import updates),
 // optionally deletes the source's earlier items first (overwrite), reports progress per item,
 // honours cancellation, and records the run in history without ever failing because of it.
-import { AuthenticationError, type AdoClient, type AuthStrategy, ConflictError, type WorkItem } from '../ado';
+import { AuthenticationError, type AdoClient, ConflictError, type WorkItem } from '../ado';
 import { deleteWorkItemsInChunks } from './batchDelete';
 import { type BacklogPlan, type PlannedItem, planBacklog } from './backlogPlan';
 import { type BacklogSource, describeSource, type LoadedSource, loadSource } from './backlogSource';
@@ -14,9 +14,8 @@ import { type FieldOptions, fieldsForNew, updateOperations } from './workItemFie
 
 export interface BacklogImportOptions {
   source: BacklogSource;
+  /** The session's client: every request (batch delete included) goes through it. */
   client: AdoClient;
-  /** The client's credentials, for the batch delete call the client does not have yet. */
-  auth: AuthStrategy;
   mapping?: TypeMapping;
   /** Also keep the Ardoq id in this field (e.g. Custom.ArdoqId); tags are always written. */
   idField?: string;
@@ -154,7 +153,7 @@ async function deleteEarlierImport(state: RunState, ids: number[], emit: Backlog
     state.existing.clear();
     return;
   }
-  const result = await deleteWorkItemsInChunks(options.client, options.auth, ids, {
+  const result = await deleteWorkItemsInChunks(options.client, ids, {
     destroy: options.destroy,
     chunkSize: options.deleteChunkSize,
     signal: options.signal,

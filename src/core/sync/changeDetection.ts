@@ -51,7 +51,8 @@ async function readFeed(client: AdoClient, token: string | undefined, startedAt:
   const ids: number[] = [];
   let last: string | null = token ?? null;
   const from = token ? { continuationToken: token } : { startDateTime: startedAt.toISOString() };
-  for await (const batch of client.reportingRevisionBatches({ ...from, fields: ['System.Id'], signal })) {
+  // Deleted work items too: a tracked item removed in ADO is then said, not silently kept.
+  for await (const batch of client.reportingRevisionBatches({ ...from, fields: ['System.Id'], includeDeleted: true, signal })) {
     for (const revision of batch.values) ids.push(revision.id);
     last = batch.continuationToken ?? last;
   }

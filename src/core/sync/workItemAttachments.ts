@@ -3,6 +3,7 @@
 // show this, so it lives in core. Matching is by attachment GUID, then by content (the
 // [sha256:...] marker of the relation comment), so a record made before its upload finished, or
 // restored after the database was lost, still meets its relation.
+import { existsSync } from 'node:fs';
 import type { AdoClient } from '../ado';
 import type { AttachmentRow, SyncStore, WorkItemSummary } from '../store';
 import { stripMarker } from './contentMarker';
@@ -27,8 +28,10 @@ export async function listWorkItemAttachments(client: AdoClient, store: SyncStor
   const item = await client.getWorkItem(workItemId, { expand: 'relations', signal });
   const remote = remoteAttachmentsOf(item);
   const local = store.attachments.forWorkItem(workItemId);
-  // A synced file the user deleted from the mirror: its relation reads "deleted locally" (download brings it back).
-  const deleted = new Set(store.attachments.forWorkItem(workItemId, true).filter((r) => r.deletedAt !== null && r.attachmentGuid).map((r) => r.attachmentGuid as string));
+  // A synced file the user deleted: its relation reads "deleted locally" (download brings it back). A
+  // record deleted with its file still there (Delete Local Record) is just "in ADO only".
+  const deleted = new Set(store.attachments.forWorkItem(workItemId, true)
+    .filter((r) => r.deletedAt !== null && r.attachmentGuid && r.localPath && !existsSync(r.localPath)).map((r) => r.attachmentGuid as string));
   return {
     workItemId,
     attachments: mergeAttachments(local, remote).map((e) => (e.state === 'in_ado_only' && e.attachmentId && deleted.has(e.attachmentId) ? { ...e, state: 'deleted_locally' } : e)),

@@ -1,10 +1,13 @@
 // Receiver for Azure DevOps service hooks (workitem.created / workitem.updated). It answers fast
 // and only queues work: the handler is called once per work item after a burst goes quiet
 // (trailing debounce, bounded by maxWaitMs so a steady stream cannot starve an item).
+// It is exposed to whatever can reach its port, so it holds little: a cap on connections, a
+// deadline for the headers and for the whole request, idle sockets closed within seconds, the
+// credentials checked from the headers before any body is read, and only plausible work item ids.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isAuthorized } from './auth';
-import type { WebhookSettings } from './settings';
+import { authorizeHeaders, bodySignatureValid } from './auth';
+import { RECEIVER_LIMITS, type WebhookSettings } from './settings';
 
 export interface WebhookDelivery {
   deliveryId: string;
@@ -41,7 +44,8 @@ export interface WebhookReceiver {
 
 const KNOWN_EVENTS = new Set(['workitem.created', 'workitem.updated']);
 const DEDUP_CAP = 10_000;
-const NO_BODY = Buffer.alloc(0);
+/** Azure DevOps work item ids are 32-bit integers (System.Id is an Integer field). */
+const MAX_WORK_ITEM_ID = 2_147_483_647;
 
 interface Payload {
   id?: string;
@@ -51,7 +55,8 @@ interface Payload {
   resource?: { id?: number; workItemId?: number; url?: string; revision?: { id?: number } };
 }
 
-const positiveId = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+/** A work item id, or undefined: a float, 1e20 or anything beyond 2^31-1 names no work item. */
+const positiveId = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= MAX_WORK_ITEM_ID ? v : undefined);
 
 /**
  * The work item an event is about. For workitem.updated, resource.id is the UPDATE number, not the
@@ -123,6 +128,16 @@ function answer(res: ServerResponse, code: number, body?: object): void {
   res.end(body ? JSON.stringify(body) : undefined);
 }
 
+/** The receiver's limits: the settings' values, else the defaults. */
+export function receiverLimits(settings: WebhookSettings): Required<Pick<WebhookSettings, 'maxConnections' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs'>> {
+  return {
+    maxConnections: settings.maxConnections ?? RECEIVER_LIMITS.maxConnections,
+    headersTimeoutMs: settings.headersTimeoutMs ?? RECEIVER_LIMITS.headersTimeoutMs,
+    requestTimeoutMs: settings.requestTimeoutMs ?? RECEIVER_LIMITS.requestTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs ?? RECEIVER_LIMITS.idleTimeoutMs,
+  };
+}
+
 export async function startWebhookReceiver(
   settings: WebhookSettings,
   onWorkItemChanged: WorkItemChangedHandler,
@@ -161,8 +176,8 @@ export async function startWebhookReceiver(
     if (Number.isInteger(Math.log10(n))) log(`webhook: unauthorized request from ${req.socket.remoteAddress ?? '?'} (${n} so far)`);
   };
 
-  const dispatch = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
-    if (!isAuthorized(settings, req.headers, raw)) return unauthorized(req, res);
+  const dispatch = (req: IncomingMessage, res: ServerResponse, raw: Buffer, verifyBody: boolean): void => {
+    if (verifyBody && !bodySignatureValid(settings, req.headers, raw)) return unauthorized(req, res);
     let p: Payload;
     try {
       p = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, '')) as Payload;
@@ -187,15 +202,22 @@ export async function startWebhookReceiver(
     answer(res, 202, { queued: workItemId });
   };
 
+  const limits = receiverLimits(settings);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== settings.path) return otherRoutes ? otherRoutes(req, res) : answer(res, 404);
+    if (otherRoutes) {
+      // The server-wide deadline is off for the API's sake (see below): the webhook keeps its own.
+      const deadline = setTimeout(() => req.destroy(), limits.requestTimeoutMs);
+      res.once('close', () => clearTimeout(deadline));
+    }
     if (req.method !== 'POST') return answer(res, 405);
     if (!/^application\/(.+\+)?json/i.test(req.headers['content-type'] ?? '')) return reject(res, 415, 'unsupportedMediaType');
     if (Number(req.headers['content-length'] ?? 0) > settings.maxBodyBytes) return tooLarge(req, res);
-    // Basic auth and the secret header are known from the headers: refuse before reading a body
-    // (an HMAC needs the body, so with that mode the check waits for it).
-    if (!settings.authModes.includes('hmac') && !isAuthorized(settings, req.headers, NO_BODY)) {
+    // Decided from the headers whenever the mode allows: an unauthenticated request never gets
+    // its body read. Only a well-formed HMAC signature header makes the receiver read the body.
+    const verdict = authorizeHeaders(settings, req.headers);
+    if (verdict === 'refused') {
       res.once('finish', () => req.destroy());
       return unauthorized(req, res);
     }
@@ -212,12 +234,23 @@ export async function startWebhookReceiver(
       } else chunks.push(c);
     });
     req.on('end', () => {
-      if (!over) dispatch(req, res, Buffer.concat(chunks));
+      if (!over) dispatch(req, res, Buffer.concat(chunks), verdict === 'needsBody');
     });
     req.on('error', () => undefined);
   };
 
-  const server: Server = createServer(handle);
+  // The HTTP API shares the port when otherRoutes is given: an upload may take longer than the
+  // webhook's whole-request deadline, so that deadline is kept per webhook request instead.
+  const server: Server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: otherRoutes ? 0 : limits.requestTimeoutMs,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    // Node checks the two deadlines above on this period (30 s by default).
+    connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+  }, handle);
+  // Beyond the cap a new connection is closed at once; a silent or stalled one is closed when idle.
+  server.maxConnections = limits.maxConnections;
+  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => resolve());

@@ -16,7 +16,26 @@ export interface WebhookSettings {
   debounceMs: number;
   /** Longest an item waits under a steady stream of events (default 5 x debounceMs). */
   maxWaitMs?: number;
+  /** Open connections at most; more are closed at once (default RECEIVER_LIMITS). */
+  maxConnections?: number;
+  /** The request line and headers must arrive within this time. */
+  headersTimeoutMs?: number;
+  /** The whole request, body included, must arrive within this time. */
+  requestTimeoutMs?: number;
+  /** A connection that sends nothing for this long is closed. */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * Azure DevOps sends one small delivery per connection and retries failures later, so these are
+ * generous for it and tight for a client that opens many connections or sends nothing.
+ */
+export const RECEIVER_LIMITS = {
+  maxConnections: 32,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 15_000,
+  idleTimeoutMs: 5_000,
+} as const;
 
 export const WEBHOOK_ENV = {
   enabled: 'ADO_SYNC_WEBHOOK_ENABLED',

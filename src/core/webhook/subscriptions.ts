@@ -8,10 +8,10 @@ import { NotFoundError } from '../ado/errors';
 import { webHookSubscription } from '../ado/serviceHooks';
 import type { Subscription } from '../ado/types';
 import type { WebhookRepository, WebhookRow } from '../store/repositories/webhooks';
+import { SECRET_HEADER } from './auth';
 import type { WebhookSettings } from './settings';
 
 export const WEBHOOK_EVENTS = ['workitem.created', 'workitem.updated'] as const;
-export const SECRET_HEADER = 'x-webhook-signature';
 
 export class WebhookRegistrationError extends Error {
   override readonly name = 'WebhookRegistrationError';

@@ -4,13 +4,12 @@
 // history (and shown live in an open Sync History view); a closing summary with its counts.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { PatAuth } from '../../core/ado';
 import {
   ArdoqAuthError, type BacklogImportSummary, type BacklogSource, importBacklog, loadSource, sourceTag, storeBacklogHistory,
 } from '../../core/backlog';
 import { findImportedItems } from '../../core/backlog/importedItems';
 import type { LiveRelay } from '../../core/history/liveRelay';
-import { ARDOQ_TOKEN_SECRET_KEY, Commands, PAT_SECRET_KEY } from '../../shared/ids';
+import { ARDOQ_TOKEN_SECRET_KEY, Commands } from '../../shared/ids';
 import type { Connection, ConnectionState } from '../connection';
 import type { SyncSession } from '../syncSession';
 import { overwriteWarning, progressStep, summaryMessage } from './importText';
@@ -128,7 +127,6 @@ async function confirmOverwrite(state: ConnectionState, source: BacklogSource): 
 }
 
 async function run(deps: ImportDeps, state: ConnectionState, source: BacklogSource, overwrite: boolean, dryRun: boolean): Promise<BacklogImportSummary> {
-  const pat = await deps.context.secrets.get(PAT_SECRET_KEY);
   const store = dryRun ? undefined : await deps.session.historyStore().catch(() => undefined);
   const writable = store && !store.readOnly ? store : undefined;
   if (!dryRun && !writable) void vscode.window.showWarningMessage('This import will not be recorded in Sync History: the sync database is not available (no folder, or in use by another process).');
@@ -140,7 +138,7 @@ async function run(deps: ImportDeps, state: ConnectionState, source: BacklogSour
     let historyId: number | undefined;
     try {
       return await importBacklog({
-        source, client: state.client, auth: new PatAuth(pat ?? ''), overwrite, dryRun,
+        source, client: state.client, overwrite, dryRun,
         history: writable ? storeBacklogHistory(writable) : undefined,
         origin: { userAgent: `vscode-ado-sync/${version}`, host: os.hostname(), userName: state.identity, clientVersion: version },
         signal: abort.signal,

@@ -8,6 +8,7 @@ import { AttachmentDecorations } from '../fileDecorations';
 import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
 import { WorkItemNode } from '../tree/workItemNode';
+import type { SyncFolder } from '../syncFolder';
 import { WorkItemsTree } from '../workItemsTree';
 import { workItemApi, type WorkItemApi } from './api';
 import type { CommandDeps, SyncAccess } from './deps';
@@ -21,6 +22,7 @@ export function registerWorkItemFeature(
   context: vscode.ExtensionContext,
   connection: Connection,
   sync: SyncAccess,
+  folder: SyncFolder,
   log: vscode.LogOutputChannel,
 ): WorkItemFeature {
   const transfers = new TransferTracker();
@@ -39,10 +41,14 @@ export function registerWorkItemFeature(
     },
   };
   const view = vscode.window.createTreeView(Views.workItems, { treeDataProvider: tree, dragAndDropController: new WorkItemDropController(deps), canSelectMany: false, showCollapseAll: true });
+  const describe = (): void => describeView(view, connection, folder);
+  describe();
   context.subscriptions.push(
     transfers,
     tree,
     view,
+    connection.onDidChange(describe),
+    folder.onDidChange(describe),
     decorations,
     vscode.window.registerFileDecorationProvider(decorations),
     connection.onDidChange(() => decorations.scheduleReload()),
@@ -52,6 +58,17 @@ export function registerWorkItemFeature(
     ...registerWorkItemCommands(deps),
   );
   return { api: workItemApi(deps) };
+}
+
+/**
+ * The sync folder of a multi-root workspace: in the view's description, and above the tree while
+ * it has rows (a message would hide the welcome that shows when it has none).
+ */
+function describeView(view: vscode.TreeView<unknown>, connection: Connection, folder: SyncFolder): void {
+  const name = folder.isMultiRoot ? folder.folder?.name : undefined;
+  view.description = name;
+  const hasRows = connection.current !== undefined || connection.disconnected.kind === 'consentNeeded';
+  view.message = name && hasRows ? `Syncing folder "${name}" of this workspace (Select Sync Folder... changes it).` : undefined;
 }
 
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {

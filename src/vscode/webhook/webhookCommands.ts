@@ -18,7 +18,7 @@ import type { SyncSession } from '../syncSession';
 import { toWebhookSettings, type WebhookSecrets } from './receiverConfig';
 import type { WebhookHost } from './webhookHost';
 import { readWebhookConfig, readWebhookSecrets, storeWebhookSecrets, updateWebhookSetting } from './webhookSettings';
-import { HMAC_REGISTER_MESSAGE, permissionMessage, registerSummary, subscriptionLabel } from './webhookText';
+import { HMAC_REGISTER_MESSAGE, permissionMessage, registerSummary, remoteReceiverAdvice, subscriptionLabel } from './webhookText';
 
 export interface WebhookCommandDeps {
   readonly secrets: vscode.SecretStorage;
@@ -116,7 +116,7 @@ async function register(deps: WebhookCommandDeps): Promise<RegisterResult | unde
     void vscode.window.showWarningMessage(HMAC_REGISTER_MESSAGE);
     return undefined;
   }
-  const publicUrl = config.publicUrl.trim() || (await promptPublicUrl());
+  const publicUrl = config.publicUrl.trim() || (await promptPublicUrl(await remoteAdvice(deps)));
   if (!publicUrl) return undefined;
   return withHookErrors(deps, 'Registering webhook subscriptions', async () => {
     const settings = { ...toWebhookSettings(config, await readWebhookSecrets(deps.secrets)), publicUrl };
@@ -131,10 +131,25 @@ async function register(deps: WebhookCommandDeps): Promise<RegisterResult | unde
   });
 }
 
-async function promptPublicUrl(): Promise<string | undefined> {
+/** In a remote window: where VS Code forwards the receiver, and whether Azure DevOps could reach it. */
+async function remoteAdvice(deps: WebhookCommandDeps): Promise<{ suggestion?: string; note: string } | undefined> {
+  const remote = vscode.env.remoteName;
+  if (!remote) return undefined;
+  const config = readWebhookConfig();
+  const receiverUrl = deps.host.state()?.receiver?.url ?? `http://127.0.0.1:${config.port}${config.path}`;
+  try {
+    const external = await vscode.env.asExternalUri(vscode.Uri.parse(receiverUrl));
+    return remoteReceiverAdvice(remote, receiverUrl, external.toString(true));
+  } catch (error) {
+    return { note: `This window runs on "${remote}" and VS Code could not forward the receiver (${error instanceof Error ? error.message : String(error)}): enter the URL of a tunnel or relay to it.` };
+  }
+}
+
+async function promptPublicUrl(remote?: { suggestion?: string; note: string }): Promise<string | undefined> {
   const url = await vscode.window.showInputBox({
     title: 'Public URL of the webhook receiver',
-    prompt: 'The URL Azure DevOps calls (https for Azure DevOps Services: a tunnel or relay to this receiver). Saved as adoSync.webhook.publicUrl.',
+    value: remote?.suggestion,
+    prompt: `${remote ? `${remote.note} ` : ''}The URL Azure DevOps calls (https for Azure DevOps Services: a tunnel or relay to this receiver). Saved as adoSync.webhook.publicUrl.`,
     ignoreFocusOut: true,
     validateInput: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) ? undefined : 'Enter an absolute http(s) URL'),
   });

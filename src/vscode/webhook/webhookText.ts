@@ -2,6 +2,7 @@
 // unit-tested): the status bar tooltip line from the core's describeInboundState, the register
 // result with where Azure DevOps can deliver, and a refusal in the service's own words.
 import type { PermissionError } from '../../core/ado/errors';
+import { isLoopbackHost } from '../../core/ado/orgUrl';
 import { describeInboundState, type InboundServiceState } from '../../core/webhook/inboundService';
 import type { RegisterResult, WebhookSubscriptionView } from '../../core/webhook/subscriptions';
 
@@ -40,3 +41,18 @@ export const HMAC_REGISTER_MESSAGE = 'Azure DevOps service hooks cannot sign req
 export function subscriptionLabel(s: WebhookSubscriptionView): { label: string; description: string; detail: string } {
   return { label: s.eventType, description: s.status, detail: `${s.url} · ${s.id}` };
 }
+
+/**
+ * In a remote window (SSH, WSL, a container, Codespaces) the receiver listens on the remote
+ * machine. VS Code's asExternalUri forwards it: a forward that stays on loopback (SSH, WSL) is
+ * reachable from this computer only, never by Azure DevOps; one with a public host (Codespaces)
+ * is offered as the public URL, for the user to confirm.
+ */
+export function remoteReceiverAdvice(remoteName: string, receiverUrl: string, externalUrl: string): { suggestion?: string; note: string } {
+  const external = new URL(externalUrl);
+  if (isLoopbackHost(external.hostname)) {
+    return { note: `This window runs on "${remoteName}": the receiver listens there (${receiverUrl}), and VS Code forwards it to ${externalUrl} on this computer only, which Azure DevOps cannot reach. Enter the URL of a tunnel or relay to it.` };
+  }
+  return { suggestion: externalUrl, note: `This window runs on "${remoteName}": VS Code forwards the receiver to ${externalUrl}. Azure DevOps can deliver there only if that forward is public.` };
+}
+

@@ -1,19 +1,21 @@
-// Browser suite: first run. The Work Items view shows the "not connected" welcome; Connect
-// asks for URL, project and PAT; the tree then lists the seeded work items assigned to me.
+// Browser suite: first run. The Work Items view offers to connect (the welcome, or "Connect to
+// <host>…" when the settings name an organization without stored credentials); Connect asks for
+// URL, project and PAT; the tree then lists the seeded work items assigned to me. After Sign Out
+// the view offers that organization again by name: its credentials are gone.
 import * as assert from 'node:assert/strict';
-import { answerInput } from '../lib/adoWorkbench';
+import { answerInput, notConnectedAction, sideBarRow } from '../lib/adoWorkbench';
 import { e2eSession } from '../lib/session';
 import { runCommand, saveScreenshot, waitForNotification } from '../lib/workbench';
 
 describe('first run', () => {
-  it('welcome view -> Connect (URL, project, PAT) -> tree shows assigned work items', async function () {
+  it('the view offers Connect -> URL, project, PAT -> tree shows assigned work items; Sign Out offers the organization again', async function () {
     const { page, emulatorUrl } = e2eSession();
     if (!emulatorUrl) this.skip();
     await runCommand(page, 'Azure DevOps Attachments: Focus on Work Items View');
-    const welcome = page.locator('.welcome-view-content', { hasText: 'Not connected to Azure DevOps' });
-    await welcome.waitFor({ state: 'visible', timeout: 15_000 });
+    const connect = await notConnectedAction(page, async () => false);
+    assert.ok(connect);
     await saveScreenshot(page, 'welcome-not-connected');
-    await welcome.getByRole('button', { name: 'Connect' }).click();
+    await connect.click();
     await answerInput(page, emulatorUrl ?? '');
     await answerInput(page, 'Demo');
     await answerInput(page, 'test-pat');
@@ -23,6 +25,6 @@ describe('first run', () => {
     await row.first().waitFor({ state: 'visible', timeout: 15_000 });
     await saveScreenshot(page, 'tree-work-items');
     await runCommand(page, 'ADO Sync: Sign Out');
-    await welcome.waitFor({ state: 'visible', timeout: 15_000 });
+    await sideBarRow(page, `Connect to ${new URL(emulatorUrl ?? '').host}…`).waitFor({ state: 'visible', timeout: 15_000 });
   });
 });

@@ -124,7 +124,8 @@ describe('workbench: Import Backlog from Ardoq', function () {
     assert.match(detail, /Work items without that tag are not touched/);
     await saveScreenshot(page, 'import-backlog-overwrite-confirm');
     await dialog.getByRole('button', { name: 'Delete and Import' }).click();
-    const text = await waitForNotification(page, new RegExp(`${ITEMS} earlier work items deleted`), 30_000);
+    // The summary, not the progress notification that says the same count while the run goes on.
+    const text = await waitForNotification(page, new RegExp(`Backlog import finished[\\s\\S]*${ITEMS} earlier work items deleted`), 30_000);
     assert.match(text, /Backlog import finished/);
   });
 

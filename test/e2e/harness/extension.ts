@@ -3,8 +3,11 @@
 // results file named by ADO_E2E_RESULTS).
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
 import { describeError, type SuiteResults } from '../lib/results';
 import { RESULTS_ENV, SUITE_BUNDLE_ENV } from '../exthost/protocol';
+import { serveCalls } from './callCommand';
+import { TestMicrosoftAuthProvider } from './testAuthProvider';
 
 interface SuiteBundle {
   run(): Promise<void>;
@@ -24,9 +27,22 @@ function claim(resultsFile: string): boolean {
   }
 }
 
-export async function activate(): Promise<void> {
+/** In every window: the `microsoft` provider code-server lacks, and the browser suites' calls. */
+function registerTestServices(context: vscode.ExtensionContext, resultsFile: string | undefined): void {
+  const microsoft = new TestMicrosoftAuthProvider(context.globalState);
+  context.subscriptions.push(microsoft, vscode.authentication.registerAuthenticationProvider('microsoft', 'Microsoft (e2e)', microsoft, { supportsMultipleAccounts: false }));
+  if (resultsFile) {
+    context.subscriptions.push(serveCalls(resultsFile, {
+      refreshMicrosoftToken: () => microsoft.refresh(),
+      workspaceFolders: async () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.name),
+    }));
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const bundlePath = process.env[SUITE_BUNDLE_ENV];
   const resultsFile = process.env[RESULTS_ENV];
+  registerTestServices(context, resultsFile);
   if (!bundlePath || !resultsFile || !claim(resultsFile)) return;
   try {
     const bundle: unknown = createRequire(__filename)(bundlePath);

@@ -22,19 +22,30 @@ export async function answerInput(page: Page, value: string): Promise<void> {
  */
 export async function ensureConnected(page: Page, emulatorUrl: string, project = 'Demo', pat = 'test-pat'): Promise<void> {
   await showWorkItemsView(page);
-  const welcome = page.locator('.welcome-view-content', { hasText: 'Not connected to Azure DevOps' });
   const connected = sideBarRow(page, 'Assigned to Me');
-  const state = await pollUntil('Work Items view: welcome or tree', 15_000, async () => {
-    if (await welcome.isVisible()) return 'welcome';
-    return (await connected.isVisible()) ? 'connected' : undefined;
-  });
-  if (state === 'connected') return;
-  await welcome.getByRole('button', { name: 'Connect' }).click();
+  const connect = await notConnectedAction(page, () => connected.isVisible());
+  if (!connect) return;
+  await connect.click();
   await answerInput(page, emulatorUrl);
   await answerInput(page, project);
   await answerInput(page, pat);
   // The tree, not a notification: an earlier suite's "Connected" toast may still be listed.
   await connected.waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+/**
+ * What the Work Items view offers while not connected: the welcome's Connect button, or the
+ * "Connect to <host>…" row when the settings name an organization without stored credentials.
+ * Undefined when connected() says the view shows the connected tree.
+ */
+export async function notConnectedAction(page: Page, connected: () => Promise<boolean>): Promise<Locator | undefined> {
+  const welcome = page.locator('.welcome-view-content', { hasText: 'Not connected to Azure DevOps' });
+  const row = sideBarRow(page, /^Connect to /);
+  return pollUntil('Work Items view: Connect offered, or the tree', 15_000, async () => {
+    if (await welcome.isVisible()) return welcome.getByRole('button', { name: 'Connect' });
+    if (await row.isVisible()) return row;
+    return (await connected()) ? null : undefined;
+  }).then((found) => found ?? undefined);
 }
 
 export async function showWorkItemsView(page: Page): Promise<void> {

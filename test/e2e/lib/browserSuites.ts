@@ -11,7 +11,9 @@ import { saveScreenshot } from './workbench';
 export const BROWSER_SUITE_DIR = path.join(E2E_DIR, 'browser');
 
 export async function runBrowserSuites(): Promise<SuiteResults> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: Mocha.reporters.Base });
+  // E2E_GREP runs only the browser tests whose full title matches (while working on a suite).
+  const grep = process.env.E2E_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: Mocha.reporters.Base, ...(grep ? { grep } : {}) });
   for (const file of readdirSync(BROWSER_SUITE_DIR).filter((name) => name.endsWith('.ui.ts')).sort()) {
     mocha.addFile(path.join(BROWSER_SUITE_DIR, file));
   }

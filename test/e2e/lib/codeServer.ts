@@ -16,6 +16,8 @@ export interface CodeServerOptions {
   /** Added to code-server's environment, which its extension host inherits. */
   readonly extraEnv?: Record<string, string>;
   readonly readyTimeoutMs?: number;
+  /** Workspace trust on (off by default): a folder opens in Restricted Mode, an empty window is trusted. */
+  readonly workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -87,7 +89,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   mkdirSync(xdgDir, { recursive: true });
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2));
+  const trust = options.workspaceTrust
+    // No modal at startup: a folder simply opens in Restricted Mode until trusted.
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : {};
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust }, null, 2));
 
   const args = [
     env.codeServer,
@@ -95,7 +101,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--bind-addr', '127.0.0.1:0',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', userDataDir,

@@ -11,6 +11,8 @@ export interface E2eSession {
   readonly workspace: string;
   readonly extensionId: string;
   readonly emulatorUrl?: string;
+  /** The harness's results file: its call command writes call-<id>.json beside it. */
+  readonly resultsFile: string;
 }
 
 const KEY = Symbol.for('ado-attachment-sync.e2e.session');

@@ -40,11 +40,20 @@ export async function openWorkbench(browser: Browser, serverUrl: string, folder:
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Playwright's 30 s default would outlast a mocha test: fail single actions sooner, with their own message.
   page.setDefaultTimeout(10_000);
-  await page.goto(`${serverUrl}/?folder=${encodeURIComponent(folder)}`, { timeout: timeoutMs });
+  await showFolder(page, serverUrl, folder, timeoutMs);
+  return page;
+}
+
+/**
+ * Opens folder (or a .code-workspace file) in the page's window (a new extension host), or an
+ * empty window when folder is undefined, and waits until the workbench has rendered.
+ */
+export async function showFolder(page: Page, serverUrl: string, folder: string | undefined, timeoutMs = 60_000): Promise<void> {
+  const query = folder === undefined ? 'ew=true' : `${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}`;
+  await page.goto(`${serverUrl}/?${query}`, { timeout: timeoutMs });
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
   // The status bar is among the last parts to render; after it, keyboard focus is usable.
   await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
-  return page;
 }
 
 function quickInput(page: Page): Locator {

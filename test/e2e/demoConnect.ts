@@ -1,0 +1,58 @@
+// The demo's promise, checked in the demo's own VS Code by `npm run demo -- --exit-when-ready`
+// (which CI runs before `npm test`): the Work Items view offers Connect, Connect opens with the
+// emulator's URL and the project already filled in, and the README's PAT connects.
+import type { Page } from 'playwright-core';
+import { answerInput } from './lib/adoWorkbench';
+import { pollUntil } from './lib/steps';
+import { launchBrowser, openWorkbench, runCommand, saveScreenshot, waitForNotification } from './lib/workbench';
+
+export interface DemoConnectCheck {
+  chromium: string;
+  serverUrl: string;
+  workspace: string;
+  orgUrl: string;
+  project: string;
+  pat: string;
+}
+
+export class DemoCheckError extends Error {
+  override name = 'DemoCheckError';
+}
+
+/** Waits until the Connect box holds expected; fails with what it held instead. */
+async function expectPrompt(page: Page, what: string, expected: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  let seen = '';
+  try {
+    await pollUntil(`Connect's ${what} box`, 10_000, async () => {
+      seen = await input.inputValue();
+      return seen === expected ? true : undefined;
+    });
+  } catch {
+    throw new DemoCheckError(`Connect's ${what} box held "${seen}", expected "${expected}" (prefilled from the demo workspace's settings)`);
+  }
+}
+
+export async function checkDemoConnect(check: DemoConnectCheck): Promise<void> {
+  const browser = await launchBrowser(check.chromium);
+  const page = await openWorkbench(browser, check.serverUrl, check.workspace);
+  try {
+    await runCommand(page, 'Azure DevOps Attachments: Focus on Work Items View');
+    const welcome = page.locator('.welcome-view-content', { hasText: 'Not connected to Azure DevOps' });
+    await welcome.waitFor({ state: 'visible', timeout: 15_000 });
+    await welcome.getByRole('button', { name: 'Connect' }).click();
+
+    await expectPrompt(page, 'URL', check.orgUrl);
+    await page.keyboard.press('Enter');
+    await expectPrompt(page, 'project', check.project);
+    await page.keyboard.press('Enter');
+    await answerInput(page, check.pat);
+    await waitForNotification(page, new RegExp(`Connected to ${check.project} as`), 20_000);
+  } catch (error) {
+    await saveScreenshot(page, 'demo-connect-failed').catch(() => undefined);
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
