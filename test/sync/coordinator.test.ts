@@ -108,6 +108,15 @@ describe('sync coordinator on the emulator', function () {
     assert.deepEqual(run?.items.map((i) => [i.workItemId, i.status, i.error?.code]), [[6, 'failed', 'WorkItemNotFound']]);
   });
 
+  it('a sync whose processing breaks unexpectedly (the store closed under it) still ends, with the error', async () => {
+    await w.engine.track([5]);
+    await faults(w, [{ kinds: ['delay'], rate: 1, route: '/_apis/wit/attachments', method: 'POST', delayMs: 300 }]);
+    const file = w.file('docs/x.txt', 'x');
+    w.engine.events.on('runStarted', () => setTimeout(() => w.store.close(), 100));
+    const ended = await Promise.race([w.engine.attach({ files: [file], workItemId: 5 }).then((r) => r.status), new Promise((r) => setTimeout(() => r('hung'), 10_000))]);
+    assert.equal(ended, 'failed');
+  });
+
   it('links the files attached to one work item in one PATCH', async () => {
     await w.engine.track([5]);
     const files = Array.from({ length: 20 }, (_, i) => w.file(`docs/f${i}.txt`, `file ${i}`));

@@ -28,6 +28,8 @@ describe('edges: nothing lost or misreported', function () {
     for (const [i, name] of names.entries()) assert.ok(contents.has(`content ${i} of ${name}`), `content ${i} (${name}) lost: ${[...files.keys()].join(', ')}`);
     const keys = [...files.keys()].map(nameKey);
     assert.equal(new Set(keys).size, keys.length, 'no two files one name on a case-insensitive file system');
+    const history = w.store.history.items(run.runId).map((i) => i.itemName);
+    assert.ok(history.some((h) => /^report_v1( \(\d\))?\.txt \(in ADO: report:v1\.txt\)$/.test(h)), `history shows the ADO name beside the local one: ${history.join(', ')}`);
     const paths = w.store.attachments.forWorkItem(6).map((r) => r.localPath);
     assert.equal(new Set(paths).size, paths.length, 'never two records with one local path');
     assert.equal((await w.engine.sync()).items.length, 0, 'converged');

@@ -309,6 +309,20 @@ export class SyncCoordinator {
     const id = row.workItemId;
     const runs = this.takeWaiters(id);
     const run = runs[0] ?? this.newRun(triggerOf(row), [id], undefined);
+    try {
+      await this.rounds(row, item, run, runs);
+    } catch (error) {
+      // Something we did not foresee (the store closed under us): the runs waiting still end, with the error.
+      this.o.log('error', `Work item ${id}: ${toItemError(error).message}`);
+      for (const r of runs.length > 0 ? runs : [run]) {
+        r.fail(error);
+        if (r.waitsFor(id)) r.itemDone(id);
+      }
+    }
+  }
+
+  private async rounds(row: DirtyItemRow, item: WorkItem | null, run: Run, runs: Run[]): Promise<void> {
+    const id = row.workItemId;
     const signal = AbortSignal.any([this.closing.signal, ...(run.signal ? [run.signal] : [])]);
     let current = item;
     for (let round = 1; ; round++) {

@@ -127,7 +127,8 @@ async function link(ctx: ExecuteContext, workItemId: number, ready: { action: Of
       return;
     }
     result.effects.push(fx.uploaded(action, uploaded, ctx.collectionUrl));
-    const status = r.status === 'alreadyLinked' ? 'duplicate' : uploaded.reused ? 'linked' : 'uploaded';
+    // 'alreadyLinked' after our own upload is our earlier try whose answer was lost: still this run's upload.
+    const status = uploaded.reused ? 'linked' : 'uploaded';
     result.outcomes.push({ workItemId, fileName: action.fileName, direction: 'outbound', status, localPath: action.path, sha256: action.sha256, size: action.size,
       attachmentId: uploaded.attachmentId, attachmentUrl: uploaded.url });
     for (const old of action.supersedes) superseded.set(old.attachmentId, old.fileName);

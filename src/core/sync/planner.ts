@@ -216,6 +216,11 @@ class PlanContext {
         continue;
       }
       const claimed = s.remote.find((r) => this.claimedSha.get(r.attachmentId) === f.sha256 && !this.handled.has(r.attachmentId));
+      if (!claimed && s.remote.some((r) => this.claimedSha.get(r.attachmentId) === f.sha256)) {
+        // Another file of this content is being compared with the relation that claims it: wait for the answer.
+        out.push({ kind: 'skip', ...base, reason: 'awaiting-compare' });
+        continue;
+      }
       if (claimed) {
         this.handled.add(claimed.attachmentId);
         out.push({ kind: 'verify', ...base, ...ref(claimed), fileName: claimed.fileName, localPath: f.path, localSha256: f.sha256,
@@ -285,6 +290,8 @@ class PlanContext {
       const base = { ...this.base, ...ref(r) };
       const safe = sanitizeFileName(r.fileName);
       const holder = holders.get(nameKey(safe));
+      // preferRemote may move the holder aside for this relation: a second relation of that name gets a name of its own.
+      if (holder && s.options.policy === 'preferRemote') holders.delete(nameKey(safe));
       if (!holder) {
         out.push({ kind: 'download', ...base, localPath: this.allocate(r.fileName), sha256: sha, as: 'new' });
       } else if (!sha) {

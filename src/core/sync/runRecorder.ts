@@ -47,7 +47,8 @@ export class RunRecorder {
     if (runId === UNRECORDED_RUN) return;
     this.safe('item', undefined, () => {
       this.store.history.addItems(runId, [{
-        itemName: o.fileName, itemType: 'attachment', status: ITEM_STATUS[o.status], workItemId: o.workItemId,
+        // The local name, and the ADO name beside it where they differ (made safe, numbered, a conflict copy).
+        itemName: o.adoName && o.adoName !== o.fileName ? `${o.fileName} (in ADO: ${o.adoName})` : o.fileName, itemType: 'attachment', status: ITEM_STATUS[o.status], workItemId: o.workItemId,
         azureDevopsUrl: o.attachmentUrl ?? null, filePath: o.localPath ?? null, fileSize: o.size ?? null, sha256: o.sha256 ?? null,
         errorCode: o.error?.code ?? null, errorMessage: o.error?.message ?? null,
       }]);
