@@ -122,7 +122,3 @@ export function runHuman(label: string, s: RunSummary): string {
   return lines.join('\n');
 }
 
-/** The run as --json shows it: the summary, with the seed's success flag. */
-export function runJson(s: RunSummary, message: string): Record<string, unknown> {
-  return { success: s.status === 'completed', message, status: s.status.toUpperCase(), run: s };
-}

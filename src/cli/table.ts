@@ -9,8 +9,3 @@ export function table(headers: readonly string[], raw: readonly (readonly string
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
-
-/** { workItemId: 1 } -> { work_item_id: 1 }: the seed's API answers with the database's column names. */
-export function snakeKeys(value: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
-}

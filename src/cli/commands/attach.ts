@@ -1,7 +1,8 @@
 // `ado-sync attach <file...> --work-item <id>`: the seed's POST /api/sync/upload (and link):
 // upload the files, de-duplicated by content, and link them to the work item; --no-link only
 // uploads.
-import type { ItemOutcome, RunSummary } from '../../core/sync/engineApi';
+import { attachAnswer } from '../../core/answers/attachments';
+import type { RunSummary } from '../../core/sync/engineApi';
 import { workItemOption } from '../args';
 import type { Command } from '../command';
 import { finishRun, runHuman, withEngine } from '../engineSession';
@@ -9,28 +10,6 @@ import { CliError } from '../exitCodes';
 import { expandFileArguments } from '../fileArguments';
 import { showTransferProgress } from '../progress';
 import { optionText } from '../session';
-
-/** An attachment in the seed's upload answer, with our outcome beside it. */
-export function attachmentJson(i: ItemOutcome) {
-  return {
-    attachmentGuid: i.attachmentId ?? null,
-    attachmentUrl: i.attachmentUrl ?? null,
-    fileName: i.fileName,
-    // The content was in Azure DevOps already: linked without sending the bytes, or already on the item.
-    isDuplicate: i.status === 'duplicate' || i.status === 'linked',
-    status: i.status,
-    sha256: i.sha256 ?? null,
-    size: i.size ?? null,
-    ...(i.localPath ? { localPath: i.localPath } : {}),
-    ...(i.error ? { error: i.error } : {}),
-  };
-}
-
-function attachMessage(s: RunSummary, link: boolean): string {
-  const ok = s.items.length - s.counters.failed;
-  const what = link ? 'uploaded and linked' : 'uploaded';
-  return s.items.length === 1 ? (ok ? `Attachment ${what}` : 'Attachment failed') : `${ok} of ${s.items.length} attachments ${what}`;
-}
 
 /** After an upload without link: the URLs to pass to `ado-sync link --url`. */
 function linkHint(s: RunSummary): string {
@@ -80,9 +59,8 @@ export const attachCommand: Command = {
       // Transfers finish in any order; answer in the order the files were given.
       const order = new Map(files.map((file, i) => [file, i]));
       summary = { ...summary, items: [...summary.items].sort((a, b) => (order.get(a.localPath ?? '') ?? files.length) - (order.get(b.localPath ?? '') ?? files.length)) };
-      const attachments = summary.items.map(attachmentJson);
       output.result(
-        { success: summary.status === 'completed', message: attachMessage(summary, link), attachment: attachments[0] ?? null, attachments, run: summary },
+        attachAnswer(summary, link),
         () => runHuman(link ? 'Attach' : 'Upload', summary) + (link ? '' : linkHint(summary)),
       );
       return finishRun(output, summary);

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256OfFile } from '../../core/ado';
-import type { SyncStore } from '../../core/store';
+import { dedupAnswer, type DedupAnswer } from '../../core/answers/dedup';
 import { onePositional } from '../args';
 import type { Command, CommandContext } from '../command';
 import { CliError, ExitCode } from '../exitCodes';
@@ -18,29 +18,6 @@ async function digestOf(context: CommandContext, arg: string): Promise<{ sha256:
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new CliError(`"${arg}" is neither a SHA-256 (64 hex digits) nor a file that exists.`);
   return { sha256: (await sha256OfFile(file, context.signal)).sha256, file: arg };
-}
-
-interface DedupAnswer {
-  isDuplicate: boolean;
-  sha256: string;
-  file?: string;
-  attachment: { work_item_id: number; attachment_guid: string; attachment_url: string | null; file_name: string | null; file_size: number } | null;
-  /** Work items with a record of this content in ADO. */
-  workItems: number[];
-}
-
-/** The deduplication index first (the attachment the engine would link); records as a fallback. */
-function lookUp(store: SyncStore, sha256: string): Omit<DedupAnswer, 'sha256' | 'file'> {
-  const records = store.attachments.bySha256(sha256).filter((r) => r.attachmentGuid !== null);
-  const workItems = [...new Set(records.map((r) => r.workItemId))];
-  const indexed = store.dedup.findAll(sha256)[0];
-  if (indexed) {
-    const record = records.find((r) => r.attachmentGuid === indexed.attachmentGuid) ?? records[0];
-    return { isDuplicate: true, workItems, attachment: { work_item_id: indexed.firstWorkItemId, attachment_guid: indexed.attachmentGuid, attachment_url: indexed.attachmentUrl, file_name: record?.fileName ?? null, file_size: indexed.fileSize } };
-  }
-  const first = records[0];
-  if (!first?.attachmentGuid) return { isDuplicate: false, workItems, attachment: null };
-  return { isDuplicate: true, workItems, attachment: { work_item_id: first.workItemId, attachment_guid: first.attachmentGuid, attachment_url: first.attachmentUrl, file_name: first.fileName, file_size: first.fileSize } };
 }
 
 function dedupHuman(a: DedupAnswer): string {
@@ -58,7 +35,7 @@ export const dedupCommand: Command = {
   async run(context) {
     const { sha256, file } = await digestOf(context, onePositional(context.positionals, 'SHA-256 or file'));
     return withReadStore(context, async ({ store }) => {
-      const answer: DedupAnswer = { sha256, ...(file ? { file } : {}), ...lookUp(store, sha256) };
+      const answer = dedupAnswer(store, sha256, file);
       context.output.result(answer, () => dedupHuman(answer));
       return ExitCode.ok;
     });

@@ -1,5 +1,6 @@
 // `ado-sync delete <guid>`: the seed's DELETE /api/sync/attachments/:attachmentGuid, a soft delete
 // of the local record. The attachment stays on the work item and the file stays on disk.
+import { deleteAnswer } from '../../core/answers/attachments';
 import type { Command } from '../command';
 import { withEngine } from '../engineSession';
 import { CliError, ExitCode } from '../exitCodes';
@@ -14,8 +15,8 @@ export const deleteCommand: Command = {
     const attachmentGuid = attachmentIdArg(context);
     return withEngine(context, async ({ engine }) => {
       if (!engine.deleteLocalRecord(attachmentGuid)) throw new CliError(`No local record of attachment ${attachmentGuid}.`, ExitCode.itemFailed);
-      const message = 'Attachment record deleted locally; Azure DevOps is unchanged';
-      context.output.result({ success: true, message, attachmentGuid }, () => `${message} (${attachmentGuid}).`);
+      const answer = deleteAnswer(attachmentGuid);
+      context.output.result(answer, () => `${answer.message} (${attachmentGuid}).`);
       return ExitCode.ok;
     }, { offline: true });
   },

@@ -2,14 +2,14 @@
 // into the mirror folder (<storage>/<work item>/<file>), never over a different local file.
 import path from 'node:path';
 import { attachmentIdFromUrl } from '../../core/ado';
+import { downloadAnswer } from '../../core/answers/attachments';
 import type { ItemOutcome } from '../../core/sync/engineApi';
 import { onePositional, workItemOption } from '../args';
 import type { CommandContext, Command } from '../command';
-import { finishItem, isFailed, itemsTable, withEngine } from '../engineSession';
+import { finishItem, itemsTable, withEngine } from '../engineSession';
 import { CliError } from '../exitCodes';
 import { formatBytes } from '../../shared/format';
 import { showTransferProgress } from '../progress';
-import { attachmentJson } from './attach';
 
 /** A GUID, or an attachment URL (its GUID is taken). */
 export function attachmentIdArg(context: CommandContext): string {
@@ -20,12 +20,6 @@ export function attachmentIdArg(context: CommandContext): string {
     throw new CliError(`"${raw}" is not an attachment GUID (or attachment URL).`);
   }
 }
-
-const MESSAGES: Partial<Record<ItemOutcome['status'], string>> = {
-  downloaded: 'Attachment downloaded',
-  duplicate: 'The same file is already in the mirror folder',
-  conflict: 'A different local file has that name: the attachment was saved beside it under a conflict name',
-};
 
 function downloadHuman(o: ItemOutcome, cwd: string): string {
   const where = o.localPath ? path.relative(cwd, o.localPath) || o.localPath : '';
@@ -52,7 +46,7 @@ export const downloadCommand: Command = {
       } finally {
         stop();
       }
-      output.result({ success: !isFailed(outcome), message: MESSAGES[outcome.status] ?? 'Download failed', attachment: attachmentJson(outcome) }, () => downloadHuman(outcome, context.cwd));
+      output.result(downloadAnswer(outcome), () => downloadHuman(outcome, context.cwd));
       return finishItem(output, outcome);
     });
   },

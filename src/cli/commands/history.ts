@@ -35,7 +35,8 @@ function dateBound(values: OptionValues, name: 'from' | 'to'): string | undefine
   return new Date(time).toISOString();
 }
 
-function limitOf(values: OptionValues): number {
+/** --limit (the API's limit): 1 to MAX_LIMIT runs per page. */
+export function historyLimit(values: OptionValues): number {
   const raw = optionText(values, 'limit');
   if (raw === undefined) return DEFAULT_LIMIT;
   const n = Number(raw);
@@ -101,7 +102,7 @@ export const historyCommand: Command = {
   },
   async run(context) {
     const filter = historyFilter(context.values);
-    const limit = limitOf(context.values);
+    const limit = historyLimit(context.values);
     const cursor = optionText(context.values, 'cursor');
     return withReadStore(context, async ({ store }) => {
       let page;

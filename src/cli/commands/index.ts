@@ -11,6 +11,7 @@ import { listCommand } from './list';
 import { serveCommand } from './serve';
 import { statusCommand } from './status';
 import { syncCommand } from './sync';
+import { tokenCommand } from './token';
 import { trackCommand } from './track';
 import { untrackCommand } from './untrack';
 import { uploadSessionCommand } from './uploadSession';
@@ -32,4 +33,5 @@ export const commands: readonly Command[] = [
   importBacklogCommand,
   serveCommand,
   webhookCommand,
+  tokenCommand,
 ];

@@ -1,12 +1,12 @@
 // `ado-sync link --work-item <id> --url <attachmentUrl>`: the seed's POST /api/sync/link-attachment,
 // linking an attachment already in Azure DevOps (uploaded with --no-link, or on another item).
 import { attachmentIdFromUrl } from '../../core/ado';
+import { linkAnswer } from '../../core/answers/attachments';
 import { workItemOption } from '../args';
 import type { Command } from '../command';
 import { finishRun, runHuman, withEngine } from '../engineSession';
 import { CliError } from '../exitCodes';
 import { optionText } from '../session';
-import { attachmentJson } from './attach';
 
 export const linkCommand: Command = {
   name: 'link',
@@ -33,9 +33,7 @@ export const linkCommand: Command = {
     }
     return withEngine(context, async ({ engine }) => {
       const summary = await engine.link(workItemId, url, { comment: optionText(values, 'comment'), fileName: optionText(values, 'file-name'), signal: context.signal });
-      const item = summary.items[0];
-      const message = item?.status === 'linked' ? 'Attachment linked' : item?.status === 'duplicate' ? 'Attachment was already linked' : 'Link failed';
-      output.result({ success: summary.status === 'completed', message, attachment: item ? attachmentJson(item) : null, run: summary }, () => runHuman('Link', summary));
+      output.result(linkAnswer(summary), () => runHuman('Link', summary));
       return finishRun(output, summary);
     });
   },

@@ -1,32 +1,13 @@
 // `ado-sync list <workItemId>`: the seed's GET /api/sync/attachments/:workItemId, local records
 // and ADO attachments side by side, plus each file's sync state.
+import { listJson } from '../../core/answers/attachments';
 import { listWorkItemAttachments, type WorkItemAttachmentListing } from '../../core/sync/workItemAttachments';
 import { onePositional, workItemId } from '../args';
 import type { Command } from '../command';
 import { ExitCode } from '../exitCodes';
 import { formatBytes } from '../../shared/format';
 import { withClient } from '../session';
-import { snakeKeys, table } from '../table';
-
-const PENDING_STATES = new Set(['queued', 'uploading']);
-
-export function listJson(listing: WorkItemAttachmentListing) {
-  const count = (test: (state: string) => boolean) => listing.attachments.filter((a) => test(a.state)).length;
-  return {
-    workItemId: listing.workItemId,
-    localAttachments: listing.local.map(snakeKeys),
-    adoAttachments: listing.remote.map((r) => ({ guid: r.attachmentId, name: r.fileName, url: r.url, comment: r.comment ?? null, size: r.size ?? null, sha256: r.sha256 ?? null })),
-    syncSummary: {
-      localCount: listing.local.length,
-      adoCount: listing.remote.length,
-      syncedCount: count((s) => s === 'synced'),
-      pendingCount: count((s) => PENDING_STATES.has(s)),
-      failedCount: count((s) => s === 'failed'),
-      conflictCount: count((s) => s === 'conflict'),
-    },
-    attachments: listing.attachments,
-  };
-}
+import { table } from '../table';
 
 function listHuman(listing: WorkItemAttachmentListing): string {
   const { syncSummary: s } = listJson(listing);

@@ -1,24 +1,29 @@
 // `ado-sync serve`: a long-lived process that keeps the mirror folder current. It runs the webhook
-// receiver (loopback by default) and the engine's coordinator, which polls the change feed
+// receiver (loopback by default) with the HTTP API beside it on the same port (src/server,
+// bearer tokens from `ado-sync token`), and the engine's coordinator, which polls the change feed
 // (ATTACHMENT_SYNC_POLL_INTERVAL, 0 = off) and syncs what is dirty; prints the state on start and on
 // shutdown, and on SIGINT/SIGTERM lets the items in flight finish, closes the engine and exits 0.
 import {
   describeInboundState, startInboundService, WEBHOOK_ENV, WebhookSettingsError, webhookSettingsFromEnv,
   type InboundServiceState, type WebhookSettings,
 } from '../../core/webhook';
+import { createApiHandler, DEFAULT_RATE_LIMIT_RPM } from '../../server/apiServer';
 import type { Command, CommandContext } from '../command';
 import { runHeadline, withEngine } from '../engineSession';
 import { CliError, ExitCode } from '../exitCodes';
 import { optionText, settingsFor } from '../session';
 
-const USAGE = `[--port <n>] [--poll-interval <seconds>] [--poll-only] [--bind <address> --allow-remote]
+const USAGE = `[--port <n>] [--poll-interval <seconds>] [--poll-only] [--bind <address> --allow-remote] [--api-rate-limit <n>]
 
   --port <n>                 receiver port (${WEBHOOK_ENV.port}, default 8787; 0 = any free port)
   --poll-interval <seconds>  background sync of all tracked items (ATTACHMENT_SYNC_POLL_INTERVAL,
                              default 300; 0 = off)
-  --poll-only                no receiver: poll only
+  --poll-only                no receiver and no HTTP API: poll only
   --bind <address>           listen on another address than 127.0.0.1; needs --allow-remote too
   --allow-remote             confirms that the receiver may be reached from other machines
+  --api-rate-limit <n>       HTTP API requests per minute per token (default ${DEFAULT_RATE_LIMIT_RPM})
+The HTTP API (/api/sync/*, /api/sync-history, /api/openapi.json...) answers on the same port;
+callers send "Authorization: Bearer <token>" with a token from "ado-sync token create".
 Receiver credentials come from the environment: ${WEBHOOK_ENV.username} and ${WEBHOOK_ENV.password},
 and/or ${WEBHOOK_ENV.secret}. Stop with Ctrl+C (SIGINT) or SIGTERM.`;
 
@@ -99,16 +104,21 @@ export const serveCommand: Command = {
     'poll-only': { type: 'boolean', default: false },
     bind: { type: 'string' },
     'allow-remote': { type: 'boolean', default: false },
+    'api-rate-limit': { type: 'string' },
   },
   async run(context) {
     // Every flag is checked before the network or the database is touched.
     const webhook = context.values['poll-only'] === true ? undefined : receiverSettings(context);
     const pollSeconds = integerOption(context, 'poll-interval', 0, 86_400) ?? settingsFor(context).pollIntervalSeconds;
+    const rateLimitRpm = integerOption(context, 'api-rate-limit', 1, 1_000_000);
     if (webhook && !isLoopback(webhook.host)) warnRemote(context, webhook.host);
-    return withEngine(context, async ({ engine }) => {
+    return withEngine(context, async ({ engine, store, client, settings }) => {
+      if (webhook && store.apiTokens.live().length === 0) context.output.warn('No API token yet: the HTTP API refuses every call but /api/health. Stop, run "ado-sync token create --name <name>", and start again.');
+      const api = webhook ? createApiHandler({ engine, store, client, settings }, { signal: context.signal, rateLimitRpm, log: (m) => context.output.warn(m) }) : undefined;
       const service = await listening(webhook, () => startInboundService({
         engine,
         webhook,
+        otherRoutes: api,
         pollIntervalMs: pollSeconds * 1000,
         log: (level, message) => (level === 'info' ? context.output.info(message) : context.output.warn(message)),
         onRunFinished: (summary) => {

@@ -3,7 +3,8 @@
 import type { BlockedPlan, PlannedAction } from '../../core/sync/engineApi';
 import { workItemId } from '../args';
 import type { Command, OptionValues } from '../command';
-import { finishRun, runHuman, runJson, withEngine } from '../engineSession';
+import { runJson } from '../../core/answers/attachments';
+import { finishRun, runHuman, withEngine } from '../engineSession';
 import { CliError, ExitCode } from '../exitCodes';
 import { formatBytes } from '../../shared/format';
 import { showTransferProgress } from '../progress';

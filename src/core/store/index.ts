@@ -14,3 +14,4 @@ export * from './repositories/history';
 export * from './repositories/audit';
 export * from './repositories/trackedItems';
 export * from './repositories/watermarks';
+export * from './repositories/apiTokens';

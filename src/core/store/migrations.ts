@@ -285,6 +285,19 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deduplication_index_v4 RENAME TO deduplication_index;
   CREATE INDEX idx_dedup_guid ON deduplication_index(attachment_guid);
   `,
+  // v5: bearer tokens of the team server's HTTP API (ado-sync token create). Only a SHA-256 of
+  // each token is kept; a revoked token stays listed (revoked_at) and frees its name.
+  `
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,7 @@ import { StoreClosedError, StoreCorruptError, StoreWriteError } from './errors';
 import { StoreLock } from './lock';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { loadDatabase, moveAside } from './openDatabase';
+import { ApiTokenRepository } from './repositories/apiTokens';
 import { AttachmentRepository } from './repositories/attachments';
 import { AuditRepository } from './repositories/audit';
 import type { RepoContext } from './repositories/context';
@@ -59,6 +60,7 @@ export class SyncStore {
   readonly audit: AuditRepository;
   readonly trackedItems: TrackedItemRepository;
   readonly watermarks: WatermarkRepository;
+  readonly apiTokens: ApiTokenRepository;
   /** Set when the file on disk was damaged and a fresh database replaced it (movedTo says where the copy is). */
   readonly recovered?: StoreCorruptError;
   /** Set when the file on disk is damaged: recovered for a writer; for a read-only viewer, left in place. */
@@ -100,6 +102,7 @@ export class SyncStore {
     this.audit = new AuditRepository(ctx);
     this.trackedItems = new TrackedItemRepository(ctx, () => { this.trackedChanged = true; });
     this.watermarks = new WatermarkRepository(ctx);
+    this.apiTokens = new ApiTokenRepository(ctx);
   }
 
   get path(): string { return this.opts.path; }

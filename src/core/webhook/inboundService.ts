@@ -2,6 +2,7 @@
 // names dirty (tracked items only, answered 202 before any work) and the engine's coordinator,
 // which also polls the change feed on its interval, syncs it. Nothing here schedules: the
 // coordinator is the one scheduler. `ado-sync serve` runs this; the extension hosts the same.
+import type { RequestListener } from 'node:http';
 import type { CoordinatorState, RunSummary, SyncEngine } from '../sync/engineApi';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverState } from './receiver';
 import type { WebhookSettings } from './settings';
@@ -17,6 +18,8 @@ export interface InboundServiceOptions {
   log?: InboundLog;
   /** Told about every finished sync run, e.g. to print it. */
   onRunFinished?: (summary: RunSummary) => void;
+  /** Answers every other path on the receiver's port (the HTTP API of `ado-sync serve`). */
+  otherRoutes?: RequestListener;
 }
 
 export interface InboundServiceState {
@@ -58,7 +61,7 @@ export async function startInboundService(o: InboundServiceOptions): Promise<Inb
   };
   let receiver: WebhookReceiver | undefined;
   try {
-    receiver = o.webhook ? await startWebhookReceiver(o.webhook, (id) => queueItem(id), (m) => log('warn', m)) : undefined;
+    receiver = o.webhook ? await startWebhookReceiver(o.webhook, (id) => queueItem(id), (m) => log('warn', m), o.otherRoutes) : undefined;
   } catch (error) {
     unsubscribe();
     throw error;

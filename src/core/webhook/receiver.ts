@@ -4,7 +4,7 @@
 // It is exposed to whatever can reach its port, so it holds little: a cap on connections, a
 // deadline for the headers and for the whole request, idle sockets closed within seconds, the
 // credentials checked from the headers before any body is read, and only plausible work item ids.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorizeHeaders, bodySignatureValid } from './auth';
 import { RECEIVER_LIMITS, type WebhookSettings } from './settings';
@@ -142,6 +142,8 @@ export async function startWebhookReceiver(
   settings: WebhookSettings,
   onWorkItemChanged: WorkItemChangedHandler,
   log: (msg: string) => void = () => undefined,
+  /** Answers the paths other than the webhook's (the HTTP API shares this port); 404 without it. */
+  otherRoutes?: RequestListener,
 ): Promise<WebhookReceiver> {
   const st: WebhookReceiverState = {
     listening: false, accepted: 0, rejected: 0, duplicates: 0, ignored: 0,
@@ -200,9 +202,15 @@ export async function startWebhookReceiver(
     answer(res, 202, { queued: workItemId });
   };
 
+  const limits = receiverLimits(settings);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== settings.path) return answer(res, 404);
+    if (path !== settings.path) return otherRoutes ? otherRoutes(req, res) : answer(res, 404);
+    if (otherRoutes) {
+      // The server-wide deadline is off for the API's sake (see below): the webhook keeps its own.
+      const deadline = setTimeout(() => req.destroy(), limits.requestTimeoutMs);
+      res.once('close', () => clearTimeout(deadline));
+    }
     if (req.method !== 'POST') return answer(res, 405);
     if (!/^application\/(.+\+)?json/i.test(req.headers['content-type'] ?? '')) return reject(res, 415, 'unsupportedMediaType');
     if (Number(req.headers['content-length'] ?? 0) > settings.maxBodyBytes) return tooLarge(req, res);
@@ -231,10 +239,11 @@ export async function startWebhookReceiver(
     req.on('error', () => undefined);
   };
 
-  const limits = receiverLimits(settings);
+  // The HTTP API shares the port when otherRoutes is given: an upload may take longer than the
+  // webhook's whole-request deadline, so that deadline is kept per webhook request instead.
   const server: Server = createServer({
     headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
+    requestTimeout: otherRoutes ? 0 : limits.requestTimeoutMs,
     keepAliveTimeout: limits.idleTimeoutMs,
     // Node checks the two deadlines above on this period (30 s by default).
     connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
