@@ -2,7 +2,7 @@
 // (which CI runs before `npm test`): the Work Items view offers Connect, Connect opens with the
 // emulator's URL and the project already filled in, and the README's PAT connects.
 import type { Page } from 'playwright-core';
-import { answerInput, notConnectedAction } from './lib/adoWorkbench';
+import { notConnectedAction } from './lib/adoWorkbench';
 import { pollUntil } from './lib/steps';
 import { launchBrowser, openWorkbench, runCommand, saveScreenshot, waitForNotification } from './lib/workbench';
 
@@ -49,7 +49,11 @@ export async function checkDemoConnect(check: DemoConnectCheck): Promise<void> {
     await page.keyboard.press('Enter');
     await expectPrompt(page, 'project', check.project);
     await page.keyboard.press('Enter');
-    await answerInput(page, check.pat);
+    // The token box is its own step: wait for it, or a loaded machine fills the project box still on screen.
+    const tokenBox = page.locator('.quick-input-widget input[type="password"]');
+    await tokenBox.waitFor({ state: 'visible', timeout: 10_000 });
+    await tokenBox.fill(check.pat);
+    await page.keyboard.press('Enter');
     await waitForNotification(page, new RegExp(`Connected to ${check.project} as`), 20_000);
   } catch (error) {
     await saveScreenshot(page, 'demo-connect-failed').catch(() => undefined);
