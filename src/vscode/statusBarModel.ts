@@ -22,7 +22,11 @@ export class StatusModel {
   private connection: StatusConnection | undefined;
   private readonly running = new Map<number, RunProgress>();
   private lastSyncAt: Date | undefined;
-  private failedItems = 0;
+  /**
+   * Files (and work items) whose last outcome was a failure, kept until that file syncs: an
+   * unrelated poll that finds nothing to do does not make a failure go away.
+   */
+  private readonly failures = new Map<string, string>();
   private runError: string | undefined;
   private offline = false;
   private readOnly = false;
@@ -33,7 +37,7 @@ export class StatusModel {
 
   setConnection(c: StatusConnection | undefined): void {
     this.connection = c;
-    if (!c) { this.running.clear(); this.offline = false; this.failedItems = 0; this.runError = undefined; }
+    if (!c) { this.running.clear(); this.offline = false; this.failures.clear(); this.runError = undefined; }
   }
 
   /** The store is held by another process: syncing is paused. */
@@ -62,8 +66,22 @@ export class StatusModel {
     this.offline = isNetworkCode(summary.error?.code) || (networkItems > 0 && networkItems === summary.counters.failed && !anySuccess);
     if (this.offline) return;
     this.lastSyncAt = new Date(summary.completedAt);
-    this.failedItems = summary.counters.failed;
-    this.runError = summary.status === 'failed' ? summary.error?.message ?? 'the run failed' : undefined;
+    this.noteOutcomes(summary);
+    this.runError = summary.status === 'failed' && summary.error && !summary.items.some((i) => i.status === 'failed' || i.status === 'blocked')
+      ? summary.error.message : undefined;
+  }
+
+  /** A failure stays until the same file (or work item) comes out well; a work item processed without failing clears its own line. */
+  private noteOutcomes(summary: RunSummary): void {
+    const failedItems = new Set(summary.items.filter((i) => i.status === 'failed' || i.status === 'blocked').map((i) => i.workItemId));
+    for (const id of summary.workItemIds ?? []) {
+      if (!failedItems.has(id)) this.failures.delete(workItemKey(id));
+    }
+    for (const o of summary.items) {
+      const key = o.fileName === `work item ${o.workItemId}` ? workItemKey(o.workItemId) : `${o.workItemId}\u0000${o.localPath ?? o.fileName}`;
+      if (o.status === 'failed' || o.status === 'blocked') this.failures.set(key, o.error?.message ?? o.status);
+      else this.failures.delete(key);
+    }
   }
 
   /** A run that threw instead of returning a summary. */
@@ -80,6 +98,8 @@ export class StatusModel {
     if (this.webhook) lines.push(`Webhook receiver: ${this.webhook}`);
     if (this.readOnly) lines.push('Syncing paused: the sync database is in use by another process.');
     if (this.runError) lines.push(`Last run failed: ${this.runError}`);
+    const reasons = [...new Set(this.failures.values())];
+    if (reasons.length > 0) lines.push(`Failed: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? ` (+${reasons.length - 3} more)` : ''}`);
     if (this.storeProblem) lines.push(this.storeProblem);
     lines.push('Click to open Sync History.');
     const tooltip = lines.join('\n');
@@ -91,11 +111,15 @@ export class StatusModel {
     }
     if (this.storeProblem) return { text: '$(error) ADO: database not saved', tooltip, warning: true, command: 'showHistory' };
     if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory' };
-    if (this.failedItems > 0) return { text: `$(warning) ADO: ${this.failedItems} failed`, tooltip, warning: true, command: 'showHistory' };
+    if (this.failures.size > 0) return { text: `$(warning) ADO: ${this.failures.size} failed`, tooltip, warning: true, command: 'showHistory' };
     if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory' };
     if (this.readOnly) return { text: '$(lock) ADO: read-only', tooltip, warning: false, command: 'showHistory' };
     return { text: '$(check) ADO: synced', tooltip, warning: false, command: 'showHistory' };
   }
+}
+
+function workItemKey(id: number): string {
+  return `${id}\u0000work item`;
 }
 
 function isNetworkCode(code: string | undefined): boolean {

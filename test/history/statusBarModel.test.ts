@@ -8,8 +8,8 @@ function summary(runId: number, items: ItemOutcome[], extra: Partial<RunSummary>
   return { runId, trigger: 'manual', status: 'completed', startedAt: '2026-03-01T10:00:00.000Z', completedAt: '2026-03-01T10:00:05.000Z',
     durationMs: 5000, counters: { ...counters, failed, uploaded: items.length - failed }, items, ...extra };
 }
-const item = (status: ItemOutcome['status'], code?: string): ItemOutcome =>
-  ({ workItemId: 1, fileName: 'a.pdf', direction: 'outbound', status, ...(code ? { error: { message: code, code } } : {}) });
+const item = (status: ItemOutcome['status'], code?: string, fileName = 'a.pdf'): ItemOutcome =>
+  ({ workItemId: 1, fileName, direction: 'outbound', status, ...(code ? { error: { message: code, code } } : {}) });
 
 describe('status bar model', () => {
   const connected = (): StatusModel => {
@@ -54,12 +54,29 @@ describe('status bar model', () => {
     assert.equal(m.view().text, '$(sync~spin) ADO: syncing 1/2');
   });
 
-  it('k failed with the warning background; a clean run clears it', () => {
+  it('k failed with the warning background, kept through an unrelated poll, cleared when those files sync', () => {
     const m = connected();
-    m.runFinished(summary(1, [item('failed', 'VS403313'), item('failed', 'TF237082'), item('uploaded')]));
+    m.runFinished(summary(1, [item('failed', 'VS403313', 'big.iso'), item('failed', 'TF237082', 'huge.iso'), item('uploaded')], { workItemIds: [1] }));
     assert.deepEqual([m.view().text, m.view().warning], ['$(warning) ADO: 2 failed', true]);
-    m.runFinished(summary(2, [item('uploaded')]));
+    assert.match(m.view().tooltip, /Failed: VS403313; TF237082/);
+    // A poll that finds nothing, and one that uploads another file: the failures are still there.
+    m.runFinished(summary(2, [], { trigger: 'poll', workItemIds: [1] }));
+    m.runFinished(summary(3, [item('uploaded', undefined, 'other.txt')], { trigger: 'poll' }));
+    assert.equal(m.view().text, '$(warning) ADO: 2 failed');
+    m.runFinished(summary(4, [item('uploaded', undefined, 'big.iso')]));
+    assert.equal(m.view().text, '$(warning) ADO: 1 failed');
+    m.runFinished(summary(5, [item('uploaded', undefined, 'huge.iso')]));
     assert.deepEqual([m.view().text, m.view().warning], ['$(check) ADO: synced', false]);
+  });
+
+  it('a work item that failed as a whole clears when it is processed again without failing; a braked one counts until confirmed', () => {
+    const m = connected();
+    m.runFinished(summary(1, [{ workItemId: 7, fileName: 'work item 7', direction: 'inbound', status: 'failed', error: { message: 'HTTP 503' } }], { workItemIds: [7] }));
+    assert.equal(m.view().text, '$(warning) ADO: 1 failed');
+    m.runFinished(summary(2, [], { trigger: 'poll', workItemIds: [7] }));
+    assert.equal(m.view().text, '$(check) ADO: synced');
+    m.runFinished(summary(3, [{ workItemId: 8, fileName: 'work item 8', direction: 'inbound', status: 'blocked', error: { message: 'max-delete brake' } }], { workItemIds: [8] }));
+    assert.equal(m.view().text, '$(warning) ADO: 1 failed');
   });
 
   it('offline when every failure is a network error or the run threw one; back when a run succeeds', () => {

@@ -76,6 +76,8 @@ export interface RunSummary {
   /** sync_history.id */
   runId: number;
   trigger: RunTrigger;
+  /** The work items the run was asked to sync (absent from summaries made elsewhere). */
+  workItemIds?: readonly number[];
   status: 'completed' | 'failed' | 'cancelled';
   startedAt: string;
   completedAt: string;

@@ -9,6 +9,7 @@ export interface SyncEventMap {
   runPlanned: { runId: number; totalItems: number };
   itemProgress: { runId: number; fileName: string; workItemId: number; direction: 'outbound' | 'inbound'; bytes: number; total: number };
   itemDone: { runId: number; fileName: string; workItemId: number; status: ItemOutcome['status']; error?: string; outcome: ItemOutcome };
+  /** runId -1: a run with nothing to do, not recorded in history (its runStarted was never sent). */
   runFinished: { runId: number; status: RunSummary['status']; succeeded: number; failed: number; skipped: number; summary: RunSummary };
 }
 

@@ -87,17 +87,16 @@ export class Run {
     const counters = countOutcomes(this.items);
     const cancelled = this.signal?.aborted === true;
     const summary: RunSummary = {
-      runId: this.runId, trigger: this.trigger, startedAt: this.startedAt.toISOString(), completedAt: completedAt.toISOString(),
+      runId: this.runId, trigger: this.trigger, workItemIds: this.workItemIds, startedAt: this.startedAt.toISOString(), completedAt: completedAt.toISOString(),
       durationMs: completedAt.getTime() - this.startedAt.getTime(),
       status: cancelled ? 'cancelled' : this.error || counters.failed > 0 ? 'failed' : 'completed',
       counters, items: this.items, ...(this.error && !cancelled ? { error: this.error } : {}),
     };
-    if (this.recorded) {
-      this.recorder.finish(summary);
-      const failed = counters.failed;
-      const skipped = this.items.filter((i) => i.status === 'duplicate' || i.status === 'cancelled' || i.status === 'blocked').length;
-      this.events.emit('runFinished', { runId: this.runId, status: summary.status, succeeded: this.items.length - failed - skipped, failed, skipped, summary });
-    }
+    if (this.recorded) this.recorder.finish(summary);
+    // Also an unrecorded run (runId -1: its items had nothing to do): the status bar learns that they are fine again.
+    const failed = counters.failed;
+    const skipped = this.items.filter((i) => i.status === 'duplicate' || i.status === 'cancelled' || i.status === 'blocked').length;
+    this.events.emit('runFinished', { runId: this.runId, status: summary.status, succeeded: this.items.length - failed - skipped, failed, skipped, summary });
     this.resolve(summary);
   }
 }

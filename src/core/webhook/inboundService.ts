@@ -4,6 +4,7 @@
 // coordinator is the one scheduler. `ado-sync serve` runs this; the extension hosts the same.
 import type { RequestListener } from 'node:http';
 import type { CoordinatorState, RunSummary, SyncEngine } from '../sync/engineApi';
+import { UNRECORDED_RUN } from '../sync/runRecorder';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverState } from './receiver';
 import type { WebhookSettings } from './settings';
 
@@ -45,6 +46,7 @@ export async function startInboundService(o: InboundServiceOptions): Promise<Inb
   let untrackedEvents = 0;
   const runs: InboundServiceState['runs'] = { completed: 0, failed: 0 };
   const unsubscribe = o.engine.events.on('runFinished', (e) => {
+    if (e.runId === UNRECORDED_RUN) return;
     if (e.status === 'failed') {
       runs.failed++;
       runs.lastError = e.summary.error?.message ?? e.summary.items.find((i) => i.error)?.error?.message;

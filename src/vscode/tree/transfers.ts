@@ -2,6 +2,7 @@
 // files they queue, the engine's itemProgress/itemDone events move them on.
 import * as vscode from 'vscode';
 import type { SyncEvents } from '../../core/sync/events';
+import { UNRECORDED_RUN } from '../../core/sync/runRecorder';
 
 export interface Transfer {
   readonly workItemId: number;
@@ -28,7 +29,7 @@ export class TransferTracker implements vscode.Disposable {
       events.on('runStarted', () => { this.runs += 1; }),
       events.on('itemProgress', (e) => this.progress(e.workItemId, e.fileName, e.bytes, e.total)),
       events.on('itemDone', (e) => this.finish(e.workItemId, e.fileName)),
-      events.on('runFinished', () => this.runFinished()),
+      events.on('runFinished', (e) => { if (e.runId !== UNRECORDED_RUN) this.runFinished(); }),
     );
   }
 
