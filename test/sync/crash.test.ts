@@ -12,22 +12,13 @@ import { UploadJournal } from '../../src/core/sync/uploadJournal';
 import { adminUrl } from '../emulator-tests/client';
 import { markerOf } from '../../src/core/sync/contentMarker';
 import { CliFixture } from '../cli/support';
+import { mulberry32 } from '../support/prng';
 import { sha256 } from './support';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
 const CHUNK = 64 * 1024;
 const WORK_ITEM = 5;
 
-/** mulberry32: the kill points are random but the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('crash test: ado-sync sync killed with SIGKILL at random points', function () {
   this.timeout(180_000);
@@ -81,7 +72,8 @@ describe('crash test: ado-sync sync killed with SIGKILL at random points', funct
     assert.equal((await cliRun(['track', String(WORK_ITEM)])).code, 0);
     const journal = new UploadJournal(`${f.dbPath}.uploads`);
 
-    const random = prng(7);
+    // The kill points are random but the same on every run.
+    const random = mulberry32(7);
     const survivors = new Map<string, number>();
     let killed = 0;
     for (let i = 0; i < 20; i++) {
