@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   try {
     const ids = Array.from({ length: ITEMS }, (_, i) => i + 1);
     await engine.track(ids);
-    await engine.sync({ trigger: 'poll' }); // first poll: everything, and the feed position
+    await engine.poll(); // first poll: everything, and the feed position
 
     const changed = ids.filter((_, i) => i % Math.floor(ITEMS / CHANGED) === 0).slice(0, CHANGED);
     for (const id of changed) {
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       const routes = [...after].map(([route, n]) => [route, n - (before.get(route) ?? 0)] as const).filter(([, n]) => n > 0);
       return { label, requests: routes.reduce((a, [, n]) => a + n, 0), ms, downloaded, routes };
     };
-    const ours = await measure('ours: poll (revisions feed + batch of changed)', async () => (await engine.sync({ trigger: 'poll' })).counters.downloaded);
+    const ours = await measure('ours: poll (revisions feed + batch of changed)', async () => (await engine.poll())?.counters.downloaded ?? 0);
     const naive = await measure('reference: naive GET per tracked item', async () => {
       let seen = 0;
       for (const id of ids) {

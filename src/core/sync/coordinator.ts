@@ -525,16 +525,18 @@ export class SyncCoordinator {
 
   /** Tracked items whose mirror folder holds content no record knows, or lost a synced file. */
   private async locallyChanged(tracked: readonly number[]): Promise<Set<number>> {
-    const files = await scanMirrorFolder(this.o.mirrorRoot, tracked, this.hashes);
+    const files = groupBy(await scanMirrorFolder(this.o.mirrorRoot, tracked, this.hashes), (f) => f.workItemId);
+    // Every poll runs this: one query for all records and one pass per side, not a query per work item.
+    const records = groupBy(this.store.attachments.liveContent(), (r) => r.workItemId);
     const changed = new Set<number>();
     for (const id of tracked) {
-      const records = this.store.attachments.forWorkItem(id);
-      const shas = new Set(records.map((r) => r.sha256));
-      const mine = files.filter((f) => f.workItemId === id);
+      const mine = files.get(id) ?? [];
+      const known = records.get(id) ?? [];
+      const shas = new Set(known.map((r) => r.sha256));
       const dir = path.join(this.o.mirrorRoot, String(id));
       const present = new Set(mine.map((f) => f.path));
       if (mine.some((f) => !shas.has(f.sha256))
-        || records.some((r) => r.lastSyncedAt && !r.remoteRemovedAt && r.localPath && path.dirname(r.localPath) === dir && !present.has(r.localPath))) changed.add(id);
+        || known.some((r) => r.lastSyncedAt && !r.remoteRemovedAt && r.localPath && path.dirname(r.localPath) === dir && !present.has(r.localPath))) changed.add(id);
     }
     return changed;
   }
@@ -607,6 +609,17 @@ export class SyncCoordinator {
   private jittered(ms: number): number {
     return Math.round(ms * (0.9 + 0.2 * this.random()));
   }
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 function triggerOf(row: DirtyItemRow): RunTrigger {

@@ -77,6 +77,13 @@ export class AttachmentRepository {
       [workItemId]);
   }
 
+  /** What a poll compares the mirror folder with, for every live record in one query (not one per work item). */
+  liveContent(): Pick<AttachmentRow, 'workItemId' | 'sha256' | 'localPath' | 'lastSyncedAt' | 'remoteRemovedAt'>[] {
+    return this.c.sql.all(
+      `SELECT work_item_id AS workItemId, sha256, local_path AS localPath, last_synced_at AS lastSyncedAt, remote_removed_at AS remoteRemovedAt
+       FROM attachment_sync_metadata WHERE deleted_at IS NULL`);
+  }
+
   bySha256(sha256: string): AttachmentRow[] {
     return this.c.sql.all<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE sha256 = ? ORDER BY id`, [sha256]);
   }
