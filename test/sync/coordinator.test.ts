@@ -117,6 +117,19 @@ describe('sync coordinator on the emulator', function () {
     assert.equal(ended, 'failed');
   });
 
+  it('an attach that failed on every try is shown failed and not retried behind the user\'s back', async () => {
+    await w.reopen({}, { backoff: { baseMs: 20, capMs: 100 } });
+    await w.engine.track([5]);
+    await faults(w, [{ kinds: ['500'], rate: 1, route: '/_apis/wit/attachments', method: 'POST' }]);
+    const run = await w.engine.attach({ files: [w.file('docs/flaky.txt', 'flaky')], workItemId: 5 });
+    assert.equal(run.status, 'failed');
+    assert.equal(w.store.dirtyItems.get('Demo', 5), undefined, 'no background retry queued');
+    assert.equal(w.store.attachments.forWorkItem(5).find((r) => r.fileName === 'flaky.txt')?.syncStatus, 'FAILED');
+    await faults(w, []);
+    const retried = await w.engine.attach({ files: [path.join(w.workspace, 'docs/flaky.txt')], workItemId: 5 });
+    assert.deepEqual(retried.items.map((i) => i.status), ['uploaded'], 'Retry attaches it');
+  });
+
   it('links the files attached to one work item in one PATCH', async () => {
     await w.engine.track([5]);
     const files = Array.from({ length: 20 }, (_, i) => w.file(`docs/f${i}.txt`, `file ${i}`));

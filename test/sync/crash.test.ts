@@ -70,7 +70,7 @@ describe('crash test: ado-sync sync killed with SIGKILL at random points', funct
     }
     const before = f.ado.state.workItems.get(WORK_ITEM)!.relations.filter((r) => r.rel === 'AttachedFile').length;
     assert.equal((await cliRun(['track', String(WORK_ITEM)])).code, 0);
-    const journal = new UploadJournal(`${f.dbPath}.uploads`);
+    const journal = UploadJournal.of({ path: f.dbPath });
 
     // The kill points are random but the same on every run.
     const random = mulberry32(7);

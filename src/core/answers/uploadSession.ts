@@ -39,6 +39,6 @@ export type UploadSessionAnswer = ReturnType<typeof sessionJson>;
 export function uploadSessionAnswer(store: SyncStore, sessionUuid: string): UploadSessionAnswer | undefined {
   const uuid = sessionUuid.toLowerCase();
   // An upload in flight (or of a process that died) has its progress in the journal, newer than the database.
-  const session = fromJournal(new UploadJournal(`${store.path}.uploads`).read(uuid)) ?? store.uploadSessions.get(uuid);
+  const session = fromJournal(UploadJournal.of(store).read(uuid)) ?? store.uploadSessions.get(uuid);
   return session ? sessionJson(session) : undefined;
 }

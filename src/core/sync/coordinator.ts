@@ -97,7 +97,7 @@ export class SyncCoordinator {
   constructor(private readonly o: CoordinatorOptions) {
     this.project = o.client.project;
     this.limiter = new Limiter(Math.max(1, o.concurrency ?? 4));
-    this.journal = new UploadJournal(`${o.store.path}.uploads`);
+    this.journal = UploadJournal.of(o.store);
     this.now = o.now ?? (() => new Date());
     this.random = o.random ?? Math.random;
   }
@@ -422,6 +422,9 @@ export class SyncCoordinator {
         for (const outcome of recorded) run.add(outcome);
         if (!lastRound) return;
         if (result.blocked) this.store.dirtyItems.block(this.project, id, 'max-delete', { ...result.blocked });
+        // An attach the user asked for and was told has failed is not tried again behind their back
+        // (they have Retry); a change seen in the background stays dirty and is retried.
+        else if (transient && final && !result.authFailed && row.reasons.every((r) => r === 'attach')) this.store.dirtyItems.complete(this.project, id, row.markSeq);
         else if (transient) this.store.dirtyItems.fail(this.project, id, row.markSeq, result.retry[0] ?? toItemError(result.authFailed), this.retryAt(row, result));
         else this.store.dirtyItems.complete(this.project, id, row.markSeq);
       });

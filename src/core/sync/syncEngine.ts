@@ -231,7 +231,7 @@ class Engine implements SyncEngine {
   private uploadOnly(workItemId: number, files: { file: string; sha256: string; size: number }[], refused: ItemOutcome[], signal?: AbortSignal): Promise<RunSummary> {
     return this.single('attach', workItemId, async (run) => {
       for (const r of refused) run.add(r);
-      const journal = new UploadJournal(`${this.store.path}.uploads`);
+      const journal = UploadJournal.of(this.store);
       for (const f of files) {
         const fileName = path.basename(f.file);
         try {

@@ -33,6 +33,11 @@ const SESSION_FILE = /^[0-9a-f-]{36}\.json$/;
 export class UploadJournal {
   constructor(readonly dir: string) {}
 
+  /** The journal of a database: the folder `<database>.uploads` beside it. */
+  static of(store: { path: string }): UploadJournal {
+    return new UploadJournal(`${store.path}.uploads`);
+  }
+
   write(entry: JournalEntry): void {
     fs.mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(this.file(entry.sessionUuid), Buffer.from(JSON.stringify(entry)));
