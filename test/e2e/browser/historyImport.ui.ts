@@ -21,7 +21,8 @@ const SOURCE_PROMPT = 'Import Backlog from Ardoq: source';
 /** The title of the open QuickPick / InputBox ('' for the command palette, which has none). */
 async function promptTitle(page: Page): Promise<string> {
   const widget = page.locator('.quick-input-widget');
-  if (!(await widget.isVisible())) return '';
+  // A closing widget is still visible for its animation, but inert.
+  if (!(await widget.isVisible()) || (await widget.evaluate((el) => el.closest('[inert]') !== null))) return '';
   return (await widget.locator('.quick-input-title').innerText({ timeout: 1_000 }).catch(() => '')).trim();
 }
 
@@ -70,6 +71,10 @@ async function startImport(page: Page): Promise<void> {
 /** Runs the command and answers its prompts: Ardoq API source, workspace, token, overwrite, no dry run. */
 async function importFromArdoq(page: Page, ardoqUrl: string, o: { workspace: string; token: 'new' | 'saved'; overwrite: boolean }): Promise<void> {
   await startImport(page);
+  // Focus going elsewhere (a click, a view updating) must not cancel an import half answered.
+  // (A real mouse click into the editor area, whatever shows there: an editor or a webview.)
+  const box = await page.locator('.part.editor').boundingBox() ?? assert.fail('no editor area');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await answer(page, SOURCE_PROMPT, 'Ardoq API');
   await answer(page, 'Ardoq organization URL', ardoqUrl);
   await answer(page, 'Ardoq workspace id', o.workspace);

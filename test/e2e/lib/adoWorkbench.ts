@@ -23,9 +23,13 @@ export async function answerInput(page: Page, value: string): Promise<void> {
 export async function ensureConnected(page: Page, emulatorUrl: string, project = 'Demo', pat = 'test-pat'): Promise<void> {
   await showWorkItemsView(page);
   const connected = sideBarRow(page, 'Assigned to Me');
-  const connect = await notConnectedAction(page, () => connected.isVisible());
-  if (!connect) return;
-  await connect.click();
+  // The view re-renders while the extension activates (the button is replaced): find it again.
+  const clicked = await pollUntil('Work Items view: Connect clicked, or the tree', 30_000, async () => {
+    const connect = await notConnectedAction(page, () => connected.isVisible());
+    if (!connect) return false;
+    return connect.click({ timeout: 3_000 }).then(() => true, () => undefined);
+  });
+  if (!clicked) return;
   await answerInput(page, emulatorUrl);
   await answerInput(page, project);
   await answerInput(page, pat);
