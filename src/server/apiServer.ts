@@ -5,6 +5,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AuthenticationError, NotFoundError, PermissionError } from '../core/ado';
 import { CliError } from '../cli/exitCodes';
+import { SyncRequestError } from '../core/sync/itemError';
 import { EventStreams } from './eventStream';
 import { HttpError } from './httpError';
 import { TokenRateLimit } from './rateLimit';
@@ -40,6 +41,7 @@ function toHttpError(error: unknown): HttpError {
   // The CLI's validators (history filters) speak for both: their refusals are bad input.
   if (error instanceof CliError) return new HttpError(400, 'BAD_REQUEST', error.message.replace(/--(\w[\w-]*)/g, '$1'));
   if (error instanceof NotFoundError) return new HttpError(404, 'ADO_NOT_FOUND', error.message);
+  if (error instanceof SyncRequestError) return new HttpError(404, error.code === 'WorkItemNotFound' ? 'WORK_ITEM_NOT_FOUND' : 'NOT_FOUND', error.message);
   if (error instanceof AuthenticationError || error instanceof PermissionError) {
     return new HttpError(502, 'ADO_CREDENTIALS', `Azure DevOps refused the server's credentials: ${error.message}`);
   }

@@ -1,9 +1,8 @@
 // The routes of the HTTP API: seed 000's /api/sync/*, seed 002's history and audit log, health and
 // readiness. Each answers what the matching CLI command prints with --json (one answer builder,
 // in core/answers, serves both). Every input is checked before anything is stored or sent.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { attachmentIdFromUrl, type AdoClient } from '../core/ado';
 import { attachAnswer, deleteAnswer, downloadAnswer, linkAnswer, listJson, runJson } from '../core/answers/attachments';
@@ -17,6 +16,7 @@ import { listWorkItemAttachments } from '../core/sync/workItemAttachments';
 import { historyFilter, historyLimit } from '../cli/commands/history';
 import type { EventStreams } from './eventStream';
 import { badRequest, HttpError, notFound } from './httpError';
+import { placeInMirror, stageUpload } from './mirrorUpload';
 import { openApiDocument } from './openapi';
 import { isJson, readJsonObject, streamBodyToFile } from './requestBody';
 
@@ -97,23 +97,42 @@ function runAnswer(summary: RunSummary, body: object): Answer {
   return { status: summary.status === 'completed' && (body as { success?: unknown }).success !== false ? 200 : 502, body };
 }
 
-/** Writes (or streams) the file into a folder of its own, attaches it, and removes the copy. */
+/** Strips the server's paths from an answer: callers get the attachment, not a path on this machine. */
+function withoutLocalPath<T extends { localPath?: string }>(a: T): Omit<T, 'localPath'> {
+  const { localPath: _omit, ...rest } = a;
+  return rest;
+}
+
+/**
+ * Writes (or streams) the file into staging, then into the work item's mirror folder (see
+ * mirrorUpload.ts), and attaches it from there. An upload that is not linked stays out of the
+ * mirror (the next sync would link it) and is removed once sent. A file we placed is removed again
+ * when its attach failed: the caller was told so, and the server must not send it later on its own.
+ */
 async function attachUpload(c: RouteContext, target: { workItemId: number; fileName: string; comment?: string; link: boolean }, write: (file: string) => Promise<unknown>): Promise<Answer> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ado-sync-upload-'));
-  try {
-    const file = path.join(dir, target.fileName);
-    await write(file);
-    const summary = await c.deps.engine.attach({ files: [file], workItemId: target.workItemId, comment: target.comment, link: target.link, trigger: 'attach', signal: c.signal });
-    const answer = attachAnswer(summary, target.link);
-    // The server's copy is gone once attached: callers get the attachment, not a path on this machine.
-    const strip = <T extends { localPath?: string }>(a: T): Omit<T, 'localPath'> => {
-      const { localPath: _omit, ...rest } = a;
-      return rest;
-    };
-    return runAnswer(summary, { ...answer, attachment: answer.attachment && strip(answer.attachment), attachments: answer.attachments.map(strip) });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  const { engine, store } = c.deps;
+  // An unknown work item is refused before a byte is kept.
+  await engine.track([target.workItemId]);
+  const staged = await stageUpload(engine.mirrorRoot, target.fileName, write);
+  let file = staged.path;
+  let created = false;
+  if (target.link) {
+    const dir = path.join(engine.mirrorRoot, String(target.workItemId));
+    const reserved = store.attachments.forWorkItem(target.workItemId).flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir ? [path.basename(r.localPath)] : []));
+    ({ path: file, created } = await placeInMirror(engine.mirrorRoot, target.workItemId, staged, reserved));
   }
+  let summary: RunSummary;
+  try {
+    summary = await engine.attach({ files: [file], workItemId: target.workItemId, comment: target.comment, link: target.link, trigger: 'attach', signal: c.signal });
+  } catch (error) {
+    if (created) await rm(file, { force: true });
+    throw error;
+  } finally {
+    if (!target.link) await staged.discard();
+  }
+  if (created && summary.items.some((i) => i.localPath === file && i.status === 'failed')) await rm(file, { force: true });
+  const answer = attachAnswer(summary, target.link);
+  return runAnswer(summary, { ...answer, attachment: answer.attachment && withoutLocalPath(answer.attachment), attachments: answer.attachments.map(withoutLocalPath) });
 }
 
 async function upload(c: RouteContext): Promise<Answer> {
