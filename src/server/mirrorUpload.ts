@@ -4,16 +4,17 @@
 // mirror scan, cleared when the engine starts), then moved to a name the sync core's rules allow
 // (sanitized, numbered beside a different file of that name) without ever replacing a file.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256OfFile } from '../core/ado';
 import { moveNoReplace, NameTakenError, stagingDir } from '../core/sync/inbound';
 import { allocateName, nameKey, sanitizeFileName } from '../core/sync/localFileName';
 
-/** An upload written to staging under its (sanitized) name; `discard()` removes it. */
-export interface StagedUpload {
+/** An upload written to a folder of its own in staging; `discard()` removes it. */
+export interface StagedUpload<T = unknown> {
   path: string;
-  fileName: string;
+  /** What the writer answered (a multipart body's fields). */
+  written: T;
   discard(): Promise<void>;
 }
 
@@ -26,19 +27,28 @@ export interface PlacedUpload {
 /** A name taken by others between our look and our move, this many times in a row, is a fault, not a race. */
 const PLACE_ATTEMPTS = 20;
 
-/** Writes the upload (through `write`) into a folder of its own in staging; nothing stays if writing fails. */
-export async function stageUpload(mirrorRoot: string, fileName: string, write: (file: string) => Promise<unknown>): Promise<StagedUpload> {
+/**
+ * Writes the upload (through `write`) into a folder of its own in staging; nothing stays if writing
+ * fails. The name is given later (a multipart form may send its fileName field after the file).
+ */
+export async function stageUpload<T>(mirrorRoot: string, write: (file: string) => Promise<T>): Promise<StagedUpload<T>> {
   const dir = path.join(stagingDir(mirrorRoot), `upload-${randomBytes(8).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   const discard = () => rm(dir, { recursive: true, force: true });
-  const safe = sanitizeFileName(fileName);
+  const file = path.join(dir, 'upload');
   try {
-    await write(path.join(dir, safe));
+    return { path: file, written: await write(file), discard };
   } catch (error) {
     await discard();
     throw error;
   }
-  return { path: path.join(dir, safe), fileName: safe, discard };
+}
+
+/** The staged file under its (sanitized) name, still in staging: for an upload that is sent but kept nowhere. */
+export async function nameStaged(staged: StagedUpload, fileName: string): Promise<string> {
+  const named = path.join(path.dirname(staged.path), sanitizeFileName(fileName));
+  await rename(staged.path, named);
+  return named;
 }
 
 async function sameContent(a: string, b: string): Promise<boolean> {
@@ -49,21 +59,22 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 }
 
 /**
- * Moves the staged upload into `<mirrorRoot>/<workItemId>/`. A file of that name (by the core's
+ * Moves the staged upload into `<mirrorRoot>/<workItemId>/` as `fileName`, sanitized. A file of that name (by the core's
  * name identity: case and Unicode form folded) with the same bytes is the upload already there:
  * it is used and the staged copy dropped. Otherwise the first free name of `name`, `name (2)`, ...
  * is taken, free of files on disk and of `reserved` names (paths our records still point at).
  * The staged copy is gone afterwards, whether or not the move succeeded.
  */
-export async function placeInMirror(mirrorRoot: string, workItemId: number, staged: StagedUpload, reserved: Iterable<string>): Promise<PlacedUpload> {
+export async function placeInMirror(mirrorRoot: string, workItemId: number, staged: StagedUpload, fileName: string, reserved: Iterable<string>): Promise<PlacedUpload> {
   const dir = path.join(mirrorRoot, String(workItemId));
+  const safe = sanitizeFileName(fileName);
   try {
     await mkdir(dir, { recursive: true });
     for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
       const names = await readdir(dir);
-      const holder = names.find((n) => nameKey(n) === nameKey(staged.fileName));
+      const holder = names.find((n) => nameKey(n) === nameKey(safe));
       if (holder && (await sameContent(path.join(dir, holder), staged.path))) return { path: path.join(dir, holder), created: false };
-      const target = path.join(dir, allocateName(staged.fileName, new Set([...names, ...reserved].map(nameKey))));
+      const target = path.join(dir, allocateName(safe, new Set([...names, ...reserved].map(nameKey))));
       try {
         await moveNoReplace(staged.path, target);
         return { path: target, created: true };
@@ -71,7 +82,7 @@ export async function placeInMirror(mirrorRoot: string, workItemId: number, stag
         if (!(error instanceof NameTakenError)) throw error;
       }
     }
-    throw new Error(`could not find a free name for ${staged.fileName} in ${dir}: names kept being taken while the upload was placed`);
+    throw new Error(`could not find a free name for ${safe} in ${dir}: names kept being taken while the upload was placed`);
   } finally {
     await staged.discard();
   }

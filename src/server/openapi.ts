@@ -74,21 +74,25 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', ...json({ type: 'object' }) }, 401: common[401] } } },
   '/api/sync/upload': {
     post: {
-      summary: 'Upload a file and link it to a work item (content already in Azure DevOps is linked, not sent again)',
+      summary: 'Upload a file into the work item\'s mirror folder and link it (content already in Azure DevOps is linked, not sent again); link=false sends it without keeping it',
       parameters: [
-        queryParam('workItemId', { type: 'integer', minimum: 1 }, 'with application/octet-stream'),
-        queryParam('fileName', str, 'with application/octet-stream'),
-        queryParam('comment', str, 'with application/octet-stream'),
+        queryParam('workItemId', { type: 'integer', minimum: 1 }, 'with application/octet-stream (or multipart/form-data without the field)'),
+        queryParam('fileName', str, 'with application/octet-stream (multipart/form-data: the field, else the file part\'s name)'),
+        queryParam('comment', str, 'with application/octet-stream (or multipart/form-data without the field)'),
         queryParam('link', bool, 'false: upload only'),
       ],
       requestBody: {
         required: true,
         content: {
           'application/json': { schema: obj({ fileName: str, workItemId: { type: 'integer', minimum: 1 }, file: { type: 'string', contentEncoding: 'base64' }, comment: str, link: bool }, ['fileName', 'workItemId', 'file']) },
+          'multipart/form-data': {
+            schema: obj({ file: { type: 'string', contentMediaType: 'application/octet-stream' }, workItemId: { type: 'integer', minimum: 1 }, fileName: str, comment: str, link: bool }, ['file', 'workItemId']),
+            encoding: { file: { contentType: 'application/octet-stream' } },
+          },
           'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
         },
       },
-      responses: { 200: ok('UploadAnswer'), ...common, 413: error('larger than ATTACHMENT_MAX_FILE_SIZE'), 415: error('neither JSON nor octet-stream'), ...ranRun },
+      responses: { 200: ok('UploadAnswer'), ...common, 413: error('larger than ATTACHMENT_MAX_FILE_SIZE'), 415: error('neither JSON, multipart/form-data nor octet-stream'), ...ranRun },
     },
   },
   '/api/sync/link-attachment': {

@@ -16,7 +16,8 @@ import { listWorkItemAttachments } from '../core/sync/workItemAttachments';
 import { historyFilter, historyLimit } from '../cli/commands/history';
 import type { EventStreams } from './eventStream';
 import { badRequest, HttpError, notFound } from './httpError';
-import { placeInMirror, stageUpload } from './mirrorUpload';
+import { nameStaged, placeInMirror, stageUpload, type StagedUpload } from './mirrorUpload';
+import { isMultipart, streamMultipartToFile } from './multipartBody';
 import { openApiDocument } from './openapi';
 import { isJson, readJsonObject, streamBodyToFile } from './requestBody';
 
@@ -103,23 +104,31 @@ function withoutLocalPath<T extends { localPath?: string }>(a: T): Omit<T, 'loca
   return rest;
 }
 
+interface UploadTarget { workItemId: number; fileName: string; comment?: string; link: boolean }
+
 /**
- * Writes (or streams) the file into staging, then into the work item's mirror folder (see
- * mirrorUpload.ts), and attaches it from there. An upload that is not linked stays out of the
- * mirror (the next sync would link it) and is removed once sent. A file we placed is removed again
- * when its attach failed: the caller was told so, and the server must not send it later on its own.
+ * Attaches a staged upload (mirrorUpload.ts): moved into the work item's mirror folder and attached
+ * from there. An upload that is not linked stays out of the mirror (the next sync would link it) and
+ * is removed once sent. A file we placed is removed again when its attach failed: the caller was
+ * told so, and the server must not send it later on its own.
  */
-async function attachUpload(c: RouteContext, target: { workItemId: number; fileName: string; comment?: string; link: boolean }, write: (file: string) => Promise<unknown>): Promise<Answer> {
+async function attachStaged(c: RouteContext, target: UploadTarget, staged: StagedUpload): Promise<Answer> {
   const { engine, store } = c.deps;
-  // An unknown work item is refused before a byte is kept.
-  await engine.track([target.workItemId]);
-  const staged = await stageUpload(engine.mirrorRoot, target.fileName, write);
-  let file = staged.path;
+  let file: string;
   let created = false;
-  if (target.link) {
-    const dir = path.join(engine.mirrorRoot, String(target.workItemId));
-    const reserved = store.attachments.forWorkItem(target.workItemId).flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir ? [path.basename(r.localPath)] : []));
-    ({ path: file, created } = await placeInMirror(engine.mirrorRoot, target.workItemId, staged, reserved));
+  try {
+    // An unknown work item is refused before the file is kept anywhere.
+    await engine.track([target.workItemId]);
+    if (target.link) {
+      const dir = path.join(engine.mirrorRoot, String(target.workItemId));
+      const reserved = store.attachments.forWorkItem(target.workItemId).flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir ? [path.basename(r.localPath)] : []));
+      ({ path: file, created } = await placeInMirror(engine.mirrorRoot, target.workItemId, staged, target.fileName, reserved));
+    } else {
+      file = await nameStaged(staged, target.fileName);
+    }
+  } catch (error) {
+    await staged.discard();
+    throw error;
   }
   let summary: RunSummary;
   try {
@@ -135,6 +144,27 @@ async function attachUpload(c: RouteContext, target: { workItemId: number; fileN
   return runAnswer(summary, { ...answer, attachment: answer.attachment && withoutLocalPath(answer.attachment), attachments: answer.attachments.map(withoutLocalPath) });
 }
 
+/** Validates the target first (a refused request reads no body), then stages the body. */
+async function attachBody(c: RouteContext, target: UploadTarget, write: (file: string) => Promise<unknown>): Promise<Answer> {
+  return attachStaged(c, target, await stageUpload(c.deps.engine.mirrorRoot, write));
+}
+
+/** A multipart form: the file part is staged first, since its fields may follow it. */
+async function multipartUpload(c: RouteContext): Promise<Answer> {
+  const staged = await stageUpload(c.deps.engine.mirrorRoot, (file) => streamMultipartToFile(c.req, file, c.deps.settings.maxFileSize));
+  let target: UploadTarget;
+  try {
+    const { fields, partFileName } = staged.written;
+    target = { workItemId: workItemIdOf(fields.workItemId ?? c.query.get('workItemId') ?? undefined, 'workItemId'),
+      fileName: fileNameOf(fields.fileName ?? c.query.get('fileName') ?? partFileName), comment: optionalText(fields, 'comment') ?? (c.query.get('comment')?.trim() || undefined),
+      link: linkFlag(fields.link ?? c.query.get('link') ?? undefined) };
+  } catch (error) {
+    await staged.discard();
+    throw error;
+  }
+  return attachStaged(c, target, staged);
+}
+
 async function upload(c: RouteContext): Promise<Answer> {
   const limit = c.deps.settings.maxFileSize;
   if (isJson(c.req)) {
@@ -145,15 +175,16 @@ async function upload(c: RouteContext): Promise<Answer> {
     if (!BASE64.test(base64) || base64.length % 4 !== 0) throw badRequest('file is not valid base64');
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${limit} bytes (ATTACHMENT_MAX_FILE_SIZE)`);
-    return attachUpload(c, target, (file) => writeFile(file, bytes, { flag: 'wx' }));
+    return attachBody(c, target, (file) => writeFile(file, bytes, { flag: 'wx' }));
   }
+  if (isMultipart(c.req)) return multipartUpload(c);
   if (!/^application\/octet-stream\b/i.test(c.req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json ({fileName, workItemId, file: base64}) or application/octet-stream with ?workItemId=&fileName=');
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json ({fileName, workItemId, file: base64}), multipart/form-data (a "file" part, workItemId) or application/octet-stream with ?workItemId=&fileName=');
   }
   const q = c.query;
   const target = { workItemId: workItemIdOf(q.get('workItemId') ?? undefined, 'workItemId'), fileName: fileNameOf(q.get('fileName') ?? undefined),
     comment: q.get('comment')?.trim() || undefined, link: linkFlag(q.get('link') ?? undefined) };
-  return attachUpload(c, target, (file) => streamBodyToFile(c.req, file, limit));
+  return attachBody(c, target, (file) => streamBodyToFile(c.req, file, limit));
 }
 
 async function linkAttachment(c: RouteContext): Promise<Answer> {
