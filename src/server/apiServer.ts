@@ -6,6 +6,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { AuthenticationError, NotFoundError, PermissionError } from '../core/ado';
 import { CliError } from '../cli/exitCodes';
 import { SyncRequestError } from '../core/sync/itemError';
+import { CorsPolicy, isPreflight } from './cors';
 import { EventStreams } from './eventStream';
 import { HttpError } from './httpError';
 import { TokenRateLimit } from './rateLimit';
@@ -58,6 +59,8 @@ export interface ApiHandlerOptions {
   signal?: AbortSignal;
   /** Requests per minute per token (default DEFAULT_RATE_LIMIT_RPM). */
   rateLimitRpm?: number;
+  /** Origins that browser scripts may call the API from (parseCorsOrigin); none: cross-origin calls are off. */
+  corsOrigins?: readonly string[];
 }
 
 export const DEFAULT_RATE_LIMIT_RPM = 600;
@@ -67,14 +70,20 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
   const signal = options.signal ?? new AbortController().signal;
   const streams = new EventStreams(deps.engine.events);
   const limit = new TokenRateLimit(options.rateLimitRpm ?? DEFAULT_RATE_LIMIT_RPM);
+  const cors = new CorsPolicy(options.corsOrigins);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    cors.decorate(req, res);
     const candidates = compiled.flatMap((c) => {
       const m = c.pattern.exec(path);
       return m ? [{ c, m }] : [];
     });
     if (candidates.length === 0) return send(req, res, 404, errorBody(`no route ${path}`, 'NO_ROUTE'));
+    if (isPreflight(req)) {
+      if (!cors.answerPreflight(req, res, candidates.map(({ c }) => c.route.method))) send(req, res, 403, errorBody(cors.refusal(req), 'CORS_ORIGIN_NOT_ALLOWED'));
+      return;
+    }
     const hit = candidates.find(({ c }) => c.route.method === req.method);
     if (!hit) {
       const allow = candidates.map(({ c }) => c.route.method).join(', ');

@@ -8,12 +8,13 @@ import {
   type InboundServiceState, type WebhookSettings,
 } from '../../core/webhook';
 import { createApiHandler, DEFAULT_RATE_LIMIT_RPM } from '../../server/apiServer';
+import { CorsOriginError, parseCorsOrigin } from '../../server/cors';
 import type { Command, CommandContext } from '../command';
 import { runHeadline, withEngine } from '../engineSession';
 import { CliError, ExitCode } from '../exitCodes';
 import { optionText, settingsFor } from '../session';
 
-const USAGE = `[--port <n>] [--poll-interval <seconds>] [--poll-only] [--bind <address> --allow-remote] [--api-rate-limit <n>]
+const USAGE = `[--port <n>] [--poll-interval <seconds>] [--poll-only] [--bind <address> --allow-remote] [--api-rate-limit <n>] [--cors-origin <origin>...]
 
   --port <n>                 receiver port (${WEBHOOK_ENV.port}, default 8787; 0 = any free port)
   --poll-interval <seconds>  background sync of all tracked items (ATTACHMENT_SYNC_POLL_INTERVAL,
@@ -22,6 +23,8 @@ const USAGE = `[--port <n>] [--poll-interval <seconds>] [--poll-only] [--bind <a
   --bind <address>           listen on another address than 127.0.0.1; needs --allow-remote too
   --allow-remote             confirms that the receiver may be reached from other machines
   --api-rate-limit <n>       HTTP API requests per minute per token (default ${DEFAULT_RATE_LIMIT_RPM})
+  --cors-origin <origin>     lets browser scripts from this origin (https://host[:port]) call the
+                             HTTP API; repeat for more. Off unless given.
 The HTTP API (/api/sync/*, /api/sync-history, /api/openapi.json...) answers on the same port;
 callers send "Authorization: Bearer <token>" with a token from "ado-sync token create".
 Receiver credentials come from the environment: ${WEBHOOK_ENV.username} and ${WEBHOOK_ENV.password},
@@ -59,6 +62,17 @@ export function receiverSettings(context: CommandContext): WebhookSettings {
     throw new CliError(`Listening on ${host} would expose the receiver beyond this machine. Confirm with --bind ${host} --allow-remote, or use 127.0.0.1 behind a reverse proxy.`);
   }
   return { ...hook, host, port: integerOption(context, 'port', 0, 65535) ?? hook.port };
+}
+
+function corsOriginsOf(context: CommandContext): string[] {
+  const raw = context.values['cors-origin'];
+  const given = Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : [];
+  try {
+    return given.map(parseCorsOrigin);
+  } catch (error) {
+    if (error instanceof CorsOriginError) throw new CliError(`--cors-origin: ${error.message}.`);
+    throw error;
+  }
 }
 
 function warnRemote(context: CommandContext, host: string): void {
@@ -105,16 +119,18 @@ export const serveCommand: Command = {
     bind: { type: 'string' },
     'allow-remote': { type: 'boolean', default: false },
     'api-rate-limit': { type: 'string' },
+    'cors-origin': { type: 'string', multiple: true },
   },
   async run(context) {
     // Every flag is checked before the network or the database is touched.
     const webhook = context.values['poll-only'] === true ? undefined : receiverSettings(context);
     const pollSeconds = integerOption(context, 'poll-interval', 0, 86_400) ?? settingsFor(context).pollIntervalSeconds;
     const rateLimitRpm = integerOption(context, 'api-rate-limit', 1, 1_000_000);
+    const corsOrigins = corsOriginsOf(context);
     if (webhook && !isLoopback(webhook.host)) warnRemote(context, webhook.host);
     return withEngine(context, async ({ engine, store, client, settings }) => {
       if (webhook && store.apiTokens.live().length === 0) context.output.warn('No API token yet: the HTTP API refuses every call but /api/health. Stop, run "ado-sync token create --name <name>", and start again.');
-      const api = webhook ? createApiHandler({ engine, store, client, settings }, { signal: context.signal, rateLimitRpm, log: (m) => context.output.warn(m) }) : undefined;
+      const api = webhook ? createApiHandler({ engine, store, client, settings }, { signal: context.signal, rateLimitRpm, corsOrigins, log: (m) => context.output.warn(m) }) : undefined;
       const service = await listening(webhook, () => startInboundService({
         engine,
         webhook,
