@@ -4,7 +4,6 @@
 // add a dependency for a dozen lines of matching.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AuthenticationError, NotFoundError, PermissionError } from '../core/ado';
-import { CliError } from '../cli/exitCodes';
 import { SyncRequestError } from '../core/sync/itemError';
 import { CorsPolicy, isPreflight } from './cors';
 import { EventStreams } from './eventStream';
@@ -39,8 +38,6 @@ function errorBody(message: string, code: string) {
 /** What a failure becomes: the caller's mistake (4xx), Azure DevOps refusing (502 with its words), or ours (500). */
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  // The CLI's validators (history filters) speak for both: their refusals are bad input.
-  if (error instanceof CliError) return new HttpError(400, 'BAD_REQUEST', error.message.replace(/--(\w[\w-]*)/g, '$1'));
   if (error instanceof NotFoundError) return new HttpError(404, 'ADO_NOT_FOUND', error.message);
   if (error instanceof SyncRequestError) return new HttpError(404, error.code === 'WorkItemNotFound' ? 'WORK_ITEM_NOT_FOUND' : 'NOT_FOUND', error.message);
   if (error instanceof AuthenticationError || error instanceof PermissionError) {

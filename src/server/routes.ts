@@ -7,13 +7,13 @@ import path from 'node:path';
 import { attachmentIdFromUrl, type AdoClient } from '../core/ado';
 import { attachAnswer, deleteAnswer, downloadAnswer, linkAnswer, listJson, runJson } from '../core/answers/attachments';
 import { dedupAnswer } from '../core/answers/dedup';
+import { HistoryQueryError, parseHistoryQuery, type HistoryQuery } from '../core/answers/historyQuery';
 import { workItemStatus } from '../core/answers/status';
 import { uploadSessionAnswer } from '../core/answers/uploadSession';
 import type { SyncSettings } from '../core/settings';
 import { StoreError, type SyncStore } from '../core/store';
 import type { RunSummary, SyncEngine } from '../core/sync/engineApi';
 import { listWorkItemAttachments } from '../core/sync/workItemAttachments';
-import { historyFilter, historyLimit } from '../cli/commands/history';
 import type { EventStreams } from './eventStream';
 import { badRequest, HttpError, notFound } from './httpError';
 import { nameStaged, placeInMirror, stageUpload, type StagedUpload } from './mirrorUpload';
@@ -217,16 +217,19 @@ async function forceSync(c: RouteContext): Promise<Answer> {
   return runAnswer(summary, { ...runJson(summary, `Synced work item ${workItemId}`), workItemIds: [workItemId] });
 }
 
-/** The query as the CLI's history options, so that one validation serves both. */
-function historyQuery(q: URLSearchParams): Record<string, string | undefined> {
-  const v = (name: string) => q.get(name) ?? undefined;
-  return { status: v('status'), kind: v('kind'), trigger: v('trigger'), 'work-item': v('workItemId'), from: v('from'), to: v('to'), text: v('text'), limit: v('limit') };
+/** The query's filters, validated as `ado-sync history` validates its options (core/answers/historyQuery). */
+function historyQueryOf(q: URLSearchParams): HistoryQuery {
+  const v = (name: string) => q.get(name)?.trim() || undefined;
+  try {
+    return parseHistoryQuery({ status: v('status'), kind: v('kind'), trigger: v('trigger'), workItemId: v('workItemId'), from: v('from'), to: v('to'), text: v('text'), limit: v('limit') });
+  } catch (error) {
+    if (error instanceof HistoryQueryError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 async function historyList(c: RouteContext): Promise<Answer> {
-  const values = historyQuery(c.query);
-  const filter = historyFilter(values);
-  const limit = historyLimit(values);
+  const { filter, limit } = historyQueryOf(c.query);
   try {
     const { rows, total, nextCursor } = c.deps.store.history.page(filter, limit, c.query.get('cursor') ?? undefined);
     return { body: { success: true, data: rows, pagination: { total, limit, nextCursor } } };
