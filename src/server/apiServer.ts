@@ -8,6 +8,7 @@ import { SyncRequestError } from '../core/sync/itemError';
 import { CorsPolicy, isPreflight } from './cors';
 import { EventStreams } from './eventStream';
 import { HttpError } from './httpError';
+import { isAdminKey } from './serveControl';
 import { TokenRateLimit } from './rateLimit';
 import { ROUTES, type ApiDeps, type Route } from './routes';
 
@@ -56,6 +57,8 @@ export interface ApiHandlerOptions {
   signal?: AbortSignal;
   /** Requests per minute per token (default DEFAULT_RATE_LIMIT_RPM). */
   rateLimitRpm?: number;
+  /** The key of the token routes (serveControl.ts); without it they refuse every call. */
+  adminKey?: string;
   /** Origins that browser scripts may call the API from (parseCorsOrigin); none: cross-origin calls are off. */
   corsOrigins?: readonly string[];
 }
@@ -87,7 +90,12 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
       return send(req, res, 405, errorBody(`${req.method ?? '?'} is not allowed on ${path}; use ${allow}`, 'METHOD_NOT_ALLOWED'), { allow });
     }
     const { route, names } = hit.c;
-    if (route.auth) {
+    if (route.admin) {
+      if (!isAdminKey(bearer(req), options.adminKey)) {
+        return send(req, res, 401, errorBody('this route takes the admin key that serve keeps beside its database (<database>.serve), as "ado-sync token" on its machine sends it; API tokens do not manage tokens', 'ADMIN_KEY_REQUIRED'),
+          { 'www-authenticate': 'Bearer' });
+      }
+    } else if (route.auth) {
       const token = bearer(req);
       const caller = token ? deps.store.apiTokens.verify(token) : undefined;
       if (!caller) {

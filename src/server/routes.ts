@@ -19,6 +19,7 @@ import { badRequest, HttpError, notFound } from './httpError';
 import { nameStaged, placeInMirror, stageUpload, type StagedUpload } from './mirrorUpload';
 import { isMultipart, streamMultipartToFile } from './multipartBody';
 import { openApiDocument } from './openapi';
+import { TOKEN_ROUTES } from './tokenRoutes';
 import { isJson, readJsonObject, streamBodyToFile } from './requestBody';
 
 export interface ApiDeps {
@@ -46,6 +47,8 @@ export interface Route {
   path: string;
   /** False only for the health check. */
   auth: boolean;
+  /** Takes the server's admin key (serveControl.ts) instead of an API token. */
+  admin?: boolean;
   handle(c: RouteContext): Promise<Answer>;
 }
 
@@ -301,4 +304,5 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/sync-history', auth: true, handle: historyList },
   { method: 'GET', path: '/api/sync-history/{id}', auth: true, handle: historyRun },
   { method: 'GET', path: '/api/audit-logs', auth: true, handle: auditLogs },
+  ...TOKEN_ROUTES,
 ];

@@ -3,12 +3,14 @@
 // bearer tokens from `ado-sync token`), and the engine's coordinator, which polls the change feed
 // (ATTACHMENT_SYNC_POLL_INTERVAL, 0 = off) and syncs what is dirty; prints the state on start and on
 // shutdown, and on SIGINT/SIGTERM lets the items in flight finish, closes the engine and exits 0.
+import path from 'node:path';
 import {
   describeInboundState, startInboundService, WEBHOOK_ENV, WebhookSettingsError, webhookSettingsFromEnv,
   type InboundServiceState, type WebhookSettings,
 } from '../../core/webhook';
 import { createApiHandler, DEFAULT_RATE_LIMIT_RPM } from '../../server/apiServer';
 import { CorsOriginError, parseCorsOrigin } from '../../server/cors';
+import { localBaseUrl, newAdminKey, publishControl } from '../../server/serveControl';
 import type { Command, CommandContext } from '../command';
 import { runHeadline, withEngine } from '../engineSession';
 import { CliError, ExitCode } from '../exitCodes';
@@ -130,7 +132,8 @@ export const serveCommand: Command = {
     if (webhook && !isLoopback(webhook.host)) warnRemote(context, webhook.host);
     return withEngine(context, async ({ engine, store, client, settings }) => {
       if (webhook && store.apiTokens.live().length === 0) context.output.warn('No API token yet: the HTTP API refuses every call but /api/health. Stop, run "ado-sync token create --name <name>", and start again.');
-      const api = webhook ? createApiHandler({ engine, store, client, settings }, { signal: context.signal, rateLimitRpm, corsOrigins, log: (m) => context.output.warn(m) }) : undefined;
+      const adminKey = newAdminKey();
+      const api = webhook ? createApiHandler({ engine, store, client, settings }, { signal: context.signal, rateLimitRpm, corsOrigins, adminKey, log: (m) => context.output.warn(m) }) : undefined;
       const service = await listening(webhook, () => startInboundService({
         engine,
         webhook,
@@ -144,13 +147,19 @@ export const serveCommand: Command = {
       }));
       // The receiver's socket keeps the process alive; with --poll-only only this does.
       const keepAlive = setInterval(() => undefined, 60 * 60 * 1000);
+      // `ado-sync token` cannot write the database this process holds: it asks this process (serveControl.ts).
+      let unpublish: (() => Promise<void>) | undefined;
       try {
+        if (webhook && service.receiver) {
+          unpublish = await publishControl(path.resolve(context.cwd, settings.dbPath), { pid: process.pid, url: localBaseUrl(webhook.host, service.receiver.port), key: adminKey });
+        }
         showState(context, 'started', service.state());
         await untilAborted(context.signal);
         context.output.info('Stopping: finishing the item in flight...');
-        await service.stop();
       } finally {
         clearInterval(keepAlive);
+        await unpublish?.();
+        await service.stop();
       }
       showState(context, 'stopped', service.state());
       return ExitCode.ok;
