@@ -1,11 +1,12 @@
 // `ado-sync token create|revoke` while `ado-sync serve` holds the database (sql.js: one writer,
 // with a lock file, kept in memory): carried out by the running server through its admin key, in
 // effect at once and on disk; the admin routes take no API token; without a server, as before.
+// `serve --poll-only` (no webhook receiver) serves the API too, without the receiver's credentials.
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { controlFilePath } from '../../src/server/serveControl';
 import { readOrUndefined, withStore } from '../webhook/support';
-import { cli, serveFixture, startApi, trackItems, type RunningApi, type ServeFixture } from './support';
+import { cli, createToken, serveFixture, startApi, trackItems, type RunningApi, type ServeFixture } from './support';
 
 describe('team server: tokens while serve runs', function () {
   this.timeout(60_000);
@@ -70,5 +71,28 @@ describe('team server: tokens while serve runs', function () {
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /in use by pid .*stop it, run "ado-sync token create" and start it again/s);
     });
+  });
+
+  it('serve --poll-only answers the API without the receiver\'s credentials (it had no API); tokens can be made while it runs', async () => {
+    const noHook = { ADO_SYNC_WEBHOOK_USERNAME: '', ADO_SYNC_WEBHOOK_PASSWORD: '', ADO_SYNC_WEBHOOK_SECRET: '' };
+    const token = await createToken({ ...f, env: { ...f.env, ...noHook } }, 'poller');
+    api = await startApi({ ...f, env: { ...f.env, ...noHook } }, {}, token, ['--poll-only']);
+    assert.equal((await api.call('GET', '/api/sync/status/5')).status, 200);
+    assert.equal((await api.call('GET', '/api/sync/status/5', { token: null })).status, 401);
+    const sync = await api.call<{ status: string }>('POST', '/api/sync/force-sync/5');
+    assert.equal(sync.status, 200, JSON.stringify(sync.body));
+    // No receiver: the webhook path is no route of the API.
+    const hook = await api.call<{ error: { code: string } }>('POST', '/api/webhooks/workitem', { json: {} });
+    assert.equal(hook.status, 404);
+    assert.equal(hook.body.error.code, 'NO_ROUTE');
+    const made = await cli(f, ['token', 'create', '--name', 'second', '--json'], noHook);
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal((await api.call('GET', '/api/sync/status/5', { token: (JSON.parse(made.stdout) as { token: string }).token })).status, 200);
+
+    const stopped = await api.stop();
+    api = undefined;
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stdout, /Webhook receiver: off \(poll only\)/);
+    assert.match(stopped.stdout, /HTTP API: http:\/\/127\.0\.0\.1:\d+\/api/);
   });
 });
