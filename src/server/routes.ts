@@ -124,7 +124,7 @@ async function attachStaged(c: RouteContext, target: UploadTarget, staged: Stage
     await engine.track([target.workItemId]);
     if (target.link) {
       const dir = path.join(engine.mirrorRoot, String(target.workItemId));
-      const reserved = store.attachments.forWorkItem(target.workItemId).flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir ? [path.basename(r.localPath)] : []));
+      const reserved = (await store.attachments.forWorkItem(target.workItemId)).flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir ? [path.basename(r.localPath)] : []));
       ({ path: file, created } = await placeInMirror(engine.mirrorRoot, target.workItemId, staged, target.fileName, reserved));
     } else {
       file = await nameStaged(staged, target.fileName);

@@ -1,6 +1,6 @@
 // The token routes `ado-sync token create|revoke` use while `ado-sync serve` holds the database
 // (serveControl.ts). They take the server's admin key, not an API token: an API token never makes
-// or revokes tokens.
+// or revokes tokens. Store calls are awaited: the store may answer asynchronously (PostgreSQL).
 import { tokenJson } from '../core/answers/apiTokens';
 import { StoreError } from '../core/store';
 import { badRequest, HttpError, notFound } from './httpError';
@@ -15,24 +15,24 @@ export const TOKEN_ROUTES: readonly Route[] = [
       const body = await readJsonObject(c.req, SMALL_BODY);
       if (typeof body.name !== 'string') throw badRequest('name is required: the token\'s name');
       const name = body.name;
-      if (c.deps.store.apiTokens.live().some((t) => t.name === name)) throw new HttpError(409, 'TOKEN_NAME_TAKEN', `a token named "${name}" exists already; revoke it first or choose another name`);
+      if ((await c.deps.store.apiTokens.live()).some((t) => t.name === name)) throw new HttpError(409, 'TOKEN_NAME_TAKEN', `a token named "${name}" exists already; revoke it first or choose another name`);
       let created;
       try {
-        created = c.deps.store.apiTokens.create(name);
+        created = await c.deps.store.apiTokens.create(name);
       } catch (error) {
         if (error instanceof StoreError) throw badRequest(error.message);
         throw error;
       }
       // On disk at once: a token handed out must survive the server's crash.
-      c.deps.store.flush();
+      await c.deps.store.flush();
       return { status: 201, body: { token: created.token, ...tokenJson(created.row) } };
     },
   },
   {
     method: 'DELETE', path: '/api/admin/tokens/{name}', auth: true, admin: true, handle: async (c) => {
-      const row = c.deps.store.apiTokens.revoke(c.params.name);
+      const row = await c.deps.store.apiTokens.revoke(c.params.name);
       if (!row) throw notFound(`no live token named (or with id) "${c.params.name}"`);
-      c.deps.store.flush();
+      await c.deps.store.flush();
       return { body: { revoked: tokenJson(row) } };
     },
   },
