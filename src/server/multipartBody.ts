@@ -5,6 +5,7 @@
 import busboy from 'busboy';
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { badRequest, HttpError } from './httpError';
 import { ByteLimit, checkDeclaredLength } from './requestBody';
@@ -46,12 +47,18 @@ export function streamMultipartToFile(req: IncomingMessage, file: string, limit:
     const fields: Record<string, string> = {};
     let partFileName: string | undefined;
     let writing: Promise<number> | undefined;
+    let part: Readable | undefined;
     let settled = false;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
       req.unpipe(parser);
-      reject(error instanceof HttpError ? error : badRequest(`the multipart/form-data body cannot be read: ${error instanceof Error ? error.message : String(error)}`, 'MALFORMED_MULTIPART'));
+      const refusal = error instanceof HttpError ? error : badRequest(`the multipart/form-data body cannot be read: ${error instanceof Error ? error.message : String(error)}`, 'MALFORMED_MULTIPART');
+      // Ends a file part still being written (an aborted request never ends it), so that its file is
+      // closed before the caller removes it. With an error: a part destroyed after its last byte
+      // was read but before its end was seen would otherwise count as finished and stall the pipeline.
+      part?.destroy(refusal);
+      void (writing ?? Promise.resolve()).catch(() => undefined).then(() => reject(refusal));
     };
     parser.on('file', (name, stream, info) => {
       if (name !== FILE_PART) {
@@ -60,6 +67,7 @@ export function streamMultipartToFile(req: IncomingMessage, file: string, limit:
         return;
       }
       partFileName = info.filename || undefined;
+      part = stream;
       const counter = new ByteLimit(limit);
       writing = pipeline(stream, counter, createWriteStream(file, { flags: 'wx' })).then(() => counter.bytes);
       writing.catch(fail);

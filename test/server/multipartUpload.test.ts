@@ -2,9 +2,10 @@
 // disk under the raw body's limits, fields before or after it, refusals with nothing stored.
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { STAGING_DIR } from '../../src/core/sync/inbound';
-import { mirrorFile, readOrUndefined, withStore } from '../webhook/support';
+import { mirrorFile, readOrUndefined, waitFor, withStore } from '../webhook/support';
 import { serveFixture, startApi, trackItems, type RunningApi, type ServeFixture } from './support';
 
 interface UploadAnswer { success: boolean; attachment: { attachmentGuid: string | null; fileName: string; size: number | null } | null }
@@ -116,5 +117,17 @@ describe('team server multipart uploads', function () {
     assert.deepEqual(await filesIn(path.join(f.mirror, '6')), []);
     assert.deepEqual(await filesIn(path.join(f.mirror, STAGING_DIR)), []);
     await withStore(f, (store) => assert.deepEqual(store.attachments.forWorkItem(6), []), true);
+  });
+
+  it('a client that goes away mid-file leaves nothing in staging and the server goes on', async () => {
+    const { body } = form([{ name: 'workItemId', value: '6' }, { name: 'file', fileName: 'cut.bin', bytes: pattern(256 * 1024, 9) }], 'cut-boundary');
+    const socket = net.connect(Number(new URL(api.base).port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/sync/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.token}\r\nContent-Type: multipart/form-data; boundary=cut-boundary\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(body.subarray(0, 128 * 1024));
+    await waitFor('the part in staging', async () => (await filesIn(path.join(f.mirror, STAGING_DIR))).length > 0);
+    socket.destroy();
+    await waitFor('staging emptied', async () => (await filesIn(path.join(f.mirror, STAGING_DIR))).length === 0);
+    assert.equal((await api.call('GET', '/api/sync/status/6')).status, 200, 'the server goes on');
   });
 });
