@@ -8,6 +8,7 @@ import { Commands, ContextKeys, SETTINGS_SECTION } from '../shared/ids';
 import { ConnectionSecrets, organizationKey, type StoredOrganization } from './connectionSecrets';
 import { readSettings, readTenant, writeConnectionSettings } from './settings';
 import type { SyncFolder } from './syncFolder';
+import { errorMessage } from '../core/errorMessage';
 
 /** Azure DevOps' resource id: a token for it is what the REST API accepts. */
 export const ADO_RESOURCE_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -136,7 +137,7 @@ export class Connection implements vscode.Disposable {
       this.log.info(`Connected to ${state.orgUrl} (${project}) as ${state.identity}`);
     } catch (error) {
       this.log.warn(`Saved connection could not be restored: ${String(error)}`);
-      await this.setState(undefined, { kind: 'failed', orgUrl, reason: error instanceof Error ? error.message : String(error) });
+      await this.setState(undefined, { kind: 'failed', orgUrl, reason: errorMessage(error) });
     }
   }
 

@@ -10,6 +10,7 @@ import {
 import { chartView } from './chart';
 import { el } from './dom';
 import { backlogCounters, fmtBytes, fmtDuration, runCounterCells, RUN_COLUMNS, STATUS_ICON, STATUSES } from './format';
+import { errorMessage } from '../core/errorMessage';
 
 declare function acquireVsCodeApi(): { postMessage(m: ViewToHost): void; getState(): unknown; setState(s: ViewState): void };
 
@@ -35,7 +36,7 @@ function request<K extends Request['kind']>(r: Extract<Request, { kind: K }>): P
 function save(): void { api.setState(state); }
 
 /** Any failed request shows its message in the status line instead of vanishing. */
-function report(e: unknown): void { message = e instanceof Error ? e.message : String(e); render(); }
+function report(e: unknown): void { message = errorMessage(e); render(); }
 
 const TRIGGERS: SyncTrigger[] = ['manual', 'poll', 'webhook', 'attach', 'import'];
 

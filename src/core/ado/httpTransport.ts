@@ -15,6 +15,7 @@ import type { TokenBucket } from './rateLimiter';
 import { observeRequest } from './requestHook';
 import { errorFromResponse, parseServiceError, stripBom } from './responseError';
 import { type Idempotency, parseRetryAfter, parseSeconds, type RetryPolicy } from './retryPolicy';
+import { errorMessage } from '../errorMessage';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string) => void;
@@ -129,7 +130,7 @@ export class HttpTransport {
       } catch (error) {
         if (!this.config.retry.shouldRetry(error, attempt, request.idempotency) || request.mayRetry?.(error) === false) throw error;
         const wait = this.config.retry.delayMs(error, attempt);
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         // The reason names the method and URL already.
         this.log('warn', `Retry ${attempt + 1}/${this.config.retry.options.maxRetries} in ${wait} ms after: ${reason}`);
         this.config.onRetry?.({ retry: attempt + 1, maxRetries: this.config.retry.options.maxRetries, delayMs: wait, error });
@@ -316,7 +317,7 @@ class AttemptControl implements Attempt {
     if (error instanceof AdoError) return error;
     const code = errorCode(error);
     if (code !== undefined || isFetchError(error)) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return new NetworkError(`Network error: ${code ?? message}`, { method, url, code, requestSent: !NOT_SENT_CODES.has(code ?? ''), cause: error });
     }
     return error;

@@ -6,6 +6,7 @@ import type { ItemOutcome, RunSummary } from '../../core/sync/engineApi';
 import { Commands } from '../../shared/ids';
 import { formatBytes, formatRate } from '../../shared/format';
 import type { SyncAccess } from './deps';
+import { errorMessage } from '../../core/errorMessage';
 
 /** Rate over a sliding window: the first chunks of a transfer are not representative. */
 const RATE_WINDOW_MS = 3_000;
@@ -125,7 +126,7 @@ export async function offerRetry(message: string, retry: () => unknown): Promise
 
 /** A call that threw (not one item): logged, and told to the user with the error's message. */
 export function showFailure(log: vscode.LogOutputChannel, what: string, error: unknown): undefined {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   log.error(`${what} failed: ${message}`);
   void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((choice) => choice && vscode.commands.executeCommand(Commands.showLog));
   return undefined;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { historyHtml } from '../../core/history/historyHtml';
 import type { HostToView, LiveEvent, Request, ResponseByKind, ViewState, ViewToHost } from '../../shared/historyProtocol';
 import { WebviewTypes } from '../../shared/ids';
+import { errorMessage } from '../../core/errorMessage';
 
 /** Answers the view's requests (HistoryController.handle on the current store). */
 export type HistoryBackend = (request: Request) => Promise<ResponseByKind[Request['kind']]>;
@@ -59,7 +60,7 @@ export class HistoryPanel implements vscode.Disposable {
     try {
       await this.post({ type: 'response', id: m.id, ok: true, result: await this.backend(m.request) });
     } catch (e) {
-      await this.post({ type: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+      await this.post({ type: 'response', id: m.id, ok: false, error: errorMessage(e) });
     }
   }
 
