@@ -23,6 +23,7 @@ export const Commands = {
   deleteLocalRecord: 'adoSync.deleteLocalRecord',
   findDuplicates: 'adoSync.findDuplicates',
   showHistory: 'adoSync.showHistory',
+  dismissFailures: 'adoSync.dismissFailures',
   importBacklog: 'adoSync.importBacklog',
   setWebhookCredentials: 'adoSync.setWebhookCredentials',
   registerWebhook: 'adoSync.registerWebhook',

@@ -14,6 +14,8 @@ export interface StatusView {
   warning: boolean;
   /** Click target: connect when not connected, else the history. */
   command: 'connect' | 'showHistory';
+  /** Failures (or a failed run) are kept on screen: the tooltip offers to dismiss them. */
+  dismissable: boolean;
 }
 
 interface RunProgress { done: number; total: number }
@@ -84,6 +86,15 @@ export class StatusModel {
     }
   }
 
+  /**
+   * The user has seen the failures and wants the status bar back: forgets them (the tree and the
+   * history still show them). A later failure of the same file shows again.
+   */
+  dismissFailures(): void {
+    this.failures.clear();
+    this.runError = undefined;
+  }
+
   /** A run that threw instead of returning a summary. */
   runThrew(error: Error): void {
     this.offline = isNetworkCode(error.name) || isNetworkCode((error as { code?: string }).code);
@@ -92,7 +103,7 @@ export class StatusModel {
 
   view(): StatusView {
     const c = this.connection;
-    if (!c) return { text: '$(cloud) ADO: not connected', tooltip: 'Azure DevOps Attachment Sync: not connected. Click to connect.', warning: false, command: 'connect' };
+    if (!c) return { text: '$(cloud) ADO: not connected', tooltip: 'Azure DevOps Attachment Sync: not connected. Click to connect.', warning: false, command: 'connect', dismissable: false };
     const lines = [`Azure DevOps Attachment Sync`, `${c.identity} · ${c.orgUrl} (${c.project})`,
       `Last sync: ${this.lastSyncAt ? this.formatTime(this.lastSyncAt) : 'not yet'}`];
     if (this.webhook) lines.push(`Webhook receiver: ${this.webhook}`);
@@ -103,18 +114,19 @@ export class StatusModel {
     if (this.storeProblem) lines.push(this.storeProblem);
     lines.push('Click to open Sync History.');
     const tooltip = lines.join('\n');
+    const dismissable = this.failures.size > 0 || this.runError !== undefined;
     if (this.running.size > 0) {
       let done = 0, total = 0;
       for (const r of this.running.values()) { done += r.done; total += r.total; }
       // Before a sync has planned, it knows no count yet: no "0/0".
-      return { text: total > 0 ? `$(sync~spin) ADO: syncing ${done}/${total}` : '$(sync~spin) ADO: syncing…', tooltip, warning: false, command: 'showHistory' };
+      return { text: total > 0 ? `$(sync~spin) ADO: syncing ${done}/${total}` : '$(sync~spin) ADO: syncing…', tooltip, warning: false, command: 'showHistory', dismissable };
     }
-    if (this.storeProblem) return { text: '$(error) ADO: database not saved', tooltip, warning: true, command: 'showHistory' };
-    if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory' };
-    if (this.failures.size > 0) return { text: `$(warning) ADO: ${this.failures.size} failed`, tooltip, warning: true, command: 'showHistory' };
-    if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory' };
-    if (this.readOnly) return { text: '$(lock) ADO: read-only', tooltip, warning: false, command: 'showHistory' };
-    return { text: '$(check) ADO: synced', tooltip, warning: false, command: 'showHistory' };
+    if (this.storeProblem) return { text: '$(error) ADO: database not saved', tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory', dismissable };
+    if (this.failures.size > 0) return { text: `$(warning) ADO: ${this.failures.size} failed`, tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.readOnly) return { text: '$(lock) ADO: read-only', tooltip, warning: false, command: 'showHistory', dismissable };
+    return { text: '$(check) ADO: synced', tooltip, warning: false, command: 'showHistory', dismissable };
   }
 }
 
