@@ -24,6 +24,7 @@ export const Commands = {
   findDuplicates: 'adoSync.findDuplicates',
   showHistory: 'adoSync.showHistory',
   dismissFailures: 'adoSync.dismissFailures',
+  retryNow: 'adoSync.retryNow',
   importBacklog: 'adoSync.importBacklog',
   setWebhookCredentials: 'adoSync.setWebhookCredentials',
   registerWebhook: 'adoSync.registerWebhook',

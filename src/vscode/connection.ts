@@ -7,6 +7,7 @@ import { BearerAuth, createAdoClient, PatAuth, type AdoClient, type AuthStrategy
 import { Commands, ContextKeys, SETTINGS_SECTION } from '../shared/ids';
 import { ConnectionSecrets, organizationKey, type StoredOrganization } from './connectionSecrets';
 import { readSettings, readTenant, writeConnectionSettings } from './settings';
+import type { RetryWaits } from './retryWaits';
 import type { SyncFolder } from './syncFolder';
 import { errorMessage } from '../core/errorMessage';
 
@@ -61,6 +62,7 @@ export class Connection implements vscode.Disposable {
     secrets: vscode.SecretStorage,
     private readonly folder: SyncFolder,
     private readonly log: vscode.LogOutputChannel,
+    private readonly retries: RetryWaits,
   ) {
     this.credentials = new ConnectionSecrets(secrets);
     this.subscriptions = [
@@ -195,6 +197,8 @@ export class Connection implements vscode.Disposable {
       maxRetries: settings.uploadMaxRetries,
       requestsPerMinute: settings.rateLimitRpm,
       log: (level, message) => this.log[level](message),
+      onRetry: this.retries.notice,
+      retrySleep: this.retries.sleep,
     });
     const who = await client.whoAmI();
     await client.getProject(project);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Commands, STATUS_BAR_ID } from '../shared/ids';
 import type { Connection, ConnectionState } from './connection';
+import type { RetryWaits } from './retryWaits';
 import { StatusModel, type StatusView } from './statusBarModel';
 import type { SyncSession } from './syncSession';
 
@@ -13,7 +14,7 @@ export interface StatusBar extends vscode.Disposable {
   render(): void;
 }
 
-export function createStatusBar(connection: Connection, session: SyncSession): StatusBar {
+export function createStatusBar(connection: Connection, session: SyncSession, retries: RetryWaits): StatusBar {
   const item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   item.name = 'Azure DevOps Attachment Sync';
   const model = new StatusModel();
@@ -21,7 +22,7 @@ export function createStatusBar(connection: Connection, session: SyncSession): S
     const view = model.view();
     item.text = view.text;
     item.tooltip = tooltipOf(view);
-    item.command = view.command === 'connect' ? Commands.connect : Commands.showHistory;
+    item.command = view.command === 'connect' ? Commands.connect : view.command === 'retryNow' ? Commands.retryNow : Commands.showHistory;
     item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.accessibilityInformation = { label: view.text.replace(/\$\([\w~-]+\)\s*/g, ''), role: 'button' };
   };
@@ -43,6 +44,7 @@ export function createStatusBar(connection: Connection, session: SyncSession): S
     session.onStoreProblem((p) => { model.setStoreProblem(p?.message); render(); }),
   ];
   subscriptions.push(vscode.commands.registerCommand(Commands.dismissFailures, () => { model.dismissFailures(); render(); }));
+  offs.push(retries.onChange((wait) => { model.setRetryWait(wait); render(); }));
   onConnection(connection.current);
   item.show();
   return {

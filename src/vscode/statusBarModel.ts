@@ -12,8 +12,8 @@ export interface StatusView {
   tooltip: string;
   /** Warning background (failed items or a failed run). */
   warning: boolean;
-  /** Click target: connect when not connected, else the history. */
-  command: 'connect' | 'showHistory';
+  /** Click target: connect when not connected, retry now while the client waits to retry, else the history. */
+  command: 'connect' | 'showHistory' | 'retryNow';
   /** Failures (or a failed run) are kept on screen: the tooltip offers to dismiss them. */
   dismissable: boolean;
 }
@@ -34,6 +34,7 @@ export class StatusModel {
   private readOnly = false;
   private webhook: string | undefined;
   private storeProblem: string | undefined;
+  private retryWait: { retry: number; maxRetries: number; reason: string } | undefined;
 
   constructor(private readonly formatTime: (d: Date) => string = (d) => d.toLocaleString()) {}
 
@@ -46,6 +47,8 @@ export class StatusModel {
   setReadOnly(readOnly: boolean): void { this.readOnly = readOnly; }
   /** Saving the sync database fails (a full disk): the message, or undefined once it saves again. */
   setStoreProblem(message: string | undefined): void { this.storeProblem = message; }
+  /** Azure DevOps stopped answering and the client waits to try again (undefined once it tries). */
+  setRetryWait(wait: { retry: number; maxRetries: number; reason: string } | undefined): void { this.retryWait = wait; }
   /** One line about the webhook receiver (e.g. "listening on :8091, 3 deliveries"), or undefined. */
   setWebhook(state: string | undefined): void { this.webhook = state; }
 
@@ -115,6 +118,10 @@ export class StatusModel {
     lines.push('Click to open Sync History.');
     const tooltip = lines.join('\n');
     const dismissable = this.failures.size > 0 || this.runError !== undefined;
+    if (this.retryWait) {
+      const { retry, maxRetries, reason } = this.retryWait;
+      return { text: '$(cloud-offline) ADO: connection lost, retrying…', tooltip: `${tooltip}\nAzure DevOps did not answer (${reason}): retry ${retry} of ${maxRetries} waits. Click to retry now.`, warning: true, command: 'retryNow', dismissable };
+    }
     if (this.running.size > 0) {
       let done = 0, total = 0;
       for (const r of this.running.values()) { done += r.done; total += r.total; }

@@ -36,7 +36,7 @@ export async function attachUris(deps: CommandDeps, workItemId: number, files: r
   deps.refresh();
   let summary: RunSummary;
   try {
-    summary = await withTransferProgress(deps.sync, `Attaching ${describeFiles(files)} to work item ${workItemId}`, { workItemIds: [workItemId], expectedBytes }, (signal) =>
+    summary = await withTransferProgress(deps, `Attaching ${describeFiles(files)} to work item ${workItemId}`, { workItemIds: [workItemId], expectedBytes }, (signal) =>
       engine.attach({ files: paths, workItemId, trigger: 'attach', signal }),
     );
   } catch (error) {

@@ -8,6 +8,7 @@ import { AttachmentDecorations } from '../fileDecorations';
 import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
 import { WorkItemNode } from '../tree/workItemNode';
+import type { RetryWaits } from '../retryWaits';
 import type { SyncFolder } from '../syncFolder';
 import { WorkItemsTree } from '../workItemsTree';
 import { workItemApi, type WorkItemApi } from './api';
@@ -24,6 +25,7 @@ export function registerWorkItemFeature(
   sync: SyncAccess,
   folder: SyncFolder,
   log: vscode.LogOutputChannel,
+  retries: RetryWaits,
 ): WorkItemFeature {
   const transfers = new TransferTracker();
   transfers.watch(sync.events);
@@ -31,7 +33,9 @@ export function registerWorkItemFeature(
   const decorations = new AttachmentDecorations(sync, log);
   const deps: CommandDeps = {
     connection,
-    sync,
+    // A user's command is a sign to try the server again now, not after the backoff.
+    sync: { engine: () => sync.engine(), store: () => sync.store(), requireEngine: () => { retries.wake(); return sync.requireEngine(); }, get events() { return sync.events; } },
+    retries,
     transfers,
     log,
     memento: context.workspaceState,
@@ -54,6 +58,10 @@ export function registerWorkItemFeature(
     connection.onDidChange(() => decorations.scheduleReload()),
     new BackgroundSync(connection, sync, log),
     vscode.commands.registerCommand(Commands.refresh, () => deps.refresh()),
+    vscode.commands.registerCommand(Commands.retryNow, () => retries.wake()),
+    // Coming back to the window, or a poll starting, also ends the wait.
+    vscode.window.onDidChangeWindowState((state) => state.focused && retries.wake()),
+    { dispose: sync.events.on('runStarted', (e) => e.trigger === 'poll' && retries.wake()) },
     vscode.commands.registerCommand(Commands.openWorkItemInBrowser, (node?: unknown) => openInBrowser(connection, node)),
     ...registerWorkItemCommands(deps),
   );

@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunSummary } from '../../../src/core/sync/engineApi';
-import { ensureConnected, statusBarItem } from '../lib/adoWorkbench';
-import { clearFaults, setFaults, workItemByTitle } from '../lib/emulatorAdmin';
+import { connectedToEmulator, statusBarItem } from '../lib/adoWorkbench';
+import { clearFaults, setFaults } from '../lib/emulatorAdmin';
 import { call } from '../lib/harnessCall';
 import { e2eSession } from '../lib/session';
 import { pollUntil } from '../lib/steps';
@@ -35,23 +35,7 @@ async function attach(page: Page, resultsFile: string, workItemId: number, file:
 
 describe('status bar keeps failures (workbench)', function () {
   this.timeout(180_000);
-  let storyId = 0;
-  let taskId = 0;
-
-  before(async function () {
-    const { page, emulatorUrl } = e2eSession();
-    if (!emulatorUrl) this.skip();
-    storyId = (await workItemByTitle(emulatorUrl ?? '', STORY)).id;
-    taskId = (await workItemByTitle(emulatorUrl ?? '', TASK)).id;
-    await ensureConnected(page, emulatorUrl ?? '');
-  });
-
-  after(async () => {
-    const { page, emulatorUrl } = e2eSession();
-    if (!emulatorUrl) return;
-    await clearFaults(emulatorUrl);
-    await runCommand(page, 'ADO Sync: Sign Out');
-  });
+  const ids = connectedToEmulator([STORY, TASK]);
 
   it('a failed attach stays on the status bar through an unrelated sync; Dismiss in its tooltip clears it; a file that syncs clears its own', async () => {
     const { page, workspace, emulatorUrl, resultsFile } = e2eSession();
@@ -64,13 +48,13 @@ describe('status bar keeps failures (workbench)', function () {
     const file = path.join(workspace, 'status-bar-flaky.txt');
     writeFileSync(file, `kept on the status bar ${Date.now()}\n`);
     await setFaults(url, [{ route: '/_apis/wit/attachments', method: 'POST', rate: 1, kinds: ['500'] }]);
-    const failed = await attach(page, resultsFile, storyId, file);
+    const failed = await attach(page, resultsFile, ids[0], file);
     assert.equal(failed.items.find((item) => item.fileName === 'status-bar-flaky.txt')?.status, 'failed');
     await waitForStatus(page, /ADO: 1 failed/);
     await clearFaults(url);
 
     // An unrelated sync (another work item) ends well: the failure is still there.
-    const unrelated = (await call(page, resultsFile, { api: 'sync', args: [[taskId]] }, 60_000)) as RunSummary;
+    const unrelated = (await call(page, resultsFile, { api: 'sync', args: [[ids[1]]] }, 60_000)) as RunSummary;
     assert.notEqual(unrelated.status, 'failed');
     await page.waitForTimeout(1_000);
     assert.equal(await statusText(page), 'ADO: 1 failed', 'an unrelated sync must not hide the failure');
@@ -93,10 +77,10 @@ describe('status bar keeps failures (workbench)', function () {
 
     // Failing again, then the file syncs: the failure clears without a dismiss.
     await setFaults(url, [{ route: '/_apis/wit/attachments', method: 'POST', rate: 1, kinds: ['500'] }]);
-    await attach(page, resultsFile, storyId, file);
+    await attach(page, resultsFile, ids[0], file);
     await waitForStatus(page, /ADO: 1 failed/);
     await clearFaults(url);
-    const retried = await attach(page, resultsFile, storyId, file);
+    const retried = await attach(page, resultsFile, ids[0], file);
     assert.equal(retried.items.find((entry) => entry.fileName === 'status-bar-flaky.txt')?.status, 'uploaded');
     await waitForStatus(page, /ADO: synced/);
     await saveScreenshot(page, 'status-bar-3-cleared');
