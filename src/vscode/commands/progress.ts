@@ -7,6 +7,7 @@ import { Commands } from '../../shared/ids';
 import { formatBytes, formatRate } from '../../shared/format';
 import type { CommandDeps } from './deps';
 import { retryText } from '../retryWaits';
+import { failureReport, failureText } from '../runReport';
 import { errorMessage } from '../../core/errorMessage';
 
 /** Rate over a sliding window: the first chunks of a transfer are not representative. */
@@ -146,20 +147,39 @@ export function outcomeCounts(items: readonly ItemOutcome[]): string {
   return [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
 }
 
-/** Tells the user how a run ended; failures carry the server's message and offer Show Log / Retry. */
-export async function reportRun(summary: RunSummary, what: string, retry: () => unknown): Promise<void> {
+/** Up to this many failures are named one by one; more are counted by reason. */
+const NAMED_FAILURES = 3;
+
+/**
+ * Tells the user how a run ended. Failures carry the server's reason (counted by reason when
+ * there are many) and offer Show Details (the run in Sync History), Show Log, and Retry only when
+ * some failed items can succeed; retry gets those items.
+ */
+export async function reportRun(summary: RunSummary, what: string, retry: (items: readonly ItemOutcome[]) => unknown): Promise<void> {
   const failed = summary.items.filter((item) => item.status === 'failed');
   if (summary.status === 'cancelled') {
     void vscode.window.showWarningMessage(`${what}: cancelled.${summary.items.length > 0 ? ` ${outcomeCounts(summary.items)}` : ''}`);
     return;
   }
-  if (summary.error || failed.length > 0) {
-    const reason = summary.error?.message ?? failed.map((item) => `"${item.fileName}": ${item.error?.message ?? 'failed'}`).join('; ');
-    const done = outcomeCounts(summary.items);
-    await offerRetry(`${what} failed: ${reason}${done ? ` (${done})` : ''}`, retry);
+  const done = outcomeCounts(summary.items);
+  if (summary.error && failed.length === 0) {
+    await offerRetry(`${what} failed: ${summary.error.message}${done ? ` (${done})` : ''}`, () => retry([]));
     return;
   }
-  const done = outcomeCounts(summary.items);
+  if (failed.length > 0) {
+    const report = failureReport(summary);
+    const reason = failed.length <= NAMED_FAILURES
+      ? `failed: ${failed.map((item) => `"${item.fileName}": ${item.error?.message ?? 'failed'}`).join('; ')}`
+      : failureText(report);
+    const message = failed.length <= NAMED_FAILURES ? `${what} ${reason}${done ? ` (${done})` : ''}` : `${what}: ${done ? `${done}; ` : ''}${reason}`;
+    const retryLabel = report.retryable.length === failed.length ? 'Retry' : `Retry ${report.retryable.length}`;
+    const actions = [...(summary.runId > 0 ? ['Show Details'] : []), 'Show Log', ...(report.retryable.length > 0 ? [retryLabel] : [])];
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    if (choice === 'Show Details') await vscode.commands.executeCommand(Commands.showHistory, { runId: summary.runId });
+    if (choice === 'Show Log') await vscode.commands.executeCommand(Commands.showLog);
+    if (choice === retryLabel) await retry(report.retryable);
+    return;
+  }
   void vscode.window.showInformationMessage(`${what}: ${done || 'nothing to do, already in sync'}.`);
 }
 

@@ -33,7 +33,7 @@ export function registerHistory(context: vscode.ExtensionContext, session: SyncS
   return {
     relay,
     disposables: [
-      vscode.commands.registerCommand(Commands.showHistory, () => { HistoryPanel.show(context.extensionUri, backend); }),
+      vscode.commands.registerCommand(Commands.showHistory, (arg?: unknown) => { HistoryPanel.show(context.extensionUri, backend, runIdOf(arg)); }),
       vscode.window.registerWebviewPanelSerializer(WebviewTypes.history, HistoryPanel.serializer(context.extensionUri, backend)),
       { dispose: () => { offEvents(); relay.dispose(); } },
     ],
@@ -45,4 +45,10 @@ function workItemUrl(connection: Connection, id: number): string | undefined {
   if (connection.current) return webUrl(connection.current.client, id);
   const { orgUrl, project } = readSettings();
   return orgUrl && project ? `${orgUrl.replace(/\/+$/, '')}/${encodeURIComponent(project)}/_workitems/edit/${id}` : undefined;
+}
+
+/** { runId } from a failure's Show Details; anything else (a tree or status bar click) opens the list. */
+function runIdOf(arg: unknown): number | undefined {
+  const runId = typeof arg === 'object' && arg !== null ? (arg as { runId?: unknown }).runId : undefined;
+  return typeof runId === 'number' && Number.isInteger(runId) && runId > 0 ? runId : undefined;
 }
