@@ -1,6 +1,7 @@
 // The Work Items feature in one call from the composition root: the tree (with drop), its
 // commands, the Explorer badges, the background poll and the API operations.
 import * as vscode from 'vscode';
+import { workItemWebUrl } from '../../core/ado/workItemWebUrl';
 import { Commands, Views } from '../../shared/ids';
 import type { Connection } from '../connection';
 import { WorkItemDropController } from '../dragAndDrop';
@@ -82,6 +83,6 @@ function describeView(view: vscode.TreeView<unknown>, connection: Connection, fo
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {
   const state = connection.current;
   if (!state || !(node instanceof WorkItemNode)) return false;
-  const url = `${state.client.org.baseUrl}/${encodeURIComponent(state.client.project)}/_workitems/edit/${node.id}`;
+  const url = workItemWebUrl(state.client.org.baseUrl, state.client.project, node.id);
   return vscode.env.openExternal(vscode.Uri.parse(url));
 }
