@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { GLOBAL_OPTIONS, type Command, type OptionSpecs, type OptionValues } from './command';
 import { CliError } from './exitCodes';
+import { errorMessage } from '../core/errorMessage';
 import { didYouMean } from '../shared/didYouMean';
 
 export { didYouMean };
@@ -59,7 +60,7 @@ export function parseCommandLine(command: Command, args: readonly string[]): Com
 
 /** parseArgs' error as we say it; its own text suggests "--" tricks that do not apply here. */
 function optionProblem(error: unknown, options: OptionSpecs): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const code = (error as { code?: string }).code;
   const quoted = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {

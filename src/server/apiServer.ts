@@ -11,6 +11,7 @@ import { HttpError } from './httpError';
 import { isAdminKey } from './serveControl';
 import { TokenRateLimit } from './rateLimit';
 import { ROUTES, type ApiDeps, type Route } from './routes';
+import { errorMessage } from '../core/errorMessage';
 
 interface CompiledRoute { route: Route; pattern: RegExp; names: string[] }
 
@@ -44,7 +45,7 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof AuthenticationError || error instanceof PermissionError) {
     return new HttpError(502, 'ADO_CREDENTIALS', `Azure DevOps refused the server's credentials: ${error.message}`);
   }
-  return new HttpError(500, 'INTERNAL', error instanceof Error ? error.message : String(error));
+  return new HttpError(500, 'INTERNAL', errorMessage(error));
 }
 
 function bearer(req: IncomingMessage): string | undefined {

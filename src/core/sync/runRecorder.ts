@@ -6,6 +6,7 @@
 import os from 'node:os';
 import type { HistoryCounters, HistoryItemStatus, SyncStore } from '../store';
 import type { ItemOutcome, ItemOutcomeStatus, RunSummary, RunTrigger, SyncEngineOptions } from './engineApi';
+import { errorMessage } from '../errorMessage';
 
 type Log = NonNullable<SyncEngineOptions['log']>;
 type Origin = NonNullable<SyncEngineOptions['origin']>;
@@ -86,7 +87,7 @@ export class RunRecorder {
     try {
       return write();
     } catch (e) {
-      this.log('warn', `history: ${what} failed, the sync goes on: ${e instanceof Error ? e.message : String(e)}`);
+      this.log('warn', `history: ${what} failed, the sync goes on: ${errorMessage(e)}`);
       return fallback;
     }
   }
