@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { errorMessage } from '../core/errorMessage';
 import { badRequest, HttpError } from './httpError';
 import { ByteLimit, checkDeclaredLength } from './requestBody';
 
@@ -41,7 +42,7 @@ export function streamMultipartToFile(req: IncomingMessage, file: string, limit:
     // Browsers and curl send UTF-8 file names; busboy reads latin1 unless told.
     parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES } });
   } catch (error) {
-    throw badRequest(`the multipart/form-data body cannot be read: ${error instanceof Error ? error.message : String(error)}`, 'MALFORMED_MULTIPART');
+    throw badRequest(`the multipart/form-data body cannot be read: ${errorMessage(error)}`, 'MALFORMED_MULTIPART');
   }
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
@@ -53,7 +54,7 @@ export function streamMultipartToFile(req: IncomingMessage, file: string, limit:
       if (settled) return;
       settled = true;
       req.unpipe(parser);
-      const refusal = error instanceof HttpError ? error : badRequest(`the multipart/form-data body cannot be read: ${error instanceof Error ? error.message : String(error)}`, 'MALFORMED_MULTIPART');
+      const refusal = error instanceof HttpError ? error : badRequest(`the multipart/form-data body cannot be read: ${errorMessage(error)}`, 'MALFORMED_MULTIPART');
       // Ends a file part still being written (an aborted request never ends it), so that its file is
       // closed before the caller removes it. With an error: a part destroyed after its last byte
       // was read but before its end was seen would otherwise count as finished and stall the pipeline.
