@@ -21,17 +21,28 @@ export interface MarkOptions {
   retryFailed?: boolean;
 }
 
-interface RawRow extends Omit<DirtyItemRow, 'reasons' | 'force' | 'replace' | 'retryFailed' | 'blockedDetails'> {
+export interface RawDirtyRow extends Omit<DirtyItemRow, 'reasons' | 'force' | 'replace' | 'retryFailed' | 'blockedDetails'> {
   reasons: string; force: number; replace: number; retryFailed: number; blockedDetails: string | null;
 }
 
-const COLS = `work_item_id AS workItemId, project_name AS projectName, reasons, force, replace_versions AS replace,
+export const DIRTY_COLS = `work_item_id AS workItemId, project_name AS projectName, reasons, force, replace_versions AS replace,
   retry_failed AS retryFailed, status, attempts, next_run_at AS nextRunAt, lease_owner AS leaseOwner,
   lease_expires_at AS leaseExpiresAt, blocked_reason AS blockedReason, blocked_details AS blockedDetails,
   last_error AS lastError, last_error_code AS lastErrorCode, mark_seq AS markSeq, first_marked_at AS firstMarkedAt,
   last_marked_at AS lastMarkedAt, updated_at AS updatedAt`;
 
-const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+/**
+ * What marking an already dirty item changes: its reasons accumulate. A blocked item waits for the
+ * user: a change seen in the background leaves it blocked; the user's own sync plans it again (with
+ * the settings of now), and only `force` overrides the brake.
+ */
+export function remark(row: DirtyItemRow, reason: DirtyReason, options: MarkOptions): { reasons: DirtyReason[]; unblock: boolean } {
+  const reasons = row.reasons.includes(reason) ? row.reasons : [...row.reasons, reason];
+  const unblock = row.status === 'BLOCKED' && (options.force === true || reason === 'manual' || reason === 'attach');
+  return { reasons, unblock };
+}
+
+export const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
 /**
  * The work items that need a sync (the seed's sync_job_queue, one row per dirty work item). Every
@@ -54,10 +65,7 @@ export class DirtyItemRepository {
           [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t]);
         continue;
       }
-      const reasons = row.reasons.includes(reason) ? row.reasons : [...row.reasons, reason];
-      // A blocked item waits for the user: a change seen in the background leaves it blocked; the
-      // user's own sync plans it again (with the settings of now), and only `force` overrides the brake.
-      const unblock = row.status === 'BLOCKED' && (options.force === true || reason === 'manual' || reason === 'attach');
+      const { reasons, unblock } = remark(row, reason, options);
       this.c.sql.run(
         `UPDATE sync_job_queue SET reasons = ?, force = MAX(force, ?), replace_versions = MAX(replace_versions, ?),
           retry_failed = MAX(retry_failed, ?), mark_seq = mark_seq + 1, last_marked_at = ?, updated_at = ?,
@@ -72,12 +80,12 @@ export class DirtyItemRepository {
   }
 
   get(projectName: string, workItemId: number): DirtyItemRow | undefined {
-    const raw = this.c.sql.get<RawRow>(`SELECT ${COLS} FROM sync_job_queue WHERE project_name = ? AND work_item_id = ?`, [projectName, workItemId]);
-    return raw && decode(raw);
+    const raw = this.c.sql.get<RawDirtyRow>(`SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ? AND work_item_id = ?`, [projectName, workItemId]);
+    return raw && decodeDirty(raw);
   }
 
   list(projectName: string): DirtyItemRow[] {
-    return this.c.sql.all<RawRow>(`SELECT ${COLS} FROM sync_job_queue WHERE project_name = ? ORDER BY next_run_at, work_item_id`, [projectName]).map(decode);
+    return this.c.sql.all<RawDirtyRow>(`SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ? ORDER BY next_run_at, work_item_id`, [projectName]).map(decodeDirty);
   }
 
   /**
@@ -86,10 +94,10 @@ export class DirtyItemRepository {
    */
   claimDue(projectName: string, owner: string, limit: number, leaseMs: number, exclude: ReadonlySet<number> = new Set()): DirtyItemRow[] {
     const t = this.c.now();
-    const due = this.c.sql.all<RawRow>(
-      `SELECT ${COLS} FROM sync_job_queue WHERE project_name = ?
+    const due = this.c.sql.all<RawDirtyRow>(
+      `SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ?
         AND ((status = 'PENDING' AND next_run_at <= ?) OR (status = 'IN_PROGRESS' AND lease_expires_at < ?))
-       ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, t, limit + exclude.size]).map(decode)
+       ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, t, limit + exclude.size]).map(decodeDirty)
       .filter((r) => !exclude.has(r.workItemId)).slice(0, limit);
     for (const row of due) {
       this.c.sql.run(`UPDATE sync_job_queue SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
@@ -151,11 +159,11 @@ export class DirtyItemRepository {
   }
 }
 
-function bit(flag: boolean | undefined): number {
+export function bit(flag: boolean | undefined): number {
   return flag ? 1 : 0;
 }
 
-function decode(raw: RawRow): DirtyItemRow {
+export function decodeDirty(raw: RawDirtyRow): DirtyItemRow {
   return {
     ...raw, reasons: JSON.parse(raw.reasons) as DirtyReason[], force: raw.force === 1, replace: raw.replace === 1, retryFailed: raw.retryFailed === 1,
     blockedDetails: raw.blockedDetails ? (JSON.parse(raw.blockedDetails) as Record<string, unknown>) : null,
