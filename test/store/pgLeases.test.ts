@@ -3,6 +3,7 @@
 // mid-run are taken over once its lease has expired. Real processes, a real server, SIGKILL.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { openPgSyncDb, type PgSyncDb } from '../../src/core/store/postgres/pgSyncDb';
@@ -41,7 +42,7 @@ describe('PostgreSQL store: several processes share the dirty queue', function (
 
   beforeEach(async () => {
     url = await server!.createDatabase(`leases_${++n}`);
-    db = await openPgSyncDb({ url });
+    db = await openPgSyncDb({ url, localPath: path.join(os.tmpdir(), 'pg-claim-worker.sqlite') });
     log = new Client({ connectionString: url });
     await log.connect();
     await log.query('CREATE TABLE claim_log (id SERIAL PRIMARY KEY, work_item_id INTEGER NOT NULL, owner TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ)');

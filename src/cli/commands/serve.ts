@@ -112,9 +112,9 @@ export const serveCommand: Command = {
     const pollSeconds = integerOption(context, 'poll-interval', 0, 86_400) ?? settingsFor(context).pollIntervalSeconds;
     const rateLimitRpm = integerOption(context, 'api-rate-limit', 1, 1_000_000);
     if (webhook && !isLoopback(webhook.host)) warnRemote(context, webhook.host);
-    return withEngine(context, async ({ engine, store, client, settings }) => {
-      if (webhook && store.apiTokens.live().length === 0) context.output.warn('No API token yet: the HTTP API refuses every call but /api/health. Stop, run "ado-sync token create --name <name>", and start again.');
-      const api = webhook ? createApiHandler({ engine, store, client, settings }, { signal: context.signal, rateLimitRpm, log: (m) => context.output.warn(m) }) : undefined;
+    return withEngine(context, async ({ engine, db, client, settings }) => {
+      if (webhook && (await db.apiTokens.live()).length === 0) context.output.warn('No API token yet: the HTTP API refuses every call but /api/health. Stop, run "ado-sync token create --name <name>", and start again.');
+      const api = webhook ? createApiHandler({ engine, store: db, client, settings }, { signal: context.signal, rateLimitRpm, log: (m) => context.output.warn(m) }) : undefined;
       const service = await listening(webhook, () => startInboundService({
         engine,
         webhook,

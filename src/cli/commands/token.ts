@@ -4,7 +4,7 @@
 import { StoreError, type ApiTokenRow } from '../../core/store';
 import type { Command, CommandContext } from '../command';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
-import { closeStore, optionText, settingsFor, storeFor, type StoreSession } from '../session';
+import { closeDb, dbFor, optionText, settingsFor, type DbSession } from '../session';
 import { table } from '../table';
 
 const ACTIONS = ['create', 'list', 'revoke'] as const;
@@ -22,12 +22,12 @@ function tokenJson(t: ApiTokenRow) {
   return { id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt };
 }
 
-function create(context: CommandContext, { store }: StoreSession): ExitCodeValue {
+async function create(context: CommandContext, { db }: DbSession): Promise<ExitCodeValue> {
   const name = optionText(context.values, 'name');
   if (!name || context.positionals.length > 1) throw new CliError('token create takes --name <name> and no other argument.');
   let created;
   try {
-    created = store.apiTokens.create(name);
+    created = await db.apiTokens.create(name);
   } catch (error) {
     if (error instanceof StoreError) throw new CliError(`${error.message}.`);
     throw error;
@@ -38,24 +38,24 @@ function create(context: CommandContext, { store }: StoreSession): ExitCodeValue
   return ExitCode.ok;
 }
 
-function list(context: CommandContext, { store }: StoreSession): ExitCodeValue {
-  const tokens = store.apiTokens.list().map(tokenJson);
+async function list(context: CommandContext, { db }: DbSession): Promise<ExitCodeValue> {
+  const tokens = (await db.apiTokens.list()).map(tokenJson);
   context.output.result({ tokens }, () => (tokens.length === 0
     ? 'No API tokens. Create one with "ado-sync token create --name <name>".'
     : table(['ID', 'NAME', 'CREATED', 'REVOKED'], tokens.map((t) => [String(t.id), t.name, t.createdAt, t.revokedAt ?? '']))));
   return ExitCode.ok;
 }
 
-function revoke(context: CommandContext, { store }: StoreSession): ExitCodeValue {
+async function revoke(context: CommandContext, { db }: DbSession): Promise<ExitCodeValue> {
   const target = context.positionals[1];
   if (!target || context.positionals.length > 2) throw new CliError('token revoke takes one token name or id.');
-  const row = store.apiTokens.revoke(target);
+  const row = await db.apiTokens.revoke(target);
   if (!row) throw new CliError(`No live token named (or with id) "${target}". See "ado-sync token list".`, ExitCode.itemFailed);
   context.output.result({ revoked: tokenJson(row) }, () => `Token "${row.name}" revoked.`);
   return ExitCode.ok;
 }
 
-const RUN: Record<Action, (context: CommandContext, session: StoreSession) => ExitCodeValue> = { create, list, revoke };
+const RUN: Record<Action, (context: CommandContext, session: DbSession) => Promise<ExitCodeValue>> = { create, list, revoke };
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -66,11 +66,11 @@ export const tokenCommand: Command = {
     const action = context.positionals[0] as Action;
     if (!ACTIONS.includes(action)) throw new CliError(`expected one of ${ACTIONS.join(', ')}; got "${context.positionals.join(' ')}".`);
     const settings = settingsFor(context);
-    const store = await storeFor(context, settings, action === 'list');
+    const db = await dbFor(context, settings, action === 'list');
     try {
-      return RUN[action](context, { settings, store });
+      return await RUN[action](context, { settings, db });
     } finally {
-      closeStore(store);
+      await closeDb(db);
     }
   },
 };

@@ -2,7 +2,7 @@
 // repository at once and resolves with its result. A transaction awaits between its statements, so
 // calls from elsewhere in the process wait until it has ended instead of joining it (and being
 // rolled back with it).
-import type { SyncStore } from './store';
+import { SyncStore } from './store';
 import type { AsyncRepository, SyncDb, SyncDbRepositories } from './syncDb';
 
 function promised<R extends object>(repo: R, before: () => Promise<void>): AsyncRepository<R> {
@@ -46,6 +46,8 @@ export class SqlJsDb implements SyncDb {
     this.outside = repositoriesOf(store, () => this.idle());
   }
 
+  get path(): string { return this.store.path; }
+  get damaged(): { message: string } | undefined { return this.store.damaged; }
   get attachments() { return this.outside.attachments; }
   get uploadSessions() { return this.outside.uploadSessions; }
   get dirtyItems() { return this.outside.dirtyItems; }
@@ -84,4 +86,9 @@ export class SqlJsDb implements SyncDb {
 /** The SyncDb view of an open sql.js store (the same store: its own sync callers see every write). */
 export function sqlJsDb(store: SyncStore): SqlJsDb {
   return new SqlJsDb(store);
+}
+
+/** A SyncDb as given, or the view of a sql.js store (callers that still hold a SyncStore). */
+export function asSyncDb(store: SyncStore | SyncDb): SyncDb {
+  return store instanceof SyncStore ? sqlJsDb(store) : store;
 }

@@ -36,6 +36,10 @@ export type SyncDbKind = 'sqljs' | 'postgres';
 
 export interface SyncDb extends SyncDbRepositories {
   readonly kind: SyncDbKind;
+  /** The local state file of this workspace (sql.js: the database; beside it, the upload journal). */
+  readonly path: string;
+  /** sql.js: the file on disk was damaged (and replaced, for a writer). */
+  readonly damaged?: { message: string };
   /**
    * Runs fn in one transaction: all of its writes through `tx`, or none (rolled back on throw).
    * Inside fn use `tx` only: the outer repositories wait for the transaction (sql.js) or run on

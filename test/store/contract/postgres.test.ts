@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { openPgSyncDb } from '../../../src/core/store/postgres/pgSyncDb';
 import { startPostgresOrSkip, type PostgresServer } from '../../support/postgres';
 import { storeContract } from './storeContract';
@@ -11,5 +13,5 @@ describe('store contract: PostgreSQL', function () {
   after(async () => { await server?.stop(); });
 
   // A database of its own per test: each starts empty and migrates.
-  storeContract(async (clock) => openPgSyncDb({ url: await server!.createDatabase(`contract_${++n}`), now: () => clock.now }));
+  storeContract(async (clock) => openPgSyncDb({ url: await server!.createDatabase(`contract_${++n}`), localPath: path.join(os.tmpdir(), 'contract.sqlite'), now: () => clock.now }));
 });

@@ -119,6 +119,37 @@ export function storeContract(open: OpenStore): void {
       assert.equal((await db.dirtyItems.claimDue('P', 'w', 10, 60_000)).map((r) => r.workItemId).join(), '2', 'item 1 waits for its backoff');
     });
 
+    it('a reservation keeps pending items for the owner that waits for them, until it expires', async () => {
+      await db.dirtyItems.mark('P', [1], 'manual', { reserve: { owner: 'asker', leaseMs: 10_000 } });
+      await db.dirtyItems.mark('P', [2], 'feed');
+      assert.deepEqual((await db.dirtyItems.claimDue('P', 'other', 10, 60_000)).map((r) => r.workItemId), [2]);
+      assert.deepEqual((await db.dirtyItems.claimDue('P', 'asker', 10, 60_000)).map((r) => [r.workItemId, r.leaseOwner]), [[1, 'asker']]);
+      await db.dirtyItems.mark('P', [3], 'manual', { reserve: { owner: 'asker', leaseMs: 10_000 } });
+      time.advance(10_001);
+      assert.deepEqual((await db.dirtyItems.claimDue('P', 'other', 10, 60_000)).map((r) => r.workItemId), [3], 'taken over once the reservation expired');
+    });
+
+    it('a live owner renews its leases: they do not expire while it lives', async () => {
+      await db.dirtyItems.mark('P', [1, 2], 'feed');
+      await db.dirtyItems.claimDue('P', 'alive', 1, 30_000);
+      time.advance(20_000);
+      assert.equal(await db.dirtyItems.renew('P', 'alive', 30_000), 1);
+      time.advance(20_000);
+      assert.deepEqual((await db.dirtyItems.claimDue('P', 'other', 10, 30_000)).map((r) => r.workItemId), [2], 'item 1 is still held');
+    });
+
+    it('a failed item stays leased to its worker until the lease expires', async () => {
+      await db.dirtyItems.mark('P', [1], 'feed');
+      const [a] = await db.dirtyItems.claimDue('P', 'w', 10, 30_000);
+      await db.dirtyItems.fail('P', 1, a.markSeq, { message: 'HTTP 503' }, time.now);
+      assert.deepEqual(await db.dirtyItems.claimDue('P', 'other', 10, 30_000), []);
+      assert.equal((await db.dirtyItems.claimDue('P', 'w', 10, 30_000)).length, 1);
+      time.advance(30_001);
+      // Without an owner: every lease on sql.js (one writer), the expired ones on PostgreSQL.
+      assert.equal(await db.dirtyItems.release('P'), 1);
+      assert.equal((await db.dirtyItems.get('P', 1))?.status, 'PENDING');
+    });
+
     it('release gives an owner\'s leases back; exclude skips items in hand', async () => {
       await db.dirtyItems.mark('P', [1, 2, 3], 'feed');
       assert.deepEqual((await db.dirtyItems.claimDue('P', 'w', 10, 60_000, new Set([2]))).map((r) => r.workItemId), [1, 3]);

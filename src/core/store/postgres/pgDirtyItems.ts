@@ -1,5 +1,5 @@
 import type { AsyncRepository } from '../syncDb';
-import { addMs, bit, decodeDirty, DIRTY_COLS as COLS, remark, type DirtyItemRepository, type DirtyItemRow, type DirtyReason,
+import { addMs, bit, CLAIMABLE, RELEASED, decodeDirty, DIRTY_COLS as COLS, remark, reservation, RESERVE, type DirtyItemRepository, type DirtyItemRow, type DirtyReason,
   type MarkOptions, type RawDirtyRow } from '../repositories/dirtyItems';
 import type { PgContext } from './pgContext';
 
@@ -29,13 +29,12 @@ export class PgDirtyItemRepository implements AsyncRepository<DirtyItemRepositor
     const t = this.c.now();
     const rows = await this.c.sql.all<RawDirtyRow>(
       `WITH due AS (
-         SELECT id FROM sync_job_queue WHERE project_name = ?
-           AND ((status = 'PENDING' AND next_run_at <= ?) OR (status = 'IN_PROGRESS' AND lease_expires_at < ?))
+         SELECT id FROM sync_job_queue WHERE project_name = ? AND ${CLAIMABLE}
            AND NOT (work_item_id = ANY(?::integer[]))
          ORDER BY next_run_at, work_item_id LIMIT ? FOR UPDATE SKIP LOCKED)
        UPDATE sync_job_queue q SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
        FROM due WHERE q.id = due.id RETURNING ${COLS}`,
-      [projectName, t, t, [...exclude], limit, owner, addMs(t, leaseMs), t]);
+      [projectName, t, owner, t, t, [...exclude], limit, owner, addMs(t, leaseMs), t]);
     return rows.map(decodeDirty).sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt) || a.workItemId - b.workItemId);
   }
 
@@ -52,7 +51,8 @@ export class PgDirtyItemRepository implements AsyncRepository<DirtyItemRepositor
   async fail(projectName: string, workItemId: number, markSeq: number, error: { message: string; code?: string }, retryAt: Date): Promise<void> {
     const t = this.c.now();
     await this.c.sql.run(
-      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL,
+      // The lease stays until it expires: the worker that failed (and a run of its waiting) tries again.
+      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1,
         last_error = ?, last_error_code = ?, next_run_at = CASE WHEN mark_seq = ? THEN ? ELSE ? END, updated_at = ?
        WHERE project_name = ? AND work_item_id = ?`,
       [error.message, error.code ?? null, markSeq, retryAt.toISOString(), t, t, projectName, workItemId]);
@@ -72,10 +72,12 @@ export class PgDirtyItemRepository implements AsyncRepository<DirtyItemRepositor
   release(projectName: string, owner?: string): Promise<number> {
     const t = this.c.now();
     return owner
-      ? this.c.sql.run(`UPDATE sync_job_queue SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-          WHERE project_name = ? AND status = 'IN_PROGRESS' AND lease_owner = ?`, [t, projectName, owner])
-      : this.c.sql.run(`UPDATE sync_job_queue SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-          WHERE project_name = ? AND status = 'IN_PROGRESS' AND lease_expires_at < ?`, [t, projectName, t]);
+      ? this.c.sql.run(`UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND lease_owner = ?`, [t, projectName, owner])
+      : this.c.sql.run(`UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND lease_owner IS NOT NULL AND lease_expires_at < ?`, [t, projectName, t]);
+  }
+
+  renew(projectName: string, owner: string, leaseMs: number): Promise<number> {
+    return this.c.sql.run(`UPDATE sync_job_queue SET lease_expires_at = ? WHERE project_name = ? AND lease_owner = ?`, [addMs(this.c.now(), leaseMs), projectName, owner]);
   }
 
   async nextDueAt(projectName: string): Promise<string | undefined> {
@@ -92,8 +94,9 @@ async function markOne(c: PgContext, projectName: string, id: number, reason: Di
   const t = c.now();
   const inserted = await c.sql.run(
     `INSERT INTO sync_job_queue (project_name, work_item_id, reasons, force, replace_versions, retry_failed, next_run_at,
-      first_marked_at, last_marked_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (project_name, work_item_id) DO NOTHING`,
-    [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t]);
+      first_marked_at, last_marked_at, updated_at, lease_owner, lease_expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+      ON CONFLICT (project_name, work_item_id) DO NOTHING`,
+    [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t, ...reservation(options, t)]);
   if (inserted > 0) return;
   const raw = await c.sql.get<RawDirtyRow>(`SELECT ${COLS} FROM sync_job_queue WHERE project_name = ? AND work_item_id = ? FOR UPDATE`, [projectName, id]);
   if (!raw) return;
@@ -108,4 +111,5 @@ async function markOne(c: PgContext, projectName: string, id: number, reason: Di
      WHERE project_name = ? AND work_item_id = ?`,
     [JSON.stringify(reasons), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t,
       bit(unblock), t, bit(unblock), bit(unblock), bit(unblock), projectName, id]);
+  if (options.reserve) await c.sql.run(RESERVE, [...reservation(options, t), projectName, id]);
 }

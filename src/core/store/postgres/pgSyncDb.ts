@@ -15,6 +15,8 @@ import { PgSql } from './pgSql';
 export interface PgSyncDbOptions {
   /** postgres://user:password@host:port/database */
   url: string;
+  /** This workspace's local state file (its upload journal goes beside it); the sql.js database path. */
+  localPath: string;
   /** Connections this process keeps at most (default 10). */
   maxConnections?: number;
   now?: () => Date;
@@ -43,7 +45,7 @@ export class PgSyncDb implements SyncDb {
   private closed = false;
 
   /** @internal use openPgSyncDb() */
-  constructor(private readonly pool: Pool, now: () => Date) {
+  constructor(private readonly pool: Pool, readonly path: string, now: () => Date) {
     this.now = () => now().toISOString();
     this.repos = repositories(this.context(new PgSql(pool)));
   }
@@ -109,7 +111,7 @@ export async function openPgSyncDb(options: PgSyncDbOptions): Promise<PgSyncDb> 
     if (e instanceof StoreError) throw e;
     throw new StoreError(`Could not open the PostgreSQL store at ${redact(options.url)}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return new PgSyncDb(pool, options.now ?? (() => new Date()));
+  return new PgSyncDb(pool, options.localPath, options.now ?? (() => new Date()));
 }
 
 /** The URL without its password, for messages. */
