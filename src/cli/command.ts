@@ -33,5 +33,6 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   project: { type: 'string' },
   'api-version': { type: 'string' },
   db: { type: 'string' },
+  'database-url': { type: 'string' },
   storage: { type: 'string' },
 };

@@ -11,33 +11,39 @@ import { ExitCode, type ExitCodeValue } from './exitCodes';
 import type { CliOutput } from './output';
 import { formatBytes } from '../shared/format';
 import { checkConnection, CREDENTIAL_HINT } from './connectionCheck';
-import { type ClientSession, clientFor, closeStore, serverErrors, settingsFor, storeFor, userName } from './session';
+import type { AdoClient } from '../core/ado';
+import type { SyncSettings } from '../core/settings';
+import type { SyncDb } from '../core/store/syncDb';
+import { clientFor, closeDb, dbFor, leaseMsFor, serverErrors, settingsFor, userName } from './session';
 import { table } from './table';
 
-export interface EngineSession extends ClientSession { engine: SyncEngine }
+export interface EngineSession { settings: SyncSettings; client: AdoClient; db: SyncDb; engine: SyncEngine }
 
 /** The server is checked first (connectionCheck.ts) unless the command only changes local records (offline: delete, untrack). */
 export async function withEngine<T>(context: CommandContext, run: (session: EngineSession) => Promise<T>, options: { offline?: boolean } = {}): Promise<T> {
   const settings = settingsFor(context);
   const { client, proxy } = clientFor(context, settings);
+  const leaseMs = leaseMsFor(context);
   // The store first: a database that cannot be used is said before anything is sent.
-  const store = await storeFor(context, settings);
+  const db = await dbFor(context, settings);
   let engine: SyncEngine | undefined;
   try {
     if (!options.offline) await checkConnection(client, proxy, context.signal);
     engine = createSyncEngine({
       client,
-      store,
+      store: db,
       settings,
       workspaceRoot: context.cwd,
+      leaseMs,
       origin: { client: 'ado-sync-cli', version, host: os.hostname(), user: userName() },
       log: (level, message) => {
         if (level === 'warn' || level === 'error') context.output.warn(message);
       },
     });
-    // We hold the database's lock: runs left in progress were a process that died.
+    // sql.js: we hold the database's lock, so runs left in progress were a process that died.
+    // PostgreSQL: only leases that expired are taken back (recover() knows).
     await engine.recoverInterrupted();
-    const session = { settings, client, store, engine };
+    const session = { settings, client, db, engine };
     return await serverErrors(client, proxy, () => run(session));
   } finally {
     try {
@@ -46,7 +52,7 @@ export async function withEngine<T>(context: CommandContext, run: (session: Engi
       // The engine's last save failing is the store's to report, with what was kept: closeStore says it.
       if (!(error instanceof StoreWriteError)) throw error;
     } finally {
-      closeStore(store);
+      await closeDb(db);
     }
   }
 }

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { version } from '../../package.json';
 import { createAdoClient, environmentProxyRouting, OrgUrlError, PatAuth, type AdoClient, type ProxyRouting } from '../core/ado';
 import { requireConnection, SettingsError, settingsFromEnv, type ApiVersionSetting, type SyncSettings } from '../core/settings';
-import { openStore, StoreLockedError, StorePathError, StoreVersionError, StoreWriteError, type SyncStore } from '../core/store';
+import { openStore, StoreError, StoreLockedError, StorePathError, StoreVersionError, StoreWriteError, type SyncStore } from '../core/store';
+import { isPostgresUrl, openPgSyncDb, redact } from '../core/store/postgres/pgSyncDb';
+import { sqlJsDb, type SqlJsDb } from '../core/store/sqlJsDb';
+import type { SyncDb } from '../core/store/syncDb';
 import type { CommandContext, OptionValues } from './command';
 import { checkConnection, serverProblem } from './connectionCheck';
 import { CliError, ExitCode } from './exitCodes';
@@ -119,20 +122,72 @@ export function closeStore(store: SyncStore): void {
   }
 }
 
+const DATABASE_URL_SETTING = '--database-url (ADO_SYNC_DATABASE_URL)';
+
+/**
+ * The PostgreSQL store's URL when one is given (the flag over ADO_SYNC_DATABASE_URL); else the
+ * sql.js file at --db. A password in the flag is refused: flags show in process lists.
+ */
+export function databaseUrlFor(context: Pick<CommandContext, 'values' | 'env'>): string | undefined {
+  const flag = optionText(context.values, 'database-url');
+  const url = flag ?? (context.env.ADO_SYNC_DATABASE_URL?.trim() || undefined);
+  if (url === undefined) return undefined;
+  if (!isPostgresUrl(url)) throw new CliError(`${DATABASE_URL_SETTING} must be a postgres:// URL (postgres://user@host:5432/database); got "${redact(url)}".`);
+  if (flag !== undefined && /\/\/[^/@]*:[^/@]*@/.test(flag)) {
+    throw new CliError('--database-url must not hold a password (flags show in process lists): set ADO_SYNC_DATABASE_URL, or PGPASSWORD beside the flag.');
+  }
+  return url;
+}
+
+/**
+ * The store a command works on: PostgreSQL when a database URL is given (shared by several
+ * processes; no lock), else the sql.js file (storeFor). readOnly applies to the sql.js file.
+ */
+export async function dbFor(context: Pick<CommandContext, 'cwd' | 'output' | 'values' | 'env'>, settings: SyncSettings, readOnly = false): Promise<SyncDb> {
+  const url = databaseUrlFor(context);
+  if (url === undefined) return sqlJsDb(await storeFor(context, settings, readOnly));
+  try {
+    return await openPgSyncDb({ url, localPath: path.resolve(context.cwd, settings.dbPath), log: storeLog(context.output) });
+  } catch (error) {
+    if (error instanceof StoreVersionError) throw new CliError(`${error.message}. Use a newer ado-sync.`);
+    if (error instanceof StoreError) throw new CliError(`${error.message}. Check ${DATABASE_URL_SETTING} and that the server accepts connections.`);
+    throw error;
+  }
+}
+
+/**
+ * ADO_SYNC_LEASE_SECONDS: how soon the work items of a process that died are taken over by the
+ * others on a shared PostgreSQL (default 60; live processes renew theirs).
+ */
+export function leaseMsFor(context: Pick<CommandContext, 'env'>): number | undefined {
+  const raw = context.env.ADO_SYNC_LEASE_SECONDS?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 3 || seconds > 86_400) throw new CliError(`ADO_SYNC_LEASE_SECONDS must be a whole number of seconds from 3 to 86400; got "${raw}".`);
+  return seconds * 1000;
+}
+
+/** closeStore for either store. */
+export async function closeDb(db: SyncDb): Promise<void> {
+  if (db.kind === 'sqljs') closeStore((db as SqlJsDb).store);
+  else await db.close();
+}
+
 export interface StoreSession { settings: SyncSettings; store: SyncStore }
+export interface DbSession { settings: SyncSettings; db: SyncDb }
 export interface ClientSession extends StoreSession { client: AdoClient }
 
 /**
  * Store only, read-only: for commands that just report (status, history, dedup, upload-session).
  * They take no lock, so they also work while the extension or another run holds the database.
  */
-export async function withReadStore<T>(context: CommandContext, run: (session: StoreSession) => Promise<T>): Promise<T> {
+export async function withReadStore<T>(context: CommandContext, run: (session: DbSession) => Promise<T>): Promise<T> {
   const settings = settingsFor(context);
-  const store = await storeFor(context, settings, true);
+  const db = await dbFor(context, settings, true);
   try {
-    return await run({ settings, store });
+    return await run({ settings, db });
   } finally {
-    closeStore(store);
+    await closeDb(db);
   }
 }
 

@@ -72,7 +72,8 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
   const streams = new EventStreams(deps.engine.events);
   const limit = new TokenRateLimit(options.rateLimitRpm ?? DEFAULT_RATE_LIMIT_RPM);
   const cors = new CorsPolicy(options.corsOrigins);
-  return (req, res) => {
+  // Async: the token check reads the store, which may be PostgreSQL.
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     cors.decorate(req, res);
@@ -98,7 +99,7 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
       }
     } else if (route.auth) {
       const token = bearer(req);
-      const caller = token ? deps.store.apiTokens.verify(token) : undefined;
+      const caller = token ? await deps.store.apiTokens.verify(token) : undefined;
       if (!caller) {
         return send(req, res, 401, errorBody('send a valid API token as "Authorization: Bearer <token>" (create one with "ado-sync token create --name <name>")', 'UNAUTHORIZED'),
           { 'www-authenticate': 'Bearer' });
@@ -124,5 +125,12 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
         if (e.status >= 500) options.log?.(`api: ${req.method ?? '?'} ${path} failed: ${e.message}`);
         send(req, res, e.status, errorBody(e.message, e.code));
       });
+  };
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const e = toHttpError(error);
+      options.log?.(`api: ${req.method ?? '?'} ${req.url ?? ''} failed: ${e.message}`);
+      send(req, res, e.status, errorBody(e.message, e.code));
+    });
   };
 }

@@ -11,7 +11,8 @@ import { HistoryQueryError, parseHistoryQuery, type HistoryQuery } from '../core
 import { workItemStatus } from '../core/answers/status';
 import { uploadSessionAnswer } from '../core/answers/uploadSession';
 import type { SyncSettings } from '../core/settings';
-import { StoreError, type SyncStore } from '../core/store';
+import { StoreError } from '../core/store';
+import type { SyncDb } from '../core/store/syncDb';
 import type { RunSummary, SyncEngine } from '../core/sync/engineApi';
 import { listWorkItemAttachments } from '../core/sync/workItemAttachments';
 import type { EventStreams } from './eventStream';
@@ -24,7 +25,7 @@ import { isJson, readJsonObject, streamBodyToFile } from './requestBody';
 
 export interface ApiDeps {
   engine: SyncEngine;
-  store: SyncStore;
+  store: SyncDb;
   client: AdoClient;
   settings: SyncSettings;
 }
@@ -234,7 +235,7 @@ function historyQueryOf(q: URLSearchParams): HistoryQuery {
 async function historyList(c: RouteContext): Promise<Answer> {
   const { filter, limit } = historyQueryOf(c.query);
   try {
-    const { rows, total, nextCursor } = c.deps.store.history.page(filter, limit, c.query.get('cursor') ?? undefined);
+    const { rows, total, nextCursor } = await c.deps.store.history.page(filter, limit, c.query.get('cursor') ?? undefined);
     return { body: { success: true, data: rows, pagination: { total, limit, nextCursor } } };
   } catch (error) {
     if (error instanceof StoreError) throw badRequest(`${error.message}: pass the cursor exactly as the previous page gave it`, 'BAD_CURSOR');
@@ -244,16 +245,16 @@ async function historyList(c: RouteContext): Promise<Answer> {
 
 async function historyRun(c: RouteContext): Promise<Answer> {
   const id = workItemIdOf(c.params.id, 'the run id');
-  const run = c.deps.store.history.get(id);
+  const run = await c.deps.store.history.get(id);
   if (!run) throw notFound(`no sync run ${id}`);
-  return { body: { success: true, data: { ...run, items: c.deps.store.history.items(id) } } };
+  return { body: { success: true, data: { ...run, items: await c.deps.store.history.items(id) } } };
 }
 
 async function auditLogs(c: RouteContext): Promise<Answer> {
   const raw = c.query.get('limit');
   const limit = raw === null ? 100 : Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest(`limit must be a whole number from 1 to 500; got "${raw ?? ''}"`);
-  return { body: { success: true, data: c.deps.store.audit.recent(limit) } };
+  return { body: { success: true, data: await c.deps.store.audit.recent(limit) } };
 }
 
 export const ROUTES: readonly Route[] = [
@@ -279,23 +280,23 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'DELETE', path: '/api/sync/attachments/{id}', auth: true, handle: async (c) => {
       const guid = attachmentGuidOf(c.params.id);
-      if (!c.deps.engine.deleteLocalRecord(guid)) throw notFound(`no local record of attachment ${guid}`);
+      if (!(await c.deps.engine.deleteLocalRecord(guid))) throw notFound(`no local record of attachment ${guid}`);
       return { body: deleteAnswer(guid) };
     },
   },
   { method: 'POST', path: '/api/sync/force-sync/{workItemId}', auth: true, handle: forceSync },
-  { method: 'GET', path: '/api/sync/status/{workItemId}', auth: true, handle: async (c) => ({ body: workItemStatus(c.deps.store, workItemIdOf(c.params.workItemId, 'workItemId')) }) },
+  { method: 'GET', path: '/api/sync/status/{workItemId}', auth: true, handle: async (c) => ({ body: await workItemStatus(c.deps.store, workItemIdOf(c.params.workItemId, 'workItemId')) }) },
   { method: 'POST', path: '/api/sync/download/{guid}', auth: true, handle: download },
   {
     method: 'GET', path: '/api/sync/deduplication/{sha256}', auth: true, handle: async (c) => {
       if (!SHA256.test(c.params.sha256)) throw badRequest(`"${c.params.sha256}" is not a SHA-256 (64 hex digits)`);
-      return { body: dedupAnswer(c.deps.store, c.params.sha256.toLowerCase()) };
+      return { body: await dedupAnswer(c.deps.store, c.params.sha256.toLowerCase()) };
     },
   },
   {
     method: 'GET', path: '/api/sync/upload-session/{uuid}', auth: true, handle: async (c) => {
       if (!UUID.test(c.params.uuid)) throw badRequest(`"${c.params.uuid}" is not an upload session id (a UUID)`);
-      const answer = uploadSessionAnswer(c.deps.store, c.params.uuid);
+      const answer = await uploadSessionAnswer(c.deps.store, c.params.uuid);
       if (!answer) throw notFound(`no upload session ${c.params.uuid}`);
       return { body: answer };
     },

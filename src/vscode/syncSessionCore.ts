@@ -213,6 +213,7 @@ export function observeRuns(engine: SyncEngine, report: (outcome: RunOutcome) =>
     track: (ids) => engine.track(ids),
     untrack: (ids) => engine.untrack(ids),
     trackedIds: () => engine.trackedIds(),
+    ready: () => engine.ready(),
     recoverInterrupted: () => engine.recoverInterrupted(),
     poll: () => engine.poll(),
     start: (options) => engine.start(options),

@@ -266,7 +266,7 @@ describe('sync engine on the emulator and a real store', function () {
     const f = w.randomFile('r.bin', 10);
     const run = await w.engine.attach({ files: [f.path], workItemId: 5 });
     const id = run.items[0].attachmentId!;
-    assert.equal(w.engine.deleteLocalRecord(id), true);
+    assert.equal(await w.engine.deleteLocalRecord(id), true);
     assert.equal((await w.relations(5)).length, 1, 'soft delete leaves ADO alone');
     const removed = await w.engine.removeFromWorkItem(5, id);
     assert.equal(removed.status, 'removed');

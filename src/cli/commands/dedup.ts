@@ -34,8 +34,8 @@ export const dedupCommand: Command = {
   options: {},
   async run(context) {
     const { sha256, file } = await digestOf(context, onePositional(context.positionals, 'SHA-256 or file'));
-    return withReadStore(context, async ({ store }) => {
-      const answer = dedupAnswer(store, sha256, file);
+    return withReadStore(context, async ({ db }) => {
+      const answer = await dedupAnswer(db, sha256, file);
       context.output.result(answer, () => dedupHuman(answer));
       return ExitCode.ok;
     });

@@ -14,7 +14,7 @@ export const deleteCommand: Command = {
   async run(context) {
     const attachmentGuid = attachmentIdArg(context);
     return withEngine(context, async ({ engine }) => {
-      if (!engine.deleteLocalRecord(attachmentGuid)) throw new CliError(`No local record of attachment ${attachmentGuid}.`, ExitCode.itemFailed);
+      if (!(await engine.deleteLocalRecord(attachmentGuid))) throw new CliError(`No local record of attachment ${attachmentGuid}.`, ExitCode.itemFailed);
       const answer = deleteAnswer(attachmentGuid);
       context.output.result(answer, () => `${answer.message} (${attachmentGuid}).`);
       return ExitCode.ok;

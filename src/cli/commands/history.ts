@@ -70,10 +70,10 @@ export const historyCommand: Command = {
   async run(context) {
     const { filter, limit } = historyQuery(context.values);
     const cursor = optionText(context.values, 'cursor');
-    return withReadStore(context, async ({ store }) => {
+    return withReadStore(context, async ({ db }) => {
       let page;
       try {
-        page = store.history.page(filter, limit, cursor);
+        page = await db.history.page(filter, limit, cursor);
       } catch (error) {
         if (error instanceof StoreError) throw new CliError(`${error.message}: pass the cursor exactly as the previous page printed it.`);
         throw error;

@@ -149,10 +149,10 @@ export const serveCommand: Command = {
     const rateLimitRpm = integerOption(context, 'api-rate-limit', 1, 1_000_000);
     const corsOrigins = corsOriginsOf(context);
     if (!isLoopback(address.host)) warnRemote(context, address.host, webhook !== undefined);
-    return withEngine(context, async ({ engine, store, client, settings }) => {
-      if (store.apiTokens.live().length === 0) context.output.warn('No API token yet: the HTTP API refuses every call but /api/health. Create one with "ado-sync token create --name <name>" (it works while serve runs).');
+    return withEngine(context, async ({ engine, db, client, settings }) => {
+      if ((await db.apiTokens.live()).length === 0) context.output.warn('No API token yet: the HTTP API refuses every call but /api/health. Create one with "ado-sync token create --name <name>" (it works while serve runs).');
       const adminKey = newAdminKey();
-      const api = createApiHandler({ engine, store, client, settings }, { signal: context.signal, rateLimitRpm, corsOrigins, adminKey, log: (m) => context.output.warn(m) });
+      const api = createApiHandler({ engine, store: db, client, settings }, { signal: context.signal, rateLimitRpm, corsOrigins, adminKey, log: (m) => context.output.warn(m) });
       // With --poll-only the API has the port to itself: opened first, so that a port in use stops nothing else.
       const own = webhook ? undefined : await listening(address, () => startApiListener(address.host, address.port, api));
       let service;

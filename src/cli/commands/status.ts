@@ -30,8 +30,8 @@ export const statusCommand: Command = {
   options: {},
   async run(context) {
     const id = workItemId(onePositional(context.positionals, 'work item id'), 'The argument');
-    return withReadStore(context, async ({ store }) => {
-      const answer = workItemStatus(store, id);
+    return withReadStore(context, async ({ db }) => {
+      const answer = await workItemStatus(db, id);
       context.output.result(answer, () => statusHuman(answer));
       return ExitCode.ok;
     });

@@ -10,7 +10,7 @@ import { StoreError } from '../../core/store';
 import { controlFilePath, runningServe, type ServeControl } from '../../server/serveControl';
 import type { Command, CommandContext } from '../command';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
-import { closeStore, optionText, settingsFor, storeFor, type StoreSession } from '../session';
+import { closeDb, databaseUrlFor, dbFor, optionText, settingsFor, type DbSession } from '../session';
 import { table } from '../table';
 
 const ACTIONS = ['create', 'list', 'revoke'] as const;
@@ -53,14 +53,14 @@ function showRevoked(context: CommandContext, row: TokenJson): ExitCodeValue {
   return ExitCode.ok;
 }
 
-function applyToStore(context: CommandContext, { store }: StoreSession, change: Change): ExitCodeValue {
+async function applyToStore(context: CommandContext, { db }: DbSession, change: Change): Promise<ExitCodeValue> {
   if (change.action === 'revoke') {
-    const row = store.apiTokens.revoke(change.target);
+    const row = await db.apiTokens.revoke(change.target);
     if (!row) throw notLive(change.target);
     return showRevoked(context, tokenJson(row));
   }
   try {
-    const { row, token } = store.apiTokens.create(change.name);
+    const { row, token } = await db.apiTokens.create(change.name);
     return showCreated(context, token, tokenJson(row));
   } catch (error) {
     if (error instanceof StoreError) throw new CliError(`${error.message}.`);
@@ -93,16 +93,17 @@ async function applyThroughServe(context: CommandContext, serve: ServeControl, c
   throw new CliError(`"ado-sync serve" (pid ${serve.pid}) refused: ${why}.`, res.status >= 500 ? ExitCode.itemFailed : ExitCode.usage);
 }
 
-async function applyChange(context: CommandContext, session: Omit<StoreSession, 'store'>, change: Change): Promise<ExitCodeValue> {
+async function applyChange(context: CommandContext, session: Omit<DbSession, 'db'>, change: Change): Promise<ExitCodeValue> {
   const dbPath = path.resolve(context.cwd, session.settings.dbPath);
-  const serve = await runningServe(dbPath);
+  // PostgreSQL takes every process's writes (serve reads tokens there); the sql.js file is serve's alone.
+  const serve = databaseUrlFor(context) === undefined ? await runningServe(dbPath) : undefined;
   if (serve) {
     const done = await applyThroughServe(context, serve, change, controlFilePath(dbPath));
     if (done !== undefined) return done;
   }
-  let store;
+  let db;
   try {
-    store = await storeFor(context, session.settings);
+    db = await dbFor(context, session.settings);
   } catch (error) {
     // Held by a process that takes no token commands (serve --poll-only, a sync, the extension).
     if (error instanceof CliError && existsSync(`${dbPath}.lock`)) {
@@ -111,14 +112,14 @@ async function applyChange(context: CommandContext, session: Omit<StoreSession, 
     throw error;
   }
   try {
-    return applyToStore(context, { ...session, store }, change);
+    return await applyToStore(context, { ...session, db }, change);
   } finally {
-    closeStore(store);
+    await closeDb(db);
   }
 }
 
-function list(context: CommandContext, { store }: StoreSession): ExitCodeValue {
-  const tokens = store.apiTokens.list().map(tokenJson);
+async function list(context: CommandContext, { db }: DbSession): Promise<ExitCodeValue> {
+  const tokens = (await db.apiTokens.list()).map(tokenJson);
   context.output.result({ tokens }, () => (tokens.length === 0
     ? 'No API tokens. Create one with "ado-sync token create --name <name>".'
     : table(['ID', 'NAME', 'CREATED', 'REVOKED'], tokens.map((t) => [String(t.id), t.name, t.createdAt, t.revokedAt ?? '']))));
@@ -136,11 +137,11 @@ export const tokenCommand: Command = {
     const settings = settingsFor(context);
     if (action !== 'list') return applyChange(context, { settings }, changeOf(context, action));
     // Reading takes no lock: list works beside a running serve, which saves each token change at once.
-    const store = await storeFor(context, settings, true);
+    const db = await dbFor(context, settings, true);
     try {
-      return list(context, { settings, store });
+      return await list(context, { settings, db });
     } finally {
-      closeStore(store);
+      await closeDb(db);
     }
   },
 };

@@ -13,7 +13,7 @@ export const untrackCommand: Command = {
   async run(context) {
     const ids = workItemIds(context.positionals, 'work item id');
     return withEngine(context, async ({ engine }) => {
-      engine.untrack(ids);
+      await engine.untrack(ids);
       const { result, human } = trackedAnswer(`No longer tracking work item(s) ${ids.join(', ')}`, engine.trackedIds());
       context.output.result(result, human);
       return ExitCode.ok;

@@ -23,8 +23,8 @@ export const uploadSessionCommand: Command = {
   options: {},
   async run(context) {
     const uuid = onePositional(context.positionals, 'session id').toLowerCase();
-    return withReadStore(context, async ({ store }) => {
-      const answer = uploadSessionAnswer(store, uuid);
+    return withReadStore(context, async ({ db }) => {
+      const answer = await uploadSessionAnswer(db, uuid);
       if (!answer) throw new CliError(`No upload session ${uuid} in the state database.`, ExitCode.itemFailed);
       context.output.result(answer, () => sessionHuman(answer));
       return ExitCode.ok;

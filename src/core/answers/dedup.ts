@@ -1,6 +1,6 @@
 // The seed's GET /api/sync/deduplication/:sha256 answer (and `ado-sync dedup --json`): is this
 // content already in Azure DevOps?
-import type { SyncStore } from '../store';
+import type { SyncDbRepositories } from '../store/syncDb';
 
 export interface DedupAnswer {
   isDuplicate: boolean;
@@ -12,10 +12,10 @@ export interface DedupAnswer {
 }
 
 /** The deduplication index first (the attachment the engine would link); records as a fallback. */
-function lookUp(store: SyncStore, sha256: string): Omit<DedupAnswer, 'sha256' | 'file'> {
-  const records = store.attachments.bySha256(sha256).filter((r) => r.attachmentGuid !== null);
+async function lookUp(store: SyncDbRepositories, sha256: string): Promise<Omit<DedupAnswer, 'sha256' | 'file'>> {
+  const records = (await store.attachments.bySha256(sha256)).filter((r) => r.attachmentGuid !== null);
   const workItems = [...new Set(records.map((r) => r.workItemId))];
-  const indexed = store.dedup.findAll(sha256)[0];
+  const indexed = (await store.dedup.findAll(sha256))[0];
   if (indexed) {
     const record = records.find((r) => r.attachmentGuid === indexed.attachmentGuid) ?? records[0];
     return { isDuplicate: true, workItems, attachment: { work_item_id: indexed.firstWorkItemId, attachment_guid: indexed.attachmentGuid, attachment_url: indexed.attachmentUrl, file_name: record?.fileName ?? null, file_size: indexed.fileSize } };
@@ -26,6 +26,6 @@ function lookUp(store: SyncStore, sha256: string): Omit<DedupAnswer, 'sha256' | 
 }
 
 /** The answer for a digest (lower-case hex); file: the name the user gave, when a file was hashed. */
-export function dedupAnswer(store: SyncStore, sha256: string, file?: string): DedupAnswer {
-  return { sha256, ...(file ? { file } : {}), ...lookUp(store, sha256) };
+export async function dedupAnswer(store: SyncDbRepositories, sha256: string, file?: string): Promise<DedupAnswer> {
+  return { sha256, ...(file ? { file } : {}), ...(await lookUp(store, sha256)) };
 }

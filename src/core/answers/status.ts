@@ -1,6 +1,7 @@
 // The seed's GET /api/sync/status/:workItemId answer (and `ado-sync status --json`): the per-item
 // summary with its pending sync (queued, retrying, blocked) and recent events.
-import type { DirtyItemRow, EventRow, SyncStore, WorkItemSummary } from '../store';
+import type { DirtyItemRow, EventRow, WorkItemSummary } from '../store';
+import type { SyncDbRepositories } from '../store/syncDb';
 
 const RECENT = 10;
 
@@ -22,11 +23,12 @@ function pendingOf(row: DirtyItemRow | undefined): StatusAnswer['pendingSync'] {
 }
 
 /** GET /api/sync/status/:workItemId, `ado-sync status --json`: from the state database alone. */
-export function workItemStatus(store: SyncStore, id: number): StatusAnswer {
-  const s: Partial<WorkItemSummary> = store.attachments.summary(id) ?? {};
+export async function workItemStatus(store: SyncDbRepositories, id: number): Promise<StatusAnswer> {
+  const s: Partial<WorkItemSummary> = (await store.attachments.summary(id)) ?? {};
+  const tracked = await store.trackedItems.get(id);
   return {
     workItemId: id,
-    tracked: store.trackedItems.get(id) !== undefined,
+    tracked: tracked !== undefined,
     summary: {
       total_attachments: s.totalAttachments ?? 0,
       synced_count: s.syncedCount ?? 0,
@@ -35,8 +37,8 @@ export function workItemStatus(store: SyncStore, id: number): StatusAnswer {
       total_size_bytes: s.totalSizeBytes ?? 0,
       last_modified: s.lastModified ?? null,
     },
-    pendingSync: pendingOf(store.dirtyItems.get(store.trackedItems.get(id)?.projectName ?? '', id)),
-    recentEvents: store.events.recent(RECENT, id).map((e: EventRow) => ({ id: e.id, event_type: e.eventType, severity: e.severity, message: e.message, created_at: e.createdAt })),
+    pendingSync: pendingOf(await store.dirtyItems.get(tracked?.projectName ?? '', id)),
+    recentEvents: (await store.events.recent(RECENT, id)).map((e: EventRow) => ({ id: e.id, event_type: e.eventType, severity: e.severity, message: e.message, created_at: e.createdAt })),
   };
 }
 

@@ -1,6 +1,7 @@
 // The seed's GET /api/sync/upload-session/:sessionUuid answer (and `ado-sync upload-session
 // --json`): the progress of a chunked (resumable) upload.
-import { UPLOAD_SESSION_TTL_MS, type SyncStore, type UploadSessionRow } from '../store';
+import { UPLOAD_SESSION_TTL_MS, type UploadSessionRow } from '../store';
+import type { SyncDb } from '../store/syncDb';
 import { UploadJournal, type JournalEntry } from '../sync/uploadJournal';
 
 function fromJournal(e: JournalEntry | undefined): UploadSessionRow | undefined {
@@ -36,9 +37,9 @@ function sessionJson(s: UploadSessionRow) {
 export type UploadSessionAnswer = ReturnType<typeof sessionJson>;
 
 /** The session's progress; undefined when the database and the journal know no such session. */
-export function uploadSessionAnswer(store: SyncStore, sessionUuid: string): UploadSessionAnswer | undefined {
+export async function uploadSessionAnswer(store: SyncDb, sessionUuid: string): Promise<UploadSessionAnswer | undefined> {
   const uuid = sessionUuid.toLowerCase();
   // An upload in flight (or of a process that died) has its progress in the journal, newer than the database.
-  const session = fromJournal(UploadJournal.of(store).read(uuid)) ?? store.uploadSessions.get(uuid);
+  const session = fromJournal(UploadJournal.of(store).read(uuid)) ?? await store.uploadSessions.get(uuid);
   return session ? sessionJson(session) : undefined;
 }

@@ -112,6 +112,29 @@ export class Sql {
     }
   }
 
+  /**
+   * tx() for a function that awaits: BEGIN before, COMMIT or ROLLBACK after it settles. Statements
+   * run meanwhile from elsewhere in the process would join it, so callers keep others out
+   * (sqlJsDb.ts queues them behind it).
+   */
+  async txAsync<T>(fn: () => Promise<T>): Promise<T> {
+    this.guard();
+    if (this.depth > 0) throw new Error('an awaiting transaction cannot start inside another transaction');
+    this.db.exec('BEGIN');
+    this.depth = 1;
+    try {
+      const r = await fn();
+      this.db.exec('COMMIT');
+      this.onWrite();
+      return r;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    } finally {
+      this.depth = 0;
+    }
+  }
+
   private nested<T>(fn: () => T): T {
     this.depth++;
     try {

@@ -116,6 +116,11 @@ export class SyncStore {
     return this.sql.tx(fn);
   }
 
+  /** transaction() for a function that awaits (see Sql.txAsync: the caller keeps other writers out meanwhile). */
+  transactionAsync<T>(fn: () => Promise<T>): Promise<T> {
+    return this.sql.txAsync(fn);
+  }
+
   /** The last save failed and the file on disk is behind what is in memory; undefined once a save succeeds. */
   get writeProblem(): StoreWriteError | undefined { return this.problem; }
 

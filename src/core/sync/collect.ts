@@ -4,7 +4,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkItem } from '../ado';
-import type { AttachmentRow, SyncStore } from '../store';
+import type { AttachmentRow } from '../store';
+import type { SyncDbRepositories } from '../store/syncDb';
 import type { HashCache } from './mirrorFolder';
 import { scanMirrorFolder } from './mirrorFolder';
 import type { KnownVersion, LocalFile, PlanOptions, WorkItemState } from './planner';
@@ -16,8 +17,8 @@ export interface Collected {
   missing: AttachmentRow[];
 }
 
-export async function collectWorkItem(item: WorkItem, store: SyncStore, mirrorRoot: string, hashes: HashCache, options: PlanOptions): Promise<Collected> {
-  const records = store.attachments.forWorkItem(item.id, true);
+export async function collectWorkItem(item: WorkItem, store: SyncDbRepositories, mirrorRoot: string, hashes: HashCache, options: PlanOptions): Promise<Collected> {
+  const records = await store.attachments.forWorkItem(item.id, true);
   const mirrorDir = path.join(mirrorRoot, String(item.id));
   const mirror: LocalFile[] = (await scanMirrorFolder(mirrorRoot, [item.id], hashes)).map((f) => ({ fileName: f.fileName, path: f.path, sha256: f.sha256, size: f.size, inMirror: true }));
   const { present, missing } = await explicitRequests(records, mirrorDir);
@@ -25,7 +26,7 @@ export async function collectWorkItem(item: WorkItem, store: SyncStore, mirrorRo
   const remote = remoteAttachmentsOf(item);
   const ownUploads = new Map<string, string>();
   for (const r of remote) {
-    const sha = store.dedup.contentOf(r.attachmentId);
+    const sha = await store.dedup.contentOf(r.attachmentId);
     if (sha) ownUploads.set(r.attachmentId, sha);
   }
   return {

@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { AuthenticationError, fullJitterDelay, type AdoClient, type WorkItem } from '../ado';
 import type { SyncSettings } from '../settings';
-import type { DirtyItemRow, DirtyReason, MarkOptions, SyncStore } from '../store';
+import type { DirtyItemRow, DirtyReason, MarkOptions } from '../store';
+import type { SyncDb } from '../store/syncDb';
 import { detectChanges, type FeedPosition } from './changeDetection';
 import { collectWorkItem } from './collect';
 import type { ItemOutcome, RunSummary, RunTrigger } from './engineApi';
@@ -30,7 +31,7 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
 
 export interface CoordinatorOptions {
   client: AdoClient;
-  store: SyncStore;
+  store: SyncDb;
   settings: SyncSettings;
   mirrorRoot: string;
   events: SyncEvents;
@@ -40,7 +41,10 @@ export interface CoordinatorOptions {
   concurrency?: number;
   /** Backoff of a failed work item (full jitter); capped by the poll interval while polling runs. */
   backoff?: { baseMs: number; capMs: number };
-  /** A claimed item not finished within this is taken over (its process died). */
+  /**
+   * A claimed (or reserved) item is taken over when its lease runs out: a live coordinator renews
+   * its leases every third of this, so only a dead process's run out (default 60 s).
+   */
   leaseMs?: number;
   now?: () => Date;
   random?: () => number;
@@ -84,6 +88,7 @@ export class SyncCoordinator {
   private pumping = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private pollIntervalMs = 0;
   private nextPollAt: Date | undefined;
   private polling: Promise<RunSummary | undefined> | undefined;
@@ -93,6 +98,16 @@ export class SyncCoordinator {
   private paused: AuthenticationError | undefined;
   private started = false;
   private stopping = false;
+  /** Requests whose items are being marked (close() waits for them as for runs). */
+  private enqueuing = 0;
+  /**
+   * What state() and trackedIds() answer at once (the store answers asynchronously): read again
+   * after every change this process makes and at every poll.
+   */
+  private tracked: number[] = [];
+  private dirtyRows: DirtyItemRow[] = [];
+  /** Settles when the first reading of tracked items and dirty rows has arrived. */
+  readonly ready: Promise<void>;
 
   constructor(private readonly o: CoordinatorOptions) {
     this.project = o.client.project;
@@ -100,18 +115,23 @@ export class SyncCoordinator {
     this.journal = UploadJournal.of(o.store);
     this.now = o.now ?? (() => new Date());
     this.random = o.random ?? Math.random;
+    this.ready = Promise.all([this.readTracked(), this.readDirty()]).then(() => undefined, (error) => this.o.log('warn', `Reading the sync state failed: ${toItemError(error).message}`));
   }
 
-  private get store(): SyncStore { return this.o.store; }
+  private get store(): SyncDb { return this.o.store; }
+  private get leaseMs(): number { return this.o.leaseMs ?? 60_000; }
 
   /**
    * Takes up what a previous process left: runs it was recording become failed ("interrupted"), its
    * claimed items go back to the queue (one writer per sql.js file), its staging files are removed.
    */
   async recover(): Promise<number> {
-    const stale = this.store.history.page({ status: ['pending', 'in_progress'], kind: 'attachment_sync' }, 1000).rows;
-    for (const run of stale) this.store.history.update(run.id, { status: 'failed', errorMessage: 'interrupted', completedAt: this.now().toISOString() });
-    const released = this.store.dirtyItems.release(this.project);
+    // On PostgreSQL other processes' runs are alive: they are not this process's to end.
+    const stale = this.store.kind === 'postgres' ? [] : (await this.store.history.page({ status: ['pending', 'in_progress'], kind: 'attachment_sync' }, 1000)).rows;
+    for (const run of stale) await this.store.history.update(run.id, { status: 'failed', errorMessage: 'interrupted', completedAt: this.now().toISOString() });
+    // sql.js: every lease was this file's one writer's; PostgreSQL: only expired leases are released.
+    const released = await this.store.dirtyItems.release(this.project);
+    await Promise.all([this.readTracked(), this.readDirty()]);
     await clearStaging(this.o.mirrorRoot);
     if (stale.length > 0 || released > 0) this.o.log('warn', `Recovered from an interrupted process: ${stale.length} run(s) marked interrupted, ${released} work item(s) queued again.`);
     return stale.length;
@@ -132,10 +152,15 @@ export class SyncCoordinator {
 
   /** A trigger that needs no answer (webhook event, file watcher): marks and wakes the worker. */
   markDirty(workItemIds: readonly number[], reason: DirtyReason, options: MarkOptions = {}): void {
-    const tracked = new Set(this.trackedIds());
+    void this.mark(workItemIds, reason, options).catch((error) => this.o.log('warn', `Marking work items ${workItemIds.join(', ')} failed: ${toItemError(error).message}`));
+  }
+
+  private async mark(workItemIds: readonly number[], reason: DirtyReason, options: MarkOptions): Promise<void> {
+    const tracked = new Set(await this.readTracked());
     const ids = workItemIds.filter((id) => tracked.has(id));
     if (ids.length === 0) return;
-    this.store.dirtyItems.mark(this.project, ids, reason, options);
+    await this.store.dirtyItems.mark(this.project, ids, reason, options);
+    await this.readDirty();
     this.wake();
   }
 
@@ -157,17 +182,26 @@ export class SyncCoordinator {
     this.started = true;
     const ids = [...new Set(workItemIds)];
     const run = this.newRun(trigger, ids, options.signal);
-    run.record();
-    if (options.preflight?.length) {
-      this.store.transaction(() => { for (const o of options.preflight ?? []) run.add(o); });
-      for (const o of options.preflight) run.announce(o);
+    this.enqueuing++;
+    return this.enqueue(run, ids, reason, options);
+  }
+
+  private async enqueue(run: Run, ids: number[], reason: DirtyReason, options: MarkOptions & { signal?: AbortSignal; preflight?: readonly ItemOutcome[] }): Promise<RunSummary> {
+    try {
+      await run.record();
+      for (const o of options.preflight ?? []) await run.add(o);
+      for (const o of options.preflight ?? []) run.announce(o);
+      if (ids.length === 0) {
+        run.finish();
+        return await run.done;
+      }
+      // This process waits for them: they stay its to claim while it lives (PostgreSQL: other processes skip them).
+      await this.store.dirtyItems.mark(this.project, ids, reason, { ...options, reserve: { owner: this.owner, leaseMs: this.leaseMs } });
+      await this.wait(run, ids);
+      await this.readDirty();
+    } finally {
+      this.enqueuing--;
     }
-    if (ids.length === 0) {
-      run.finish();
-      return run.done;
-    }
-    this.store.dirtyItems.mark(this.project, ids, reason, options);
-    this.wait(run, ids);
     options.signal?.addEventListener('abort', () => this.cancel(run), { once: true });
     this.wake();
     return run.done;
@@ -209,8 +243,9 @@ export class SyncCoordinator {
     return plans;
   }
 
+  /** As of the last change this process made or saw (see `tracked`). */
   state(): CoordinatorState {
-    const rows = this.store.dirtyItems.list(this.project);
+    const rows = this.dirtyRows;
     return {
       active: this.active.size, dirty: rows.length,
       blocked: rows.filter((r) => r.status === 'BLOCKED').map((r) => ({ workItemId: r.workItemId, reason: r.blockedReason ?? 'blocked', details: r.blockedDetails })),
@@ -225,7 +260,7 @@ export class SyncCoordinator {
   async close(): Promise<void> {
     this.stopping = true;
     this.setPollInterval(0);
-    while (this.waiters.size > 0 || this.active.size > 0 || this.exclusive.size > 0 || this.polling) {
+    while (this.enqueuing > 0 || this.waiters.size > 0 || this.active.size > 0 || this.exclusive.size > 0 || this.polling) {
       this.wake();
       const busy = [...this.active.values(), ...this.exclusive.values(), ...(this.polling ? [this.polling] : [])];
       // A run waiting for a retry after backoff has nothing in flight: look again shortly.
@@ -234,8 +269,10 @@ export class SyncCoordinator {
     this.closing.abort(new Error('sync coordinator closed'));
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.store.dirtyItems.release(this.project, this.owner);
-    if (this.unsavedPosition) this.store.watermarks.set(this.project, this.unsavedPosition.watermark, this.unsavedPosition.continuationToken);
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    await this.store.dirtyItems.release(this.project, this.owner);
+    if (this.unsavedPosition) await this.store.watermarks.set(this.project, this.unsavedPosition.watermark, this.unsavedPosition.continuationToken);
     this.unsavedPosition = undefined;
   }
 
@@ -243,6 +280,7 @@ export class SyncCoordinator {
 
   private wake(): void {
     if (!this.started || this.closing.signal.aborted) return;
+    this.beat();
     // Stopping: only what a waiting run needs is still taken.
     if (this.stopping && this.waiters.size === 0) return;
     if (this.pumping) {
@@ -250,6 +288,15 @@ export class SyncCoordinator {
       return;
     }
     void this.pump();
+  }
+
+  /** Renews this process's leases while it runs (they expire only when it is gone). */
+  private beat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      this.store.dirtyItems.renew(this.project, this.owner, this.leaseMs).catch((error) => this.o.log('warn', `Renewing the work item leases failed: ${toItemError(error).message}`));
+    }, Math.max(1000, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref();
   }
 
   /** Claims due items while there is room, a batch at a time; processing runs on without it. */
@@ -260,7 +307,7 @@ export class SyncCoordinator {
         this.again = false;
         while (!this.closing.signal.aborted && !this.paused && this.active.size < READ_BATCH && !(this.stopping && this.waiters.size === 0)) {
           const exclude = new Set([...this.active.keys(), ...this.exclusive.keys()]);
-          const batch = this.store.dirtyItems.claimDue(this.project, this.owner, READ_BATCH - this.active.size, this.o.leaseMs ?? 15 * 60_000, exclude);
+          const batch = await this.store.dirtyItems.claimDue(this.project, this.owner, READ_BATCH - this.active.size, this.leaseMs, exclude);
           if (batch.length === 0) break;
           await this.startBatch(batch);
         }
@@ -284,7 +331,7 @@ export class SyncCoordinator {
     } catch (error) {
       for (const row of batch) {
         this.active.delete(row.workItemId);
-        this.settle(row, [], { outcomes: [], effects: [], retry: [toItemError(error)], authFailed: error instanceof AuthenticationError ? error : undefined }, error);
+        await this.settle(row, [], { outcomes: [], effects: [], retry: [toItemError(error)], authFailed: error instanceof AuthenticationError ? error : undefined }, error);
       }
       read();
       return;
@@ -329,19 +376,19 @@ export class SyncCoordinator {
       const { result, failure, again } = await this.round(row, current, run, signal);
       const last = !again || round >= MAX_ROUNDS || failure !== undefined || result.retry.length > 0 || result.authFailed !== undefined || signal.aborted;
       if (!last) {
-        this.commit(row, run, result, undefined, false);
+        await this.commit(row, run, result, undefined, false);
         try {
           current = await this.o.client.getWorkItem(id, { expand: 'relations', signal });
           continue;
         } catch (error) {
           const next = this.failed(id, error, signal);
-          this.commit(row, run, next, error, true);
-          for (const r of runs.length > 0 ? runs : [run]) this.itemProcessed(r, id, next);
+          await this.commit(row, run, next, error, true);
+          for (const r of runs.length > 0 ? runs : [run]) await this.itemProcessed(r, id, next);
           return;
         }
       }
-      this.commit(row, run, result, failure, true);
-      for (const r of runs.length > 0 ? runs : [run]) this.itemProcessed(r, id, result);
+      await this.commit(row, run, result, failure, true);
+      for (const r of runs.length > 0 ? runs : [run]) await this.itemProcessed(r, id, result);
       return;
     }
   }
@@ -393,7 +440,7 @@ export class SyncCoordinator {
     const visible = actions.filter((a) => a.kind !== 'adopt');
     if (visible.length > 0) run.plan(visible.length);
     // The run's row is on disk before its first transfer.
-    if (actions.some((a) => a.kind === 'upload' || a.kind === 'download' || a.kind === 'verify')) run.record();
+    if (actions.some((a) => a.kind === 'upload' || a.kind === 'download' || a.kind === 'verify')) await run.record();
     const executed = await executePlan({
       client: this.o.client, store: this.store, settings: this.o.settings, mirrorRoot: this.o.mirrorRoot, journal: this.journal,
       collectionUrl: this.o.client.org.baseUrl, transfers: this.limiter, now: this.now, signal,
@@ -408,7 +455,7 @@ export class SyncCoordinator {
   }
 
   /** One transaction: records, history items and counters, and the dirty mark cleared or kept with backoff. */
-  private commit(row: DirtyItemRow, run: Run, result: Reconciled, failure: unknown, lastRound: boolean): void {
+  private async commit(row: DirtyItemRow, run: Run, result: Reconciled, failure: unknown, lastRound: boolean): Promise<void> {
     const id = row.workItemId;
     const attempt = (run.attempts.get(id) ?? 0) + (lastRound ? 1 : 0);
     run.attempts.set(id, attempt);
@@ -416,45 +463,48 @@ export class SyncCoordinator {
     const final = !transient || attempt >= Math.max(1, this.o.settings.uploadMaxRetries) || run.signal?.aborted === true || this.closing.signal.aborted;
     // A try that will be repeated within this run is not history yet; its successes are.
     const recorded = final ? result.outcomes : result.outcomes.filter((o) => o.status !== 'failed' && o.status !== 'cancelled');
+    // The run's row first: its items are written in the item's transaction below.
+    if (recorded.length > 0) await run.record();
     try {
-      this.store.transaction(() => {
-        for (const effect of result.effects) effect(this.store);
-        for (const outcome of recorded) run.add(outcome);
+      await this.store.transaction(async (tx) => {
+        for (const effect of result.effects) await effect(tx);
+        for (const outcome of recorded) await run.add(outcome, tx);
         if (!lastRound) return;
-        if (result.blocked) this.store.dirtyItems.block(this.project, id, 'max-delete', { ...result.blocked });
+        if (result.blocked) await tx.dirtyItems.block(this.project, id, 'max-delete', { ...result.blocked });
         // An attach the user asked for and was told has failed is not tried again behind their back
         // (they have Retry); a change seen in the background stays dirty and is retried.
-        else if (transient && final && !result.authFailed && row.reasons.every((r) => r === 'attach')) this.store.dirtyItems.complete(this.project, id, row.markSeq);
-        else if (transient) this.store.dirtyItems.fail(this.project, id, row.markSeq, result.retry[0] ?? toItemError(result.authFailed), this.retryAt(row, result));
-        else this.store.dirtyItems.complete(this.project, id, row.markSeq);
+        else if (transient && final && !result.authFailed && row.reasons.every((r) => r === 'attach')) await tx.dirtyItems.complete(this.project, id, row.markSeq);
+        else if (transient) await tx.dirtyItems.fail(this.project, id, row.markSeq, result.retry[0] ?? toItemError(result.authFailed), this.retryAt(row, result));
+        else await tx.dirtyItems.complete(this.project, id, row.markSeq);
       });
     } catch (error) {
       this.o.log('error', `Work item ${id}: recording the sync failed (${toItemError(error).message}); it is tried again.`);
-      this.store.dirtyItems.fail(this.project, id, row.markSeq, toItemError(error), this.retryAt(row, result));
+      await this.store.dirtyItems.fail(this.project, id, row.markSeq, toItemError(error), this.retryAt(row, result));
     }
+    if (lastRound) await this.readDirty();
     for (const outcome of recorded) run.announce(outcome);
     if (result.authFailed) this.pause(result.authFailed);
     if (failure && !transient) run.fail(failure);
     if (result.blocked) run.fail(new Error(result.outcomes.find((o) => o.status === 'blocked')?.error?.message ?? 'blocked by the max-delete brake'));
   }
 
-  private itemProcessed(run: Run, id: number, result: ItemResult): void {
+  private async itemProcessed(run: Run, id: number, result: ItemResult): Promise<void> {
     const transient = result.retry.length > 0;
     const attempts = run.attempts.get(id) ?? 1;
     if (transient && !result.authFailed && attempts < Math.max(1, this.o.settings.uploadMaxRetries) && !run.signal?.aborted && !this.closing.signal.aborted) {
-      this.wait(run, [id]);
+      await this.wait(run, [id]);
       return;
     }
     if (result.authFailed) run.fail(result.authFailed);
     run.itemDone(id);
   }
 
-  private settle(row: DirtyItemRow, runs: Run[], result: ItemResult, failure: unknown): void {
+  private async settle(row: DirtyItemRow, runs: Run[], result: ItemResult, failure: unknown): Promise<void> {
     const waiting = runs.length > 0 ? runs : this.takeWaiters(row.workItemId);
     const run = waiting[0] ?? this.newRun(triggerOf(row), [row.workItemId], undefined);
     result.outcomes.push({ workItemId: row.workItemId, fileName: `work item ${row.workItemId}`, direction: 'inbound', status: 'failed', error: toItemError(failure) });
-    this.commit(row, run, result, failure, true);
-    for (const r of waiting.length > 0 ? waiting : [run]) this.itemProcessed(r, row.workItemId, result);
+    await this.commit(row, run, result, failure, true);
+    for (const r of waiting.length > 0 ? waiting : [run]) await this.itemProcessed(r, row.workItemId, result);
   }
 
   private retryAt(row: DirtyItemRow, result: ItemResult): Date {
@@ -489,13 +539,13 @@ export class SyncCoordinator {
   // ---- change detection ---------------------------------------------------------------------
 
   private async readChanges(): Promise<RunSummary | undefined> {
-    const tracked = this.trackedIds();
+    const tracked = await this.readTracked();
     const startedAt = this.now();
     if (tracked.length === 0 || this.paused) {
       this.lastCheckedAt = startedAt;
       return undefined;
     }
-    const stored = this.store.watermarks.get(this.project);
+    const stored = await this.store.watermarks.get(this.project);
     const position = this.unsavedPosition ?? (stored ? { watermark: stored.watermark, continuationToken: stored.continuationToken } : undefined);
     let feed;
     try {
@@ -506,21 +556,22 @@ export class SyncCoordinator {
     }
     const local = await this.locallyChanged(tracked);
     // Tracked since the last poll (or only attached to): never synced whole yet.
-    const fresh = new Set(this.store.trackedItems.list(this.project).filter((t) => t.lastCheckedAt === null).map((t) => t.workItemId));
+    const fresh = new Set((await this.store.trackedItems.list(this.project)).filter((t) => t.lastCheckedAt === null).map((t) => t.workItemId));
     const changed = feed.changed === undefined ? tracked : tracked.filter((id) => feed.changed?.has(id) || local.has(id) || fresh.has(id));
     this.lastCheckedAt = startedAt;
     if (changed.length === 0) {
       this.unsavedPosition = feed.position;
       return undefined;
     }
-    this.store.transaction(() => {
-      this.store.dirtyItems.mark(this.project, changed, feed.changed === undefined ? 'first-sync' : 'feed');
-      this.store.watermarks.set(this.project, feed.position.watermark, feed.position.continuationToken);
+    await this.store.transaction(async (tx) => {
+      await tx.dirtyItems.mark(this.project, changed, feed.changed === undefined ? 'first-sync' : 'feed');
+      await tx.watermarks.set(this.project, feed.position.watermark, feed.position.continuationToken);
     });
     this.unsavedPosition = undefined;
     this.started = true;
     const run = this.newRun('poll', changed, undefined);
-    this.wait(run, changed);
+    await this.wait(run, changed);
+    await this.readDirty();
     this.wake();
     const summary = await run.done;
     return summary.runId === -1 ? undefined : summary;
@@ -530,7 +581,7 @@ export class SyncCoordinator {
   private async locallyChanged(tracked: readonly number[]): Promise<Set<number>> {
     const files = groupBy(await scanMirrorFolder(this.o.mirrorRoot, tracked, this.hashes), (f) => f.workItemId);
     // Every poll runs this: one query for all records and one pass per side, not a query per work item.
-    const records = groupBy(this.store.attachments.liveContent(), (r) => r.workItemId);
+    const records = groupBy(await this.store.attachments.liveContent(), (r) => r.workItemId);
     const changed = new Set<number>();
     for (const id of tracked) {
       const mine = files.get(id) ?? [];
@@ -551,9 +602,9 @@ export class SyncCoordinator {
   }
 
   /** The run waits for these items' next processing; an item the brake holds ends at once, as blocked. */
-  private wait(run: Run, ids: readonly number[]): void {
+  private async wait(run: Run, ids: readonly number[]): Promise<void> {
     for (const id of ids) {
-      const row = this.store.dirtyItems.get(this.project, id);
+      const row = await this.store.dirtyItems.get(this.project, id);
       if (row?.status === 'BLOCKED') {
         const details = row.blockedDetails ?? {};
         const outcome: ItemOutcome = { workItemId: id, fileName: `work item ${id}`, direction: 'inbound', status: 'blocked',
@@ -580,16 +631,32 @@ export class SyncCoordinator {
       replace: row?.replace ?? false, now: this.now(), scope };
   }
 
-  private trackedIds(): number[] {
-    return this.store.trackedItems.list(this.project).map((t) => t.workItemId);
+  /** The tracked work items as last read (see `tracked`). */
+  trackedIds(): number[] {
+    return this.tracked;
+  }
+
+  /** Reads the tracked work items (and keeps them for trackedIds()). */
+  async readTracked(): Promise<number[]> {
+    this.tracked = (await this.store.trackedItems.list(this.project)).map((t) => t.workItemId);
+    return this.tracked;
+  }
+
+  private async readDirty(): Promise<void> {
+    this.dirtyRows = await this.store.dirtyItems.list(this.project);
   }
 
   /** One timer: the next poll or the next item due after backoff, whichever comes first. */
   private arm(): void {
+    void this.armAt().catch((error) => this.o.log('warn', `Sync timer: ${toItemError(error).message}`));
+  }
+
+  private async armAt(): Promise<void> {
+    if (!this.started || this.closing.signal.aborted) return;
+    const due = await this.store.dirtyItems.nextDueAt(this.project);
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.started || this.closing.signal.aborted) return;
-    const due = this.store.dirtyItems.nextDueAt(this.project);
     const times = [this.nextPollAt?.getTime(), due && !this.paused ? Date.parse(due) : undefined].filter((t): t is number => t !== undefined);
     if (times.length === 0) return;
     const delay = Math.max(0, Math.min(...times) - this.now().getTime());

@@ -4,6 +4,7 @@
 import type { AdoClient } from '../ado';
 import type { SyncSettings } from '../settings';
 import type { SyncStore } from '../store';
+import type { SyncDb } from '../store/syncDb';
 import type { SyncEvents } from './events';
 import type { DirtyReason } from '../store';
 import type { CoordinatorState } from './coordinator';
@@ -158,10 +159,13 @@ export interface SyncEngine {
   /** Explicit removal of the relation from the work item (the file stays local). */
   removeFromWorkItem(workItemId: number, attachmentId: string, options?: { signal?: AbortSignal }): Promise<ItemOutcome>;
   /** Soft delete of the local record; ADO is untouched. False when unknown. */
-  deleteLocalRecord(attachmentId: string): boolean;
+  deleteLocalRecord(attachmentId: string): Promise<boolean>;
   track(workItemIds: readonly number[]): Promise<void>;
-  untrack(workItemIds: readonly number[]): void;
+  untrack(workItemIds: readonly number[]): Promise<void>;
+  /** As last read: after track/untrack through this engine, each poll, and ready(). */
   trackedIds(): number[];
+  /** Settles once trackedIds() and state() hold what the store has (right after creation they are empty). */
+  ready(): Promise<void>;
   /** Runs left in_progress by a crash become failed ("interrupted"); its claimed items return to the queue. */
   recoverInterrupted(): Promise<number>;
   /** Waits for runs in flight (for graceful shutdown), then flushes the store. */
@@ -170,7 +174,8 @@ export interface SyncEngine {
 
 export interface SyncEngineOptions {
   client: AdoClient;
-  store: SyncStore;
+  /** The embedded sql.js store, or any SyncDb (PostgreSQL shared by several processes). */
+  store: SyncStore | SyncDb;
   settings: SyncSettings;
   /** The workspace folder; relative settings paths (mirror folder) resolve against it. */
   workspaceRoot: string;
@@ -178,6 +183,8 @@ export interface SyncEngineOptions {
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   /** Recorded in audit_logs: who and what started a run. */
   origin?: { client: string; version: string; host?: string; user?: string };
+  /** How long a claimed work item stays this process's without renewal (default 60 s; see CoordinatorOptions.leaseMs). */
+  leaseMs?: number;
   /** Parallel transfers across all work items (default 4). */
   concurrency?: number;
   /** Backoff of a failed work item (full jitter; default 1 s doubling to 5 min, capped by the poll interval). */

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { AdoClient, AuthenticationError, LinkSpec } from '../ado';
 import type { SyncSettings } from '../settings';
-import type { SyncStore } from '../store';
+import type { SyncDbRepositories } from '../store/syncDb';
 import { commentWithMarker } from './contentMarker';
 import type { ItemOutcome } from './engineApi';
 import { downloadToStaging, moveNoReplace, placeStaged, type DownloadContext } from './inbound';
@@ -18,7 +18,7 @@ import type { UploadJournal } from './uploadJournal';
 
 export interface ExecuteContext {
   client: AdoClient;
-  store: SyncStore;
+  store: SyncDbRepositories;
   settings: SyncSettings;
   mirrorRoot: string;
   journal: UploadJournal;

@@ -7,7 +7,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileChangedError, sha256OfFile, type AdoClient, type UploadResult, type UploadSessionRecord } from '../ado';
 import type { SyncSettings } from '../settings';
-import { UPLOAD_SESSION_TTL_MS, type SyncStore } from '../store';
+import { UPLOAD_SESSION_TTL_MS } from '../store';
+import type { SyncDbRepositories } from '../store/syncDb';
 import { formatBytes } from '../../shared/format';
 import { PreflightError } from './itemError';
 import type { JournalEntry, UploadJournal } from './uploadJournal';
@@ -18,7 +19,7 @@ const MAX_SESSION_FAILURES = 3;
 export interface UploadContext {
   client: AdoClient;
   /** Read only here: the de-duplication index. */
-  store: SyncStore;
+  store: SyncDbRepositories;
   settings: SyncSettings;
   journal: UploadJournal;
   /** Key of the de-duplication index: attachment URLs are valid in their own collection only. */
@@ -66,7 +67,7 @@ export function checkSize(fileName: string, size: number, max: number): void {
 
 export async function uploadContent(ctx: UploadContext, workItemId: number, file: LocalContent): Promise<Uploaded> {
   checkSize(file.fileName, file.size, ctx.settings.maxFileSize);
-  const known = ctx.store.dedup.find(ctx.collectionUrl, file.sha256);
+  const known = await ctx.store.dedup.find(ctx.collectionUrl, file.sha256);
   if (known) return { attachmentId: known.attachmentGuid, url: known.attachmentUrl, reused: true };
   const onProgress = ctx.onProgress ? (p: { transferred: number; total: number }) => ctx.onProgress?.(p.transferred, p.total) : undefined;
   if (file.size === 0 || file.size < ctx.settings.chunkSize) {

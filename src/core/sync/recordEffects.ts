@@ -1,20 +1,21 @@
 // The changes of our records that executing a plan implies, as effects: functions of the store
 // that commit applies in one transaction per work item. One place decides how an outcome becomes a
 // record, so a record per (work item, attachment) and per local path is kept whatever the path.
-import type { FailureKind, SyncStore } from '../store';
+import type { FailureKind } from '../store';
+import type { SyncDbRepositories } from '../store/syncDb';
 import type { Uploaded } from './outbound';
 import type { JournalEntry } from './uploadJournal';
 
 /** chunked_upload_sessions keeps the seed's view of an upload: written from the journal at commit. */
-function foldSession(store: SyncStore, workItemId: number, e: JournalEntry, status: 'ACTIVE' | 'COMPLETED'): void {
-  if (!store.uploadSessions.get(e.sessionUuid)) {
-    store.uploadSessions.create({ sessionUuid: e.sessionUuid, workItemId, filePath: e.filePath, fileName: e.fileName, totalSize: e.totalSize,
+async function foldSession(store: SyncDbRepositories, workItemId: number, e: JournalEntry, status: 'ACTIVE' | 'COMPLETED'): Promise<void> {
+  if (!(await store.uploadSessions.get(e.sessionUuid))) {
+    await store.uploadSessions.create({ sessionUuid: e.sessionUuid, workItemId, filePath: e.filePath, fileName: e.fileName, totalSize: e.totalSize,
       chunkSize: e.chunkSize, sha256: e.sha256, adoUploadId: e.uploadId, adoUploadUrl: e.uploadUrl });
   }
-  store.uploadSessions.setProgress(e.sessionUuid, status === 'COMPLETED' ? e.totalSize : e.nextByte, status === 'COMPLETED' ? e.sha256 : e.sentSha256, status);
+  await store.uploadSessions.setProgress(e.sessionUuid, status === 'COMPLETED' ? e.totalSize : e.nextByte, status === 'COMPLETED' ? e.sha256 : e.sentSha256, status);
 }
 
-export type Effect = (store: SyncStore) => void;
+export type Effect = (store: SyncDbRepositories) => Promise<void>;
 
 interface Synced {
   attachmentId: string;
@@ -31,27 +32,27 @@ interface Synced {
 }
 
 export function recordEffects(workItemId: number) {
-  const synced = (s: Synced): Effect => (store) => {
+  const synced = (s: Synced): Effect => async (store) => {
     const records = store.attachments;
-    const existing = records.forWorkItemAndGuid(workItemId, s.attachmentId);
+    const existing = await records.forWorkItemAndGuid(workItemId, s.attachmentId);
     const remote = { attachmentGuid: s.attachmentId, attachmentUrl: s.attachmentUrl, sha256: s.sha256 };
     if (existing) {
-      if (s.pendingRecordId !== undefined && s.pendingRecordId !== existing.id) records.softDelete(s.pendingRecordId);
-      if (existing.deletedAt !== null) records.restore(existing.id);
-      if (s.relocate && s.localPath) records.setLocalPath(existing.id, s.localPath);
-      records.markSynced(existing.id, remote);
+      if (s.pendingRecordId !== undefined && s.pendingRecordId !== existing.id) await records.softDelete(s.pendingRecordId);
+      if (existing.deletedAt !== null) await records.restore(existing.id);
+      if (s.relocate && s.localPath) await records.setLocalPath(existing.id, s.localPath);
+      await records.markSynced(existing.id, remote);
       return;
     }
     if (s.pendingRecordId !== undefined) {
-      records.markSynced(s.pendingRecordId, remote);
+      await records.markSynced(s.pendingRecordId, remote);
       return;
     }
     // A mirror file that failed before becomes the synced record of its content.
-    const earlier = records.forWorkItemAndSha(workItemId, s.sha256);
+    const earlier = await records.forWorkItemAndSha(workItemId, s.sha256);
     const row = earlier && earlier.attachmentGuid === null && earlier.deletedAt === null ? earlier
-      : records.insert({ workItemId, fileName: s.fileName, fileSize: s.size, source: s.source, localPath: s.localPath, sha256: s.sha256 });
-    if (s.localPath && row.localPath !== s.localPath) records.setLocalPath(row.id, s.localPath);
-    records.markSynced(row.id, remote);
+      : await records.insert({ workItemId, fileName: s.fileName, fileSize: s.size, source: s.source, localPath: s.localPath, sha256: s.sha256 });
+    if (s.localPath && row.localPath !== s.localPath) await records.setLocalPath(row.id, s.localPath);
+    await records.markSynced(row.id, remote);
   };
 
   return {
@@ -61,38 +62,38 @@ export function recordEffects(workItemId: number) {
     downloaded: (a: { attachmentId: string; attachmentUrl: string; fileName: string; localPath: string; sha256: string; size: number }): Effect =>
       synced({ ...a, source: 'ADO', relocate: true }),
 
-    uploaded: (a: { fileName: string; path: string; sha256: string; size: number; pendingRecordId?: number }, up: Uploaded, collectionUrl: string): Effect => (store) => {
-      synced({ attachmentId: up.attachmentId, attachmentUrl: up.url, fileName: a.fileName, localPath: a.path, sha256: a.sha256, size: a.size,
+    uploaded: (a: { fileName: string; path: string; sha256: string; size: number; pendingRecordId?: number }, up: Uploaded, collectionUrl: string): Effect => async (store) => {
+      await synced({ attachmentId: up.attachmentId, attachmentUrl: up.url, fileName: a.fileName, localPath: a.path, sha256: a.sha256, size: a.size,
         source: 'TOOL', pendingRecordId: a.pendingRecordId })(store);
       if (!up.reused) {
-        store.dedup.remember({ collectionUrl, sha256Hash: a.sha256, attachmentGuid: up.attachmentId, attachmentUrl: up.url, fileSize: a.size, firstWorkItemId: workItemId });
+        await store.dedup.remember({ collectionUrl, sha256Hash: a.sha256, attachmentGuid: up.attachmentId, attachmentUrl: up.url, fileSize: a.size, firstWorkItemId: workItemId });
       }
-      if (up.session) foldSession(store, workItemId, up.session, 'COMPLETED');
+      if (up.session) await foldSession(store, workItemId, up.session, 'COMPLETED');
     },
 
     /** Chunked uploads still in flight (cancelled, failed, or waiting): their progress as the journal has it. */
-    sessionsInFlight: (entries: readonly JournalEntry[]): Effect => (store) => {
-      for (const e of entries) foldSession(store, workItemId, e, 'ACTIVE');
+    sessionsInFlight: (entries: readonly JournalEntry[]): Effect => async (store) => {
+      for (const e of entries) await foldSession(store, workItemId, e, 'ACTIVE');
     },
 
     duplicate: (a: { attachmentId: string; attachmentUrl: string; fileName: string; localPath: string; sha256: string; pendingRecordId?: number }): Effect =>
       synced({ ...a, size: 0, source: 'TOOL' }),
 
-    uploadFailed: (a: { fileName: string; localPath: string; sha256: string; size: number; pendingRecordId?: number }, message: string, kind: FailureKind, cancelled: boolean): Effect => (store) => {
+    uploadFailed: (a: { fileName: string; localPath: string; sha256: string; size: number; pendingRecordId?: number }, message: string, kind: FailureKind, cancelled: boolean): Effect => async (store) => {
       const records = store.attachments;
       if (cancelled) {
         // A cancelled attach is dropped: nothing goes up later behind the user's back.
-        if (a.pendingRecordId !== undefined) records.softDelete(a.pendingRecordId);
+        if (a.pendingRecordId !== undefined) await records.softDelete(a.pendingRecordId);
         return;
       }
-      const earlier = a.pendingRecordId !== undefined ? records.get(a.pendingRecordId) : records.forWorkItemAndSha(workItemId, a.sha256);
+      const earlier = a.pendingRecordId !== undefined ? await records.get(a.pendingRecordId) : await records.forWorkItemAndSha(workItemId, a.sha256);
       const row = earlier && earlier.attachmentGuid === null && earlier.deletedAt === null ? earlier
-        : records.insert({ workItemId, fileName: a.fileName, fileSize: a.size, source: 'TOOL', localPath: a.localPath, sha256: a.sha256 });
-      records.setFailed(row.id, message, kind);
+        : await records.insert({ workItemId, fileName: a.fileName, fileSize: a.size, source: 'TOOL', localPath: a.localPath, sha256: a.sha256 });
+      await records.setFailed(row.id, message, kind);
     },
 
-    keptRemoteOnly: (a: { attachmentId: string; attachmentUrl: string; fileName: string; sha256?: string; size?: number }): Effect => (store) => {
-      store.attachments.insert({ workItemId, fileName: a.fileName, fileSize: a.size ?? 0, source: 'ADO', attachmentGuid: a.attachmentId,
+    keptRemoteOnly: (a: { attachmentId: string; attachmentUrl: string; fileName: string; sha256?: string; size?: number }): Effect => async (store) => {
+      await store.attachments.insert({ workItemId, fileName: a.fileName, fileSize: a.size ?? 0, source: 'ADO', attachmentGuid: a.attachmentId,
         attachmentUrl: a.attachmentUrl, sha256: a.sha256 ?? null, syncStatus: 'CONFLICT' });
     },
 
@@ -100,9 +101,9 @@ export function recordEffects(workItemId: number) {
 
     localDeleted: (recordId: number): Effect => (store) => store.attachments.softDelete(recordId),
 
-    removedByUser: (attachmentId: string): Effect => (store) => {
-      const row = store.attachments.forWorkItemAndGuid(workItemId, attachmentId);
-      if (row) store.attachments.markRemoteRemoved(row.id);
+    removedByUser: (attachmentId: string): Effect => async (store) => {
+      const row = await store.attachments.forWorkItemAndGuid(workItemId, attachmentId);
+      if (row) await store.attachments.markRemoteRemoved(row.id);
     },
 
     forgetUpload: (collectionUrl: string, sha256: string): Effect => (store) => store.dedup.forget(collectionUrl, sha256),

@@ -6,6 +6,7 @@
 import { toItemError } from './itemError';
 import type { ItemError, ItemOutcome, RunCounters, RunSummary, RunTrigger } from './engineApi';
 import type { SyncEvents } from './events';
+import type { SyncDbRepositories } from '../store/syncDb';
 import { type RunRecorder, UNRECORDED_RUN } from './runRecorder';
 
 export class Run {
@@ -20,6 +21,7 @@ export class Run {
   private error?: ItemError;
   private resolve!: (summary: RunSummary) => void;
   private finished = false;
+  private recording: Promise<void> | undefined;
 
   constructor(
     readonly trigger: RunTrigger,
@@ -28,7 +30,7 @@ export class Run {
     private readonly recorder: RunRecorder,
     private readonly events: SyncEvents,
     private readonly now: () => Date,
-    private readonly flush: () => void,
+    private readonly flush: () => Promise<void>,
   ) {
     this.remaining = new Set(workItemIds);
     this.startedAt = now();
@@ -38,11 +40,16 @@ export class Run {
   get recorded(): boolean { return this.runId !== UNRECORDED_RUN; }
 
   /** Writes the history row (once) and puts it on disk before any transfer. */
-  record(): void {
-    if (this.recorded) return;
-    this.runId = this.recorder.start(this.trigger, this.workItemIds);
-    try { this.flush(); } catch { /* history never fails a sync; the store reports its own write errors */ }
+  record(): Promise<void> {
+    this.recording ??= this.start();
+    return this.recording;
+  }
+
+  private async start(): Promise<void> {
+    this.runId = await this.recorder.start(this.trigger, this.workItemIds);
+    try { await this.flush(); } catch { /* history never fails a sync; the store reports its own write errors */ }
     this.events.emit('runStarted', { runId: this.runId, trigger: this.trigger, totalItems: this.planned, workItemIds: this.workItemIds });
+    if (this.recorded && this.planned > 0) await this.recorder.planned(this.runId, this.planned);
   }
 
   /** More items are known to come (the plan of one work item). */
@@ -50,15 +57,17 @@ export class Run {
     if (count <= 0) return;
     this.planned += count;
     if (!this.recorded) return;
-    this.recorder.planned(this.runId, this.planned);
+    void this.recorder.planned(this.runId, this.planned);
     this.events.emit('runPlanned', { runId: this.runId, totalItems: this.planned });
   }
 
-  /** Called inside the work item's commit transaction: history rows and counters go with the records. */
-  add(outcome: ItemOutcome): void {
-    this.record();
+  /**
+   * Called inside the work item's commit transaction (tx): history rows and counters go with the
+   * records. The run's own row is written first, outside it (record() before the commit).
+   */
+  async add(outcome: ItemOutcome, tx?: SyncDbRepositories): Promise<void> {
     this.items.push(outcome);
-    this.recorder.item(this.runId, outcome);
+    await this.recorder.item(this.runId, outcome, tx);
   }
 
   /** After the commit: tells the UI. */
@@ -83,6 +92,12 @@ export class Run {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    void this.end();
+  }
+
+  /** The summary is recorded before `done` resolves: whoever awaits the run finds it in history. */
+  private async end(): Promise<void> {
+    await this.recording;
     const completedAt = this.now();
     const counters = countOutcomes(this.items);
     const cancelled = this.signal?.aborted === true;
@@ -92,7 +107,7 @@ export class Run {
       status: cancelled ? 'cancelled' : this.error || counters.failed > 0 ? 'failed' : 'completed',
       counters, items: this.items, ...(this.error && !cancelled ? { error: this.error } : {}),
     };
-    if (this.recorded) this.recorder.finish(summary);
+    if (this.recorded) await this.recorder.finish(summary);
     // Also an unrecorded run (runId -1: its items had nothing to do): the status bar learns that they are fine again.
     const failed = counters.failed;
     const skipped = this.items.filter((i) => i.status === 'duplicate' || i.status === 'cancelled' || i.status === 'blocked').length;

@@ -4,7 +4,8 @@
 // History writing never fails a sync (DESIGN.md principle 5): every store error is logged and the
 // run goes on.
 import os from 'node:os';
-import type { HistoryCounters, HistoryItemStatus, SyncStore } from '../store';
+import type { HistoryCounters, HistoryItemStatus } from '../store';
+import type { SyncDb, SyncDbRepositories } from '../store/syncDb';
 import type { ItemOutcome, ItemOutcomeStatus, RunSummary, RunTrigger, SyncEngineOptions } from './engineApi';
 import { errorMessage } from '../errorMessage';
 
@@ -25,29 +26,30 @@ const COUNTER: Partial<Record<ItemOutcomeStatus, keyof HistoryCounters>> = {
 export const UNRECORDED_RUN = -1;
 
 export class RunRecorder {
-  constructor(private readonly store: SyncStore, private readonly project: string, private readonly origin: Origin, private readonly log: Log) {}
+  constructor(private readonly store: SyncDb, private readonly project: string, private readonly origin: Origin, private readonly log: Log) {}
 
-  start(trigger: RunTrigger, workItemIds: readonly number[]): number {
-    return this.safe('start', UNRECORDED_RUN, () => {
-      const row = this.store.history.create({
+  start(trigger: RunTrigger, workItemIds: readonly number[]): Promise<number> {
+    return this.safe('start', UNRECORDED_RUN, async () => {
+      const row = await this.store.history.create({
         kind: 'attachment_sync', trigger, status: 'pending', projectName: this.project,
         workItemId: workItemIds.length === 1 ? workItemIds[0] : null, sourceType: 'workspace', targetType: 'azure_devops',
       });
-      this.store.history.update(row.id, { status: 'in_progress' });
-      this.audit('sync_started', row.id, { trigger, work_item_ids: workItemIds.slice(0, 50), project_name: this.project });
+      await this.store.history.update(row.id, { status: 'in_progress' });
+      await this.audit('sync_started', row.id, { trigger, work_item_ids: workItemIds.slice(0, 50), project_name: this.project });
       return row.id;
     });
   }
 
-  planned(runId: number, totalItems: number): void {
+  async planned(runId: number, totalItems: number): Promise<void> {
     if (runId === UNRECORDED_RUN) return;
-    this.safe('total', undefined, () => this.store.history.update(runId, { totalItems }));
+    await this.safe('total', undefined, () => this.store.history.update(runId, { totalItems }));
   }
 
-  item(runId: number, o: ItemOutcome): void {
+  /** store: the transaction of the work item's commit, when the item is recorded with its records. */
+  async item(runId: number, o: ItemOutcome, store: SyncDbRepositories = this.store): Promise<void> {
     if (runId === UNRECORDED_RUN) return;
-    this.safe('item', undefined, () => {
-      this.store.history.addItems(runId, [{
+    await this.safe('item', undefined, async () => {
+      await store.history.addItems(runId, [{
         // The local name, and the ADO name beside it where they differ (made safe, numbered, a conflict copy).
         itemName: o.adoName && o.adoName !== o.fileName ? `${o.fileName} (in ADO: ${o.adoName})` : o.fileName, itemType: 'attachment', status: ITEM_STATUS[o.status], workItemId: o.workItemId,
         azureDevopsUrl: o.attachmentUrl ?? null, filePath: o.localPath ?? null, fileSize: o.size ?? null, sha256: o.sha256 ?? null,
@@ -56,36 +58,36 @@ export class RunRecorder {
       // preferLocal's kept conflict downloads nothing.
       const counter = o.status === 'conflict' && !o.size ? undefined : COUNTER[o.status];
       const moved = (o.status === 'uploaded' || o.status === 'downloaded' || o.status === 'conflict') && o.size ? o.size : 0;
-      this.store.history.increment(runId, { ...(counter ? { [counter]: 1 } : {}), ...(moved ? { bytesTransferred: moved } : {}) });
+      await store.history.increment(runId, { ...(counter ? { [counter]: 1 } : {}), ...(moved ? { bytesTransferred: moved } : {}) });
     });
   }
 
-  finish(summary: RunSummary): void {
+  async finish(summary: RunSummary): Promise<void> {
     if (summary.runId === UNRECORDED_RUN) return;
-    this.safe('finish', undefined, () => {
-      this.store.history.update(summary.runId, { status: summary.status, errorMessage: summary.error?.message ?? null, completedAt: summary.completedAt });
-      this.audit(`sync_${summary.status}`, summary.runId, { counters: summary.counters, duration_ms: summary.durationMs, ...(summary.error ? { error: summary.error } : {}) });
+    await this.safe('finish', undefined, async () => {
+      await this.store.history.update(summary.runId, { status: summary.status, errorMessage: summary.error?.message ?? null, completedAt: summary.completedAt });
+      await this.audit(`sync_${summary.status}`, summary.runId, { counters: summary.counters, duration_ms: summary.durationMs, ...(summary.error ? { error: summary.error } : {}) });
     });
     // The end of a run is a flush point (DESIGN.md "Data").
-    this.safe('flush', undefined, () => this.store.flush());
+    await this.safe('flush', undefined, () => this.store.flush());
   }
 
   /** A user action outside a run (remove from work item, soft delete, track). */
-  action(actionType: string, entityType: string, entityId: string, details: Record<string, unknown>): void {
-    this.safe('audit', undefined, () => this.store.audit.log({ actionType, entityType, entityId, ...this.originColumns(), details }));
+  async action(actionType: string, entityType: string, entityId: string, details: Record<string, unknown>): Promise<void> {
+    await this.safe('audit', undefined, () => this.store.audit.log({ actionType, entityType, entityId, ...this.originColumns(), details }));
   }
 
-  private audit(actionType: string, runId: number, details: Record<string, unknown>): void {
-    this.store.audit.log({ actionType, entityType: 'sync', entityId: String(runId), ...this.originColumns(), details });
+  private async audit(actionType: string, runId: number, details: Record<string, unknown>): Promise<void> {
+    await this.store.audit.log({ actionType, entityType: 'sync', entityId: String(runId), ...this.originColumns(), details });
   }
 
   private originColumns() {
     return { userAgent: `${this.origin.client}/${this.origin.version}`, clientVersion: this.origin.version, host: this.origin.host ?? os.hostname(), userName: this.origin.user ?? safeUser() };
   }
 
-  private safe<T>(what: string, fallback: T, write: () => T): T {
+  private async safe<T>(what: string, fallback: T, write: () => Promise<T>): Promise<T> {
     try {
-      return write();
+      return await write();
     } catch (e) {
       this.log('warn', `history: ${what} failed, the sync goes on: ${errorMessage(e)}`);
       return fallback;

@@ -3,7 +3,9 @@
 // process them; the single operations (link, download, remove) run while no sync holds the item.
 import path from 'node:path';
 import { toItemError } from './itemError';
-import type { AttachmentRow, DirtyReason, SyncStore } from '../store';
+import type { AttachmentRow, DirtyReason } from '../store';
+import { asSyncDb } from '../store/sqlJsDb';
+import type { SyncDb, SyncDbRepositories } from '../store/syncDb';
 import { SyncCoordinator, type CoordinatorState } from './coordinator';
 import type { AttachRequest, BlockedPlan, ItemOutcome, RunSummary, SyncEngine, SyncEngineOptions, SyncRequest } from './engineApi';
 import { SyncEvents } from './events';
@@ -33,20 +35,20 @@ class Engine implements SyncEngine {
   readonly mirrorRoot: string;
   private readonly hashes: HashCache = new Map();
   private readonly now: () => Date;
+  private readonly store: SyncDb;
 
   constructor(private readonly o: SyncEngineOptions) {
+    this.store = asSyncDb(o.store);
     this.events = o.events ?? new SyncEvents();
     this.log = o.log ?? (() => undefined);
     this.now = o.now ?? (() => new Date());
     this.mirrorRoot = path.resolve(o.workspaceRoot, o.settings.storagePath);
-    this.recorder = new RunRecorder(o.store, o.client.project, o.origin ?? { client: 'ado-sync', version: '0.0.0' }, this.log);
+    this.recorder = new RunRecorder(this.store, o.client.project, o.origin ?? { client: 'ado-sync', version: '0.0.0' }, this.log);
     this.coordinator = new SyncCoordinator({
-      client: o.client, store: o.store, settings: o.settings, mirrorRoot: this.mirrorRoot, events: this.events, recorder: this.recorder,
-      log: this.log, concurrency: o.concurrency, backoff: o.backoff, now: this.now,
+      client: o.client, store: this.store, settings: o.settings, mirrorRoot: this.mirrorRoot, events: this.events, recorder: this.recorder,
+      log: this.log, concurrency: o.concurrency, backoff: o.backoff, now: this.now, leaseMs: o.leaseMs,
     });
   }
-
-  private get store(): SyncStore { return this.o.store; }
 
   async attach(request: AttachRequest): Promise<RunSummary> {
     const workItemId = request.workItemId;
@@ -63,9 +65,9 @@ class Engine implements SyncEngine {
       }
     }
     if (request.link === false) return this.uploadOnly(workItemId, accepted, refused, request.signal);
-    this.store.transaction(() => {
-      const earlier = this.store.attachments.forWorkItem(workItemId).filter((r) => r.attachmentGuid === null);
-      for (const a of accepted) this.requestAttach(workItemId, earlier, a.file, a.sha256, a.size, request.comment);
+    await this.store.transaction(async (tx) => {
+      const earlier = (await tx.attachments.forWorkItem(workItemId)).filter((r) => r.attachmentGuid === null);
+      for (const a of accepted) await this.requestAttach(tx, workItemId, earlier, a.file, a.sha256, a.size, request.comment);
     });
     return this.coordinator.request([workItemId], request.trigger ?? 'attach', 'attach', { signal: request.signal, retryFailed: true, preflight: refused });
   }
@@ -86,15 +88,15 @@ class Engine implements SyncEngine {
     });
   }
 
-  sync(request: SyncRequest = {}): Promise<RunSummary> {
-    const ids = [...(request.workItemIds ?? this.trackedIds())];
+  async sync(request: SyncRequest = {}): Promise<RunSummary> {
+    const ids = [...(request.workItemIds ?? await this.coordinator.readTracked())];
     return this.coordinator.request(ids, request.trigger ?? 'manual', request.trigger === 'webhook' ? 'webhook' : 'manual', {
       signal: request.signal, replace: request.replace, force: request.force, retryFailed: request.retryFailed,
     });
   }
 
   async plan(request: { workItemIds?: readonly number[]; force?: boolean; replace?: boolean; signal?: AbortSignal } = {}): Promise<(PlannedAction | BlockedPlan)[]> {
-    const plans = await this.coordinator.plan([...(request.workItemIds ?? this.trackedIds())], { force: request.force, replace: request.replace }, request.signal);
+    const plans = await this.coordinator.plan([...(request.workItemIds ?? await this.coordinator.readTracked())], { force: request.force, replace: request.replace }, request.signal);
     return plans.flatMap((p): (PlannedAction | BlockedPlan)[] => (p.blocked ? [{ kind: 'blocked', workItemId: p.workItemId, fileName: `work item ${p.workItemId}`, ...p.blocked }] : p.actions));
   }
 
@@ -128,18 +130,18 @@ class Engine implements SyncEngine {
       const remote = remoteAttachmentsOf(item).find((r) => r.attachmentId === attachmentId.toLowerCase());
       if (!remote) throw new SyncRequestError(`Attachment ${attachmentId} is not attached to work item ${workItemId}.`, 'AttachmentNotOnWorkItem');
       const local = await scanMirrorFolder(this.mirrorRoot, [workItemId], this.hashes);
-      const record = this.store.attachments.forWorkItemAndGuid(workItemId, remote.attachmentId);
+      const record = await this.store.attachments.forWorkItemAndGuid(workItemId, remote.attachmentId);
       const content = record?.sha256 ?? undefined;
       const same = content ? local.find((f) => f.sha256 === content) : undefined;
       const base = { workItemId, direction: 'inbound' as const, attachmentId: remote.attachmentId, attachmentUrl: remote.url };
       const fx = recordEffects(workItemId);
       if (same) {
-        this.store.transaction(() => fx.adopt({ attachmentId: remote.attachmentId, attachmentUrl: remote.url, fileName: remote.fileName, localPath: same.path, sha256: same.sha256, size: same.size })(this.store));
+        await this.store.transaction((tx) => fx.adopt({ attachmentId: remote.attachmentId, attachmentUrl: remote.url, fileName: remote.fileName, localPath: same.path, sha256: same.sha256, size: same.size })(tx));
         return { ...base, fileName: same.fileName, status: 'duplicate', localPath: same.path, sha256: same.sha256, size: same.size };
       }
       const dir = path.join(this.mirrorRoot, String(workItemId));
       const taken = new Set([...local.map((f) => nameKey(f.fileName)),
-        ...this.store.attachments.forWorkItem(workItemId).filter((r) => r.localPath && path.dirname(r.localPath) === dir).map((r) => nameKey(path.basename(r.localPath as string)))]);
+        ...(await this.store.attachments.forWorkItem(workItemId)).filter((r) => r.localPath && path.dirname(r.localPath) === dir).map((r) => nameKey(path.basename(r.localPath as string)))]);
       // A different local file holds the name: the download lands beside it under a conflict name.
       const safe = sanitizeFileName(remote.fileName);
       const held = local.some((f) => nameKey(f.fileName) === nameKey(safe));
@@ -147,9 +149,9 @@ class Engine implements SyncEngine {
       const staged = await downloadToStaging({ client: this.o.client, mirrorRoot: this.mirrorRoot, signal: options.signal },
         { attachmentId: remote.attachmentId, fileName: remote.fileName, sha256: content });
       await placeStaged(staged, target);
-      this.store.transaction(() => fx.downloaded({ attachmentId: remote.attachmentId, attachmentUrl: remote.url, fileName: remote.fileName, localPath: target, sha256: staged.sha256, size: staged.size })(this.store));
-      this.recorder.action('attachment_downloaded', 'attachment', remote.attachmentId, { work_item_id: workItemId, file: path.basename(target) });
-      this.saveSoon();
+      await this.store.transaction((tx) => fx.downloaded({ attachmentId: remote.attachmentId, attachmentUrl: remote.url, fileName: remote.fileName, localPath: target, sha256: staged.sha256, size: staged.size })(tx));
+      await this.recorder.action('attachment_downloaded', 'attachment', remote.attachmentId, { work_item_id: workItemId, file: path.basename(target) });
+      await this.saveSoon();
       return { ...base, fileName: path.basename(target), adoName: remote.fileName, status: held ? 'conflict' : 'downloaded', localPath: target, sha256: staged.sha256, size: staged.size };
     });
   }
@@ -157,45 +159,53 @@ class Engine implements SyncEngine {
   removeFromWorkItem(workItemId: number, attachmentId: string, options: { signal?: AbortSignal } = {}): Promise<ItemOutcome> {
     return this.coordinator.withItem(workItemId, async () => {
       const result = await this.o.client.removeAttachmentRelation(workItemId, attachmentId, options);
-      const row = this.store.attachments.forWorkItemAndGuid(workItemId, attachmentId.toLowerCase());
-      if (row) this.store.attachments.markRemoteRemoved(row.id);
-      this.recorder.action('attachment_removed_from_work_item', 'attachment', attachmentId, { work_item_id: workItemId, removed: result.removed });
-      this.saveSoon();
+      const row = await this.store.attachments.forWorkItemAndGuid(workItemId, attachmentId.toLowerCase());
+      if (row) await this.store.attachments.markRemoteRemoved(row.id);
+      await this.recorder.action('attachment_removed_from_work_item', 'attachment', attachmentId, { work_item_id: workItemId, removed: result.removed });
+      await this.saveSoon();
       return { workItemId, fileName: row?.fileName ?? attachmentId, direction: 'outbound', status: 'removed', attachmentId, localPath: row?.localPath ?? undefined };
     });
   }
 
-  deleteLocalRecord(attachmentId: string): boolean {
-    const rows = this.store.attachments.listByGuid(attachmentId.toLowerCase()).filter((r) => r.deletedAt === null);
+  async deleteLocalRecord(attachmentId: string): Promise<boolean> {
+    const rows = (await this.store.attachments.listByGuid(attachmentId.toLowerCase())).filter((r) => r.deletedAt === null);
     if (rows.length === 0) return false;
-    for (const row of rows) this.store.attachments.softDelete(row.id);
-    this.recorder.action('attachment_record_deleted', 'attachment', attachmentId, { work_item_ids: rows.map((r) => r.workItemId), soft: true });
+    for (const row of rows) await this.store.attachments.softDelete(row.id);
+    await this.recorder.action('attachment_record_deleted', 'attachment', attachmentId, { work_item_ids: rows.map((r) => r.workItemId), soft: true });
     return true;
   }
 
   async track(workItemIds: readonly number[]): Promise<void> {
-    const fresh = workItemIds.filter((id) => !this.store.trackedItems.get(id));
+    const fresh: number[] = [];
+    for (const id of workItemIds) if (!(await this.store.trackedItems.get(id))) fresh.push(id);
     if (fresh.length === 0) return;
     const items = await this.o.client.getWorkItems(fresh, { fields: ['System.Title'], errorPolicy: 'omit' });
     const missing = fresh.filter((_, i) => items[i] === null);
     if (missing.length > 0) throw new SyncRequestError(`Work item${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in project ${this.o.client.project} (or not readable with these credentials).`, 'WorkItemNotFound');
-    items.forEach((item, i) => {
+    for (const [i, item] of items.entries()) {
       const title = item?.fields['System.Title'];
-      this.store.trackedItems.track({ workItemId: fresh[i], projectName: this.o.client.project, title: typeof title === 'string' ? title : null });
-    });
-    this.recorder.action('work_items_tracked', 'work_item', fresh.join(','), { work_item_ids: fresh });
+      await this.store.trackedItems.track({ workItemId: fresh[i], projectName: this.o.client.project, title: typeof title === 'string' ? title : null });
+    }
+    await this.coordinator.readTracked();
+    await this.recorder.action('work_items_tracked', 'work_item', fresh.join(','), { work_item_ids: fresh });
   }
 
-  untrack(workItemIds: readonly number[]): void {
+  async untrack(workItemIds: readonly number[]): Promise<void> {
     for (const id of workItemIds) {
-      this.store.trackedItems.untrack(id);
-      this.store.dirtyItems.remove(this.o.client.project, id);
+      await this.store.trackedItems.untrack(id);
+      await this.store.dirtyItems.remove(this.o.client.project, id);
     }
-    this.recorder.action('work_items_untracked', 'work_item', workItemIds.join(','), { work_item_ids: workItemIds });
+    await this.coordinator.readTracked();
+    await this.recorder.action('work_items_untracked', 'work_item', workItemIds.join(','), { work_item_ids: workItemIds });
   }
 
   trackedIds(): number[] {
-    return this.store.trackedItems.list(this.o.client.project).map((t) => t.workItemId);
+    return this.coordinator.trackedIds();
+  }
+
+  /** Settles once trackedIds() and state() answer from the store (right after creation they are empty). */
+  ready(): Promise<void> {
+    return this.coordinator.ready;
   }
 
   recoverInterrupted(): Promise<number> {
@@ -204,43 +214,43 @@ class Engine implements SyncEngine {
 
   async close(): Promise<void> {
     await this.coordinator.close();
-    this.store.flush();
+    await this.store.flush();
   }
 
   /** A single operation's record on disk now; a failed save is the store's to report and retry, not this operation's failure. */
-  private saveSoon(): void {
+  private async saveSoon(): Promise<void> {
     try {
-      this.store.flush();
+      await this.store.flush();
     } catch (error) {
       this.log('warn', toItemError(error).message);
     }
   }
 
   /** An attach request is a record of ours without a remote identity, until the coordinator carries it out. */
-  private requestAttach(workItemId: number, pending: readonly AttachmentRow[], file: string, sha256: string, size: number, comment: string | undefined): void {
-    const records = this.store.attachments;
+  private async requestAttach(tx: SyncDbRepositories, workItemId: number, pending: readonly AttachmentRow[], file: string, sha256: string, size: number, comment: string | undefined): Promise<void> {
+    const records = tx.attachments;
     const earlier = pending.find((r) => r.localPath === file && r.sha256 === sha256);
     if (earlier) {
-      records.setStatus(earlier.id, 'PENDING');
+      await records.setStatus(earlier.id, 'PENDING');
       return;
     }
-    records.insert({ workItemId, fileName: path.basename(file), fileSize: size, source: 'TOOL', localPath: file, sha256, syncStatus: 'PENDING', comment: comment ?? null });
+    await records.insert({ workItemId, fileName: path.basename(file), fileSize: size, source: 'TOOL', localPath: file, sha256, syncStatus: 'PENDING', comment: comment ?? null });
   }
 
   /** The seed's upload without link: bytes into ADO, remembered for de-duplication, no relation. */
   private uploadOnly(workItemId: number, files: { file: string; sha256: string; size: number }[], refused: ItemOutcome[], signal?: AbortSignal): Promise<RunSummary> {
     return this.single('attach', workItemId, async (run) => {
-      for (const r of refused) run.add(r);
+      for (const r of refused) await run.add(r);
       const journal = UploadJournal.of(this.store);
       for (const f of files) {
         const fileName = path.basename(f.file);
         try {
           const up = await uploadContent({ client: this.o.client, store: this.store, settings: this.o.settings, journal, collectionUrl: this.o.client.org.baseUrl, now: this.now, signal },
             workItemId, { path: f.file, fileName, sha256: f.sha256, size: f.size });
-          if (!up.reused) this.store.dedup.remember({ collectionUrl: this.o.client.org.baseUrl, sha256Hash: f.sha256, attachmentGuid: up.attachmentId, attachmentUrl: up.url, fileSize: f.size, firstWorkItemId: workItemId });
-          run.add({ workItemId, fileName, direction: 'outbound', status: up.reused ? 'duplicate' : 'uploaded', localPath: f.file, sha256: f.sha256, size: f.size, attachmentId: up.attachmentId, attachmentUrl: up.url });
+          if (!up.reused) await this.store.dedup.remember({ collectionUrl: this.o.client.org.baseUrl, sha256Hash: f.sha256, attachmentGuid: up.attachmentId, attachmentUrl: up.url, fileSize: f.size, firstWorkItemId: workItemId });
+          await run.add({ workItemId, fileName, direction: 'outbound', status: up.reused ? 'duplicate' : 'uploaded', localPath: f.file, sha256: f.sha256, size: f.size, attachmentId: up.attachmentId, attachmentUrl: up.url });
         } catch (error) {
-          run.add({ workItemId, fileName, direction: 'outbound', status: 'failed', localPath: f.file, sha256: f.sha256, size: f.size, error: toItemError(error) });
+          await run.add({ workItemId, fileName, direction: 'outbound', status: 'failed', localPath: f.file, sha256: f.sha256, size: f.size, error: toItemError(error) });
         }
       }
       return undefined;
@@ -250,10 +260,10 @@ class Engine implements SyncEngine {
   /** A one-item run outside the coordinator's queue, while no sync holds the item. */
   private single(trigger: 'manual' | 'attach', workItemId: number, body: (run: Run) => Promise<ItemOutcome | undefined>): Promise<RunSummary> {
     const run = new Run(trigger, [workItemId], undefined, this.recorder, this.events, this.now, () => this.store.flush());
-    run.record();
     return this.coordinator.withItem(workItemId, async () => {
+      await run.record();
       const outcome = await body(run);
-      if (outcome) run.add(outcome);
+      if (outcome) await run.add(outcome);
       for (const item of run.items) run.announce(item);
       run.itemDone(workItemId);
       return run.done;

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { AdoClient } from '../ado';
 import type { AttachmentRow, SyncStore, WorkItemSummary } from '../store';
+import { asSyncDb } from '../store/sqlJsDb';
+import type { SyncDb } from '../store/syncDb';
 import { stripMarker } from './contentMarker';
 import type { WorkItemAttachmentView } from './engineApi';
 import { type RemoteAttachment, remoteAttachmentsOf } from './remoteAttachments';
@@ -24,20 +26,21 @@ export interface WorkItemAttachmentListing extends WorkItemAttachmentView {
 }
 
 /** Reads the work item's relations and merges them with the store's records. */
-export async function listWorkItemAttachments(client: AdoClient, store: SyncStore, workItemId: number, signal?: AbortSignal): Promise<WorkItemAttachmentListing> {
+export async function listWorkItemAttachments(client: AdoClient, given: SyncStore | SyncDb, workItemId: number, signal?: AbortSignal): Promise<WorkItemAttachmentListing> {
+  const store = asSyncDb(given);
   const item = await client.getWorkItem(workItemId, { expand: 'relations', signal });
   const remote = remoteAttachmentsOf(item);
-  const local = store.attachments.forWorkItem(workItemId);
+  const local = await store.attachments.forWorkItem(workItemId);
   // A synced file the user deleted: its relation reads "deleted locally" (download brings it back). A
   // record deleted with its file still there (Delete Local Record) is just "in ADO only".
-  const deleted = new Set(store.attachments.forWorkItem(workItemId, true)
+  const deleted = new Set((await store.attachments.forWorkItem(workItemId, true))
     .filter((r) => r.deletedAt !== null && r.attachmentGuid && r.localPath && !existsSync(r.localPath)).map((r) => r.attachmentGuid as string));
   return {
     workItemId,
     attachments: mergeAttachments(local, remote).map((e) => (e.state === 'in_ado_only' && e.attachmentId && deleted.has(e.attachmentId) ? { ...e, state: 'deleted_locally' } : e)),
     local,
     remote,
-    summary: store.attachments.summary(workItemId) ?? emptySummary(workItemId),
+    summary: (await store.attachments.summary(workItemId)) ?? emptySummary(workItemId),
   };
 }
 

@@ -47,7 +47,7 @@ export function workItemApi(deps: CommandDeps): WorkItemApi {
     },
     download: async (workItemId, attachmentId) => refreshing((await engine()).download(workItemId, attachmentId)),
     track: async (ids) => refreshing((await engine()).track(ids)),
-    untrack: async (ids) => refreshing(Promise.resolve((await engine()).untrack(ids))),
+    untrack: async (ids) => refreshing((await engine()).untrack(ids)),
     tracked: async () => (await engine()).trackedIds(),
     history: async (filter, limit, cursor) => {
       const store = await deps.sync.store();

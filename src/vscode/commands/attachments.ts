@@ -102,7 +102,7 @@ async function remove(deps: CommandDeps, node: AttachmentNode): Promise<boolean>
 async function deleteLocalRecord(deps: CommandDeps, node: AttachmentNode): Promise<boolean> {
   const engine = await deps.sync.requireEngine();
   if (!engine) return false;
-  const deleted = node.entry.attachmentId ? engine.deleteLocalRecord(node.entry.attachmentId) : await softDeleteByFile(deps, node);
+  const deleted = node.entry.attachmentId ? await engine.deleteLocalRecord(node.entry.attachmentId) : await softDeleteByFile(deps, node);
   deps.refresh();
   if (!deleted) void vscode.window.showInformationMessage(`There is no local record of "${node.entry.fileName}".`);
   return deleted;

@@ -35,7 +35,7 @@ async function untrack(deps: CommandDeps, arg: unknown): Promise<number | undefi
   const engine = target && (await deps.sync.requireEngine());
   if (!target || !engine) return undefined;
   // Files already downloaded stay where they are: untracking only stops the syncing.
-  engine.untrack([target.id]);
+  await engine.untrack([target.id]);
   deps.log.info(`No longer tracking work item ${target.id}; its downloaded files stay`);
   deps.refresh();
   return target.id;

@@ -26,7 +26,7 @@ export interface WorkItemSummary {
   failedCount: number; totalSizeBytes: number; lastModified: string | null;
 }
 
-const COLS = `id, work_item_id AS workItemId, attachment_guid AS attachmentGuid, attachment_url AS attachmentUrl,
+export const ATTACHMENT_COLS = `id, work_item_id AS workItemId, attachment_guid AS attachmentGuid, attachment_url AS attachmentUrl,
   file_name AS fileName, local_path AS localPath, file_size AS fileSize, sha256, source, sync_status AS syncStatus,
   version, comment, error_message AS errorMessage, created_at AS createdAt, updated_at AS updatedAt,
   last_synced_at AS lastSyncedAt, deleted_at AS deletedAt, remote_removed_at AS remoteRemovedAt, failure_kind AS failureKind`;
@@ -46,34 +46,34 @@ export class AttachmentRepository {
   }
 
   get(id: number): AttachmentRow | undefined {
-    return this.c.sql.get<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE id = ?`, [id]);
+    return this.c.sql.get<AttachmentRow>(`SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE id = ?`, [id]);
   }
 
   byGuid(guid: string): AttachmentRow | undefined {
-    return this.c.sql.get<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE attachment_guid = ?`, [guid]);
+    return this.c.sql.get<AttachmentRow>(`SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE attachment_guid = ?`, [guid]);
   }
 
   /** The record of this attachment on this work item (one attachment may be linked to several). */
   forWorkItemAndGuid(workItemId: number, guid: string): AttachmentRow | undefined {
     return this.c.sql.get<AttachmentRow>(
-      `SELECT ${COLS} FROM attachment_sync_metadata WHERE work_item_id = ? AND attachment_guid = ? ORDER BY id DESC LIMIT 1`, [workItemId, guid]);
+      `SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE work_item_id = ? AND attachment_guid = ? ORDER BY id DESC LIMIT 1`, [workItemId, guid]);
   }
 
   /** Every record of this attachment (it may be linked to several work items). */
   listByGuid(guid: string): AttachmentRow[] {
-    return this.c.sql.all<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE attachment_guid = ? ORDER BY id`, [guid]);
+    return this.c.sql.all<AttachmentRow>(`SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE attachment_guid = ? ORDER BY id`, [guid]);
   }
 
   /** The latest record of this content on this work item. */
   forWorkItemAndSha(workItemId: number, sha256: string): AttachmentRow | undefined {
     return this.c.sql.get<AttachmentRow>(
-      `SELECT ${COLS} FROM attachment_sync_metadata WHERE work_item_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1`, [workItemId, sha256]);
+      `SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE work_item_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1`, [workItemId, sha256]);
   }
 
   /** Live (not soft-deleted) rows unless includeDeleted. */
   forWorkItem(workItemId: number, includeDeleted = false): AttachmentRow[] {
     return this.c.sql.all<AttachmentRow>(
-      `SELECT ${COLS} FROM attachment_sync_metadata WHERE work_item_id = ? ${includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id`,
+      `SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE work_item_id = ? ${includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id`,
       [workItemId]);
   }
 
@@ -85,7 +85,7 @@ export class AttachmentRepository {
   }
 
   bySha256(sha256: string): AttachmentRow[] {
-    return this.c.sql.all<AttachmentRow>(`SELECT ${COLS} FROM attachment_sync_metadata WHERE sha256 = ? ORDER BY id`, [sha256]);
+    return this.c.sql.all<AttachmentRow>(`SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE sha256 = ? ORDER BY id`, [sha256]);
   }
 
   setStatus(id: number, status: AttachmentSyncStatus, errorMessage: string | null = null): void {

@@ -10,8 +10,8 @@ export interface AuditRow {
 export type NewAudit = Pick<AuditRow, 'actionType' | 'entityType'> &
   Partial<Omit<AuditRow, 'id' | 'actionType' | 'entityType' | 'createdAt'>>;
 
-type RawAudit = Omit<AuditRow, 'details'> & { details: SqlValue };
-const COLS = `id, action_type AS actionType, entity_type AS entityType, entity_id AS entityId, source_ip AS sourceIp,
+export type RawAuditRow = Omit<AuditRow, 'details'> & { details: SqlValue };
+export const AUDIT_COLS = `id, action_type AS actionType, entity_type AS entityType, entity_id AS entityId, source_ip AS sourceIp,
   user_agent AS userAgent, host, user_name AS userName, client_version AS clientVersion, details, created_at AS createdAt`;
 
 /** audit_logs (seed 002): who did what; pruned by retention. */
@@ -28,12 +28,12 @@ export class AuditRepository {
   }
 
   forEntity(entityType: string, entityId: string): AuditRow[] {
-    return this.c.sql.all<RawAudit>(
-      `SELECT ${COLS} FROM audit_logs WHERE entity_type = ? AND entity_id = ? ORDER BY id`, [entityType, entityId]).map(decode);
+    return this.c.sql.all<RawAuditRow>(
+      `SELECT ${AUDIT_COLS} FROM audit_logs WHERE entity_type = ? AND entity_id = ? ORDER BY id`, [entityType, entityId]).map(decodeAudit);
   }
 
   recent(limit = 100): AuditRow[] {
-    return this.c.sql.all<RawAudit>(`SELECT ${COLS} FROM audit_logs ORDER BY id DESC LIMIT ?`, [limit]).map(decode);
+    return this.c.sql.all<RawAuditRow>(`SELECT ${AUDIT_COLS} FROM audit_logs ORDER BY id DESC LIMIT ?`, [limit]).map(decodeAudit);
   }
 
   pruneBefore(cutoffIso: string): number {
@@ -41,6 +41,6 @@ export class AuditRepository {
   }
 }
 
-function decode(r: RawAudit): AuditRow {
+export function decodeAudit(r: RawAuditRow): AuditRow {
   return { ...r, details: fromJson(r.details) };
 }

@@ -7,7 +7,7 @@ export interface DedupRow {
   firstWorkItemId: number; createdAt: string;
 }
 
-const COLS = `collection_url AS collectionUrl, sha256_hash AS sha256Hash, attachment_guid AS attachmentGuid,
+export const DEDUP_COLS = `collection_url AS collectionUrl, sha256_hash AS sha256Hash, attachment_guid AS attachmentGuid,
   attachment_url AS attachmentUrl, file_size AS fileSize, first_work_item_id AS firstWorkItemId, created_at AS createdAt`;
 
 /** deduplication_index: (collection, content hash) -> the first ADO attachment holding it there. */
@@ -23,12 +23,12 @@ export class DedupRepository {
   }
 
   find(collectionUrl: string, sha256Hash: string): DedupRow | undefined {
-    return this.c.sql.get<DedupRow>(`SELECT ${COLS} FROM deduplication_index WHERE collection_url = ? AND sha256_hash = ?`, [collectionUrl, sha256Hash]);
+    return this.c.sql.get<DedupRow>(`SELECT ${DEDUP_COLS} FROM deduplication_index WHERE collection_url = ? AND sha256_hash = ?`, [collectionUrl, sha256Hash]);
   }
 
   /** Every collection's entry for this content (the CLI's dedup lookup). */
   findAll(sha256Hash: string): DedupRow[] {
-    return this.c.sql.all<DedupRow>(`SELECT ${COLS} FROM deduplication_index WHERE sha256_hash = ? ORDER BY created_at`, [sha256Hash]);
+    return this.c.sql.all<DedupRow>(`SELECT ${DEDUP_COLS} FROM deduplication_index WHERE sha256_hash = ? ORDER BY created_at`, [sha256Hash]);
   }
 
   /** The content of attachments we uploaded ourselves: what backs our own markers. */

@@ -19,19 +19,50 @@ export interface MarkOptions {
   replace?: boolean;
   /** Retry what failed permanently before (an explicit user action). */
   retryFailed?: boolean;
+  /**
+   * The process that asked waits for the items: they stay its to claim (other owners skip them)
+   * until the reservation expires, unless another owner is processing them now.
+   */
+  reserve?: { owner: string; leaseMs: number };
 }
 
-interface RawRow extends Omit<DirtyItemRow, 'reasons' | 'force' | 'replace' | 'retryFailed' | 'blockedDetails'> {
+/** A pending row is free to claim unless another owner reserved it and the reservation holds. */
+export const CLAIMABLE = `((status = 'PENDING' AND next_run_at <= ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?))
+  OR (status = 'IN_PROGRESS' AND lease_expires_at < ?))`;
+
+export interface RawDirtyRow extends Omit<DirtyItemRow, 'reasons' | 'force' | 'replace' | 'retryFailed' | 'blockedDetails'> {
   reasons: string; force: number; replace: number; retryFailed: number; blockedDetails: string | null;
 }
 
-const COLS = `work_item_id AS workItemId, project_name AS projectName, reasons, force, replace_versions AS replace,
+export const DIRTY_COLS = `work_item_id AS workItemId, project_name AS projectName, reasons, force, replace_versions AS replace,
   retry_failed AS retryFailed, status, attempts, next_run_at AS nextRunAt, lease_owner AS leaseOwner,
   lease_expires_at AS leaseExpiresAt, blocked_reason AS blockedReason, blocked_details AS blockedDetails,
   last_error AS lastError, last_error_code AS lastErrorCode, mark_seq AS markSeq, first_marked_at AS firstMarkedAt,
   last_marked_at AS lastMarkedAt, updated_at AS updatedAt`;
 
-const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+/**
+ * What marking an already dirty item changes: its reasons accumulate. A blocked item waits for the
+ * user: a change seen in the background leaves it blocked; the user's own sync plans it again (with
+ * the settings of now), and only `force` overrides the brake.
+ */
+export function remark(row: DirtyItemRow, reason: DirtyReason, options: MarkOptions): { reasons: DirtyReason[]; unblock: boolean } {
+  const reasons = row.reasons.includes(reason) ? row.reasons : [...row.reasons, reason];
+  const unblock = row.status === 'BLOCKED' && (options.force === true || reason === 'manual' || reason === 'attach');
+  return { reasons, unblock };
+}
+
+/** A leased row given back: a claimed one is pending again, a reserved one free. */
+export const RELEASED = `status = CASE WHEN status = 'IN_PROGRESS' THEN 'PENDING' ELSE status END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?`;
+
+/** A reserved row not being processed takes the reserving owner (a row in progress elsewhere keeps its lease). */
+export const RESERVE = `UPDATE sync_job_queue SET lease_owner = ?, lease_expires_at = ? WHERE project_name = ? AND work_item_id = ? AND status <> 'IN_PROGRESS'`;
+
+/** lease_owner and lease_expires_at of a mark: the reservation, or none. */
+export function reservation(options: MarkOptions, t: string): [string | null, string | null] {
+  return options.reserve ? [options.reserve.owner, addMs(t, options.reserve.leaseMs)] : [null, null];
+}
+
+export const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
 /**
  * The work items that need a sync (the seed's sync_job_queue, one row per dirty work item). Every
@@ -50,14 +81,11 @@ export class DirtyItemRepository {
       if (!row) {
         this.c.sql.run(
           `INSERT INTO sync_job_queue (project_name, work_item_id, reasons, force, replace_versions, retry_failed, next_run_at,
-            first_marked_at, last_marked_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-          [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t]);
+            first_marked_at, last_marked_at, updated_at, lease_owner, lease_expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+          [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t, ...reservation(options, t)]);
         continue;
       }
-      const reasons = row.reasons.includes(reason) ? row.reasons : [...row.reasons, reason];
-      // A blocked item waits for the user: a change seen in the background leaves it blocked; the
-      // user's own sync plans it again (with the settings of now), and only `force` overrides the brake.
-      const unblock = row.status === 'BLOCKED' && (options.force === true || reason === 'manual' || reason === 'attach');
+      const { reasons, unblock } = remark(row, reason, options);
       this.c.sql.run(
         `UPDATE sync_job_queue SET reasons = ?, force = MAX(force, ?), replace_versions = MAX(replace_versions, ?),
           retry_failed = MAX(retry_failed, ?), mark_seq = mark_seq + 1, last_marked_at = ?, updated_at = ?,
@@ -68,16 +96,17 @@ export class DirtyItemRepository {
          WHERE project_name = ? AND work_item_id = ?`,
         [JSON.stringify(reasons), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t,
           bit(unblock), t, bit(unblock), bit(unblock), bit(unblock), projectName, id]);
+      if (options.reserve) this.c.sql.run(RESERVE, [...reservation(options, t), projectName, id]);
     }
   }
 
   get(projectName: string, workItemId: number): DirtyItemRow | undefined {
-    const raw = this.c.sql.get<RawRow>(`SELECT ${COLS} FROM sync_job_queue WHERE project_name = ? AND work_item_id = ?`, [projectName, workItemId]);
-    return raw && decode(raw);
+    const raw = this.c.sql.get<RawDirtyRow>(`SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ? AND work_item_id = ?`, [projectName, workItemId]);
+    return raw && decodeDirty(raw);
   }
 
   list(projectName: string): DirtyItemRow[] {
-    return this.c.sql.all<RawRow>(`SELECT ${COLS} FROM sync_job_queue WHERE project_name = ? ORDER BY next_run_at, work_item_id`, [projectName]).map(decode);
+    return this.c.sql.all<RawDirtyRow>(`SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ? ORDER BY next_run_at, work_item_id`, [projectName]).map(decodeDirty);
   }
 
   /**
@@ -86,10 +115,9 @@ export class DirtyItemRepository {
    */
   claimDue(projectName: string, owner: string, limit: number, leaseMs: number, exclude: ReadonlySet<number> = new Set()): DirtyItemRow[] {
     const t = this.c.now();
-    const due = this.c.sql.all<RawRow>(
-      `SELECT ${COLS} FROM sync_job_queue WHERE project_name = ?
-        AND ((status = 'PENDING' AND next_run_at <= ?) OR (status = 'IN_PROGRESS' AND lease_expires_at < ?))
-       ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, t, limit + exclude.size]).map(decode)
+    const due = this.c.sql.all<RawDirtyRow>(
+      `SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ? AND ${CLAIMABLE}
+       ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, owner, t, t, limit + exclude.size]).map(decodeDirty)
       .filter((r) => !exclude.has(r.workItemId)).slice(0, limit);
     for (const row of due) {
       this.c.sql.run(`UPDATE sync_job_queue SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
@@ -115,7 +143,8 @@ export class DirtyItemRepository {
   fail(projectName: string, workItemId: number, markSeq: number, error: { message: string; code?: string }, retryAt: Date): void {
     const t = this.c.now();
     this.c.sql.run(
-      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL,
+      // The lease stays until it expires: the worker that failed (and a run of its waiting) tries again.
+      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1,
         last_error = ?, last_error_code = ?, next_run_at = CASE WHEN mark_seq = ? THEN ? ELSE ? END, updated_at = ?
        WHERE project_name = ? AND work_item_id = ?`,
       [error.message, error.code ?? null, markSeq, retryAt.toISOString(), t, t, projectName, workItemId]);
@@ -134,9 +163,14 @@ export class DirtyItemRepository {
   release(projectName: string, owner?: string): number {
     const t = this.c.now();
     return this.c.sql.run(
-      `UPDATE sync_job_queue SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-       WHERE project_name = ? AND status = 'IN_PROGRESS' ${owner ? 'AND lease_owner = ?' : ''}`,
+      `UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND lease_owner IS NOT NULL ${owner ? 'AND lease_owner = ?' : ''}`,
       owner ? [t, projectName, owner] : [t, projectName]);
+  }
+
+  /** The owner is alive: its claims and reservations hold for leaseMs more. */
+  renew(projectName: string, owner: string, leaseMs: number): number {
+    const t = this.c.now();
+    return this.c.sql.run(`UPDATE sync_job_queue SET lease_expires_at = ? WHERE project_name = ? AND lease_owner = ?`, [addMs(t, leaseMs), projectName, owner]);
   }
 
   /** When the earliest pending row is due (for the coordinator's timer); undefined when none waits. */
@@ -151,11 +185,11 @@ export class DirtyItemRepository {
   }
 }
 
-function bit(flag: boolean | undefined): number {
+export function bit(flag: boolean | undefined): number {
   return flag ? 1 : 0;
 }
 
-function decode(raw: RawRow): DirtyItemRow {
+export function decodeDirty(raw: RawDirtyRow): DirtyItemRow {
   return {
     ...raw, reasons: JSON.parse(raw.reasons) as DirtyReason[], force: raw.force === 1, replace: raw.replace === 1, retryFailed: raw.retryFailed === 1,
     blockedDetails: raw.blockedDetails ? (JSON.parse(raw.blockedDetails) as Record<string, unknown>) : null,

@@ -12,8 +12,8 @@ export interface NewEvent {
   eventType: string; message: string; severity?: EventSeverity; workItemId?: number | null; details?: unknown;
 }
 
-type RawEvent = Omit<EventRow, 'details'> & { details: SqlValue };
-const COLS = `id, work_item_id AS workItemId, event_type AS eventType, severity, message, details, created_at AS createdAt`;
+export type RawEventRow = Omit<EventRow, 'details'> & { details: SqlValue };
+export const EVENT_COLS = `id, work_item_id AS workItemId, event_type AS eventType, severity, message, details, created_at AS createdAt`;
 
 /** sync_event_log: what happened, for the log view and diagnostics. Pruned by retention. */
 export class EventRepository {
@@ -27,8 +27,8 @@ export class EventRepository {
 
   recent(limit = 100, workItemId?: number): EventRow[] {
     const rows = workItemId === undefined
-      ? this.c.sql.all<RawEvent>(`SELECT ${COLS} FROM sync_event_log ORDER BY id DESC LIMIT ?`, [limit])
-      : this.c.sql.all<RawEvent>(`SELECT ${COLS} FROM sync_event_log WHERE work_item_id = ? ORDER BY id DESC LIMIT ?`, [workItemId, limit]);
+      ? this.c.sql.all<RawEventRow>(`SELECT ${EVENT_COLS} FROM sync_event_log ORDER BY id DESC LIMIT ?`, [limit])
+      : this.c.sql.all<RawEventRow>(`SELECT ${EVENT_COLS} FROM sync_event_log WHERE work_item_id = ? ORDER BY id DESC LIMIT ?`, [workItemId, limit]);
     return rows.map((r) => ({ ...r, details: fromJson(r.details) }));
   }
 

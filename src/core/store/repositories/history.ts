@@ -60,11 +60,11 @@ export interface HistoryPage { rows: SyncHistoryRow[]; nextCursor: string | null
 export interface DailyCount { day: string; status: SyncHistoryStatus; count: number }
 
 const counterCols = Object.entries(HISTORY_COUNTERS).map(([k, c]) => `${c} AS ${k}`).join(', ');
-const COLS = `id, kind, trigger, status, source_type AS sourceType, source_config_id AS sourceConfigId,
+export const HISTORY_COLS = `id, kind, trigger, status, source_type AS sourceType, source_config_id AS sourceConfigId,
   target_type AS targetType, target_config_id AS targetConfigId, project_name AS projectName, work_item_id AS workItemId,
   overwrite_mode AS overwriteMode, ${counterCols}, started_at AS startedAt, completed_at AS completedAt,
   duration_ms AS durationMs, error_message AS errorMessage, created_at AS createdAt, updated_at AS updatedAt`;
-const ITEM_COLS = `id, sync_history_id AS syncHistoryId, ardoq_id AS ardoqId, item_name AS itemName, item_type AS itemType,
+export const HISTORY_ITEM_COLS = `id, sync_history_id AS syncHistoryId, ardoq_id AS ardoqId, item_name AS itemName, item_type AS itemType,
   status, work_item_id AS workItemId, azure_devops_id AS azureDevopsId, azure_devops_url AS azureDevopsUrl,
   file_path AS filePath, file_size AS fileSize, sha256, error_code AS errorCode, error_message AS errorMessage, created_at AS createdAt`;
 
@@ -85,7 +85,7 @@ export class HistoryRepository {
   }
 
   get(id: number): SyncHistoryRow | undefined {
-    return this.c.sql.get<SyncHistoryRow>(`SELECT ${COLS} FROM sync_history WHERE id = ?`, [id]);
+    return this.c.sql.get<SyncHistoryRow>(`SELECT ${HISTORY_COLS} FROM sync_history WHERE id = ?`, [id]);
   }
 
   /** updateSyncHistory; a terminal status stamps completed_at and duration_ms. */
@@ -127,7 +127,7 @@ export class HistoryRepository {
 
   items(syncHistoryId: number, limit = 1000, afterId = 0): SyncHistoryItemRow[] {
     return this.c.sql.all<SyncHistoryItemRow>(
-      `SELECT ${ITEM_COLS} FROM sync_history_items WHERE sync_history_id = ? AND id > ? ORDER BY id LIMIT ?`, [syncHistoryId, afterId, limit]);
+      `SELECT ${HISTORY_ITEM_COLS} FROM sync_history_items WHERE sync_history_id = ? AND id > ? ORDER BY id LIMIT ?`, [syncHistoryId, afterId, limit]);
   }
 
   /** Keyset page ordered by (started_at DESC, id DESC); stable under inserts. */
@@ -137,7 +137,7 @@ export class HistoryRepository {
     const pageWhere = keyset ? [...where, '(started_at < ? OR (started_at = ? AND id < ?))'] : where;
     const pageParams = keyset ? [...params, keyset.startedAt, keyset.startedAt, keyset.id] : params;
     const rows = this.c.sql.all<SyncHistoryRow>(
-      `SELECT ${COLS} FROM sync_history ${whereSql(pageWhere)} ORDER BY started_at DESC, id DESC LIMIT ?`, [...pageParams, limit + 1]);
+      `SELECT ${HISTORY_COLS} FROM sync_history ${whereSql(pageWhere)} ORDER BY started_at DESC, id DESC LIMIT ?`, [...pageParams, limit + 1]);
     const more = rows.length > limit;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
@@ -166,7 +166,10 @@ export class HistoryRepository {
   }
 }
 
-function filterSql(f: HistoryFilter): { where: string[]; params: SqlValue[] } {
+/** How a database finds runs by the text typed: the clause (with its own placeholders) and its values. */
+export type TextFilter = (text: string) => { clause: string; params: SqlValue[] };
+
+export function filterSql(f: HistoryFilter, textFilter: TextFilter = ftsText): { where: string[]; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   const add = (clause: string, ...values: SqlValue[]): void => { where.push(clause); params.push(...values); };
@@ -181,16 +184,29 @@ function filterSql(f: HistoryFilter): { where: string[]; params: SqlValue[] } {
   if (f.from !== undefined) add('started_at >= ?', f.from);
   if (f.to !== undefined) add('started_at <= ?', f.to);
   if (f.text) {
-    const like = `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    const substring = `(error_message LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM sync_history_items i WHERE i.sync_history_id = sync_history.id
-      AND (i.item_name LIKE ? ESCAPE '\\' OR i.error_message LIKE ? ESCAPE '\\' OR i.error_code LIKE ? ESCAPE '\\')))`;
-    const words = f.text.match(/[\p{L}\p{N}]+/gu);
-    // The full-text index finds the runs whose names or errors hold words starting with each word
-    // typed; the substring test then keeps exactly what was typed (punctuation included).
-    if (words) add(`id IN (SELECT run_id FROM history_search WHERE history_search MATCH ?) AND ${substring}`, words.map((w) => `${w}*`).join(' '), like, like, like, like);
-    else add(substring, like, like, like, like);
+    const { clause, params: values } = textFilter(f.text);
+    add(clause, ...values);
   }
   return { where, params };
 }
 
-const whereSql = (w: string[]): string => (w.length ? `WHERE ${w.join(' AND ')}` : '');
+/** The runs whose error or items' names, codes or errors hold the text (LIKE is case-insensitive for ASCII in SQLite). */
+export function substringText(text: string, like = 'LIKE'): { clause: string; params: SqlValue[] } {
+  const pattern = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const clause = `(error_message ${like} ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM sync_history_items i WHERE i.sync_history_id = sync_history.id
+      AND (i.item_name ${like} ? ESCAPE '\\' OR i.error_message ${like} ? ESCAPE '\\' OR i.error_code ${like} ? ESCAPE '\\')))`;
+  return { clause, params: [pattern, pattern, pattern, pattern] };
+}
+
+/**
+ * sql.js: the full-text index finds the runs whose names or errors hold words starting with each
+ * word typed; the substring test then keeps exactly what was typed (punctuation included).
+ */
+function ftsText(text: string): { clause: string; params: SqlValue[] } {
+  const substring = substringText(text);
+  const words = text.match(/[\p{L}\p{N}]+/gu);
+  if (!words) return substring;
+  return { clause: `id IN (SELECT run_id FROM history_search WHERE history_search MATCH ?) AND ${substring.clause}`, params: [words.map((w) => `${w}*`).join(' '), ...substring.params] };
+}
+
+export const whereSql = (w: string[]): string => (w.length ? `WHERE ${w.join(' AND ')}` : '');

@@ -5,7 +5,7 @@ export interface TrackedItemRow {
   lastRev: number | null; lastCheckedAt: string | null; addedAt: string;
 }
 
-const COLS = `work_item_id AS workItemId, project_name AS projectName, title, local_folder AS localFolder,
+export const TRACKED_COLS = `work_item_id AS workItemId, project_name AS projectName, title, local_folder AS localFolder,
   last_rev AS lastRev, last_checked_at AS lastCheckedAt, added_at AS addedAt`;
 
 /** tracked_work_items: the work items this workspace keeps in sync. */
@@ -29,13 +29,13 @@ export class TrackedItemRepository {
   }
 
   get(workItemId: number): TrackedItemRow | undefined {
-    return this.c.sql.get<TrackedItemRow>(`SELECT ${COLS} FROM tracked_work_items WHERE work_item_id = ?`, [workItemId]);
+    return this.c.sql.get<TrackedItemRow>(`SELECT ${TRACKED_COLS} FROM tracked_work_items WHERE work_item_id = ?`, [workItemId]);
   }
 
   list(projectName?: string): TrackedItemRow[] {
     return projectName === undefined
-      ? this.c.sql.all<TrackedItemRow>(`SELECT ${COLS} FROM tracked_work_items ORDER BY work_item_id`)
-      : this.c.sql.all<TrackedItemRow>(`SELECT ${COLS} FROM tracked_work_items WHERE project_name = ? ORDER BY work_item_id`, [projectName]);
+      ? this.c.sql.all<TrackedItemRow>(`SELECT ${TRACKED_COLS} FROM tracked_work_items ORDER BY work_item_id`)
+      : this.c.sql.all<TrackedItemRow>(`SELECT ${TRACKED_COLS} FROM tracked_work_items WHERE project_name = ? ORDER BY work_item_id`, [projectName]);
   }
 
   markChecked(workItemId: number, rev: number): void {

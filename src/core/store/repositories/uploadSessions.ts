@@ -19,7 +19,7 @@ export interface NewUploadSession {
 /** Sessions live 24 h: a resumed upload after that starts over. */
 export const UPLOAD_SESSION_TTL_MS = 24 * 3600_000;
 
-const COLS = `session_uuid AS sessionUuid, work_item_id AS workItemId, file_path AS filePath, file_name AS fileName,
+export const UPLOAD_SESSION_COLS = `session_uuid AS sessionUuid, work_item_id AS workItemId, file_path AS filePath, file_name AS fileName,
   total_size AS totalSize, chunk_size AS chunkSize, total_chunks AS totalChunks, chunks_received AS chunksReceived,
   next_byte AS nextByte, sha256, sent_sha256 AS sentSha256, ado_upload_id AS adoUploadId, ado_upload_url AS adoUploadUrl, status,
   created_at AS createdAt, updated_at AS updatedAt, expires_at AS expiresAt`;
@@ -41,21 +41,21 @@ export class UploadSessionRepository {
   }
 
   get(sessionUuid: string): UploadSessionRow | undefined {
-    return this.c.sql.get<UploadSessionRow>(`SELECT ${COLS} FROM chunked_upload_sessions WHERE session_uuid = ?`, [sessionUuid]);
+    return this.c.sql.get<UploadSessionRow>(`SELECT ${UPLOAD_SESSION_COLS} FROM chunked_upload_sessions WHERE session_uuid = ?`, [sessionUuid]);
   }
 
   /** An unexpired ACTIVE session for the same file and content, to resume. */
   findResumable(workItemId: number, filePath: string, sha256: string): UploadSessionRow | undefined {
     return this.c.sql.get<UploadSessionRow>(
-      `SELECT ${COLS} FROM chunked_upload_sessions WHERE work_item_id = ? AND file_path = ? AND sha256 = ?
+      `SELECT ${UPLOAD_SESSION_COLS} FROM chunked_upload_sessions WHERE work_item_id = ? AND file_path = ? AND sha256 = ?
         AND status = 'ACTIVE' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`, [workItemId, filePath, sha256, this.c.now()]);
   }
 
   /** ACTIVE sessions, newest first (for status views and the crash test). */
   active(workItemId?: number): UploadSessionRow[] {
     return workItemId === undefined
-      ? this.c.sql.all<UploadSessionRow>(`SELECT ${COLS} FROM chunked_upload_sessions WHERE status = 'ACTIVE' ORDER BY created_at DESC`)
-      : this.c.sql.all<UploadSessionRow>(`SELECT ${COLS} FROM chunked_upload_sessions WHERE status = 'ACTIVE' AND work_item_id = ? ORDER BY created_at DESC`, [workItemId]);
+      ? this.c.sql.all<UploadSessionRow>(`SELECT ${UPLOAD_SESSION_COLS} FROM chunked_upload_sessions WHERE status = 'ACTIVE' ORDER BY created_at DESC`)
+      : this.c.sql.all<UploadSessionRow>(`SELECT ${UPLOAD_SESSION_COLS} FROM chunked_upload_sessions WHERE status = 'ACTIVE' AND work_item_id = ? ORDER BY created_at DESC`, [workItemId]);
   }
 
   /** One chunk accepted: single counter UPDATE. */
@@ -69,7 +69,7 @@ export class UploadSessionRepository {
   /** The progress a journal kept while the upload ran (one write instead of one per chunk). */
   setProgress(sessionUuid: string, nextByte: number, sentSha256: string, status: UploadSessionStatus): void {
     this.c.sql.run(
-      `UPDATE chunked_upload_sessions SET chunks_received = MIN(total_chunks, (? + chunk_size - 1) / chunk_size), next_byte = ?, sent_sha256 = ?,
+      `UPDATE chunked_upload_sessions SET chunks_received = MIN(total_chunks, (CAST(? AS INTEGER) + chunk_size - 1) / chunk_size), next_byte = ?, sent_sha256 = ?,
         status = ?, updated_at = ? WHERE session_uuid = ?`,
       [nextByte, nextByte, sentSha256, status, this.c.now(), sessionUuid]);
   }

@@ -1,0 +1,141 @@
+// The team setup: several `ado-sync serve` processes (dist/cli.js; run `npm run build` first) on
+// one PostgreSQL, files uploaded through the HTTP API of whichever is up, under emulator faults,
+// one process SIGKILLed mid-run. Every file ends linked exactly once with its bytes, and the
+// history in the shared database has every file.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startPostgresOrSkip, type PostgresServer } from '../support/postgres';
+import { freePort, serveFixture, waitFor, type ServeFixture } from '../webhook/support';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+interface Server { base: string; proc: ChildProcess; alive: boolean; err: string }
+interface Upload { name: string; workItemId: number; bytes: Buffer }
+
+/** The CLI as a process; not spawnSync: the emulator in this process must keep answering. */
+async function cli(f: ServeFixture, args: string[]): Promise<string> {
+  const proc = spawn(process.execPath, [CLI, ...args], { cwd: f.workspace, env: f.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout?.on('data', (c: Buffer) => { out += c.toString('utf8'); });
+  proc.stderr?.on('data', (c: Buffer) => { err += c.toString('utf8'); });
+  const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  assert.equal(code, 0, `ado-sync ${args.join(' ')}: ${err}`);
+  return out;
+}
+
+async function startServe(f: ServeFixture): Promise<Server> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], { cwd: f.workspace, env: f.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server: Server = { base: `http://127.0.0.1:${port}`, proc, alive: true, err: '' };
+  proc.stderr?.on('data', (c: Buffer) => { server.err += c.toString('utf8'); });
+  await waitFor('serve answering', () => fetch(`${server.base}/api/health`).then((r) => r.ok, () => {
+    if (proc.exitCode !== null) throw new Error(`serve exited ${proc.exitCode}: ${server.err}`);
+    return false;
+  }), 20_000);
+  return server;
+}
+
+/** A load balancer in a few lines: the next live server; a failed or refused call goes to another. */
+async function uploadAnywhere(servers: Server[], token: string, u: Upload, start: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const live = servers.filter((s) => s.alive);
+    const s = live[(start + attempt) % live.length];
+    try {
+      const res = await fetch(`${s.base}/api/sync/upload`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ fileName: u.name, workItemId: u.workItemId, file: u.bytes.toString('base64') }),
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) return attempt + 1;
+    } catch { /* the server went away mid-call: another one takes it */ }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${u.name} was not taken after 20 tries`);
+}
+
+describe('team server on PostgreSQL: several serve processes, one killed', function () {
+  this.timeout(600_000);
+  let pg: PostgresServer | undefined;
+  let f: ServeFixture | undefined;
+  const servers: Server[] = [];
+
+  before(async function () {
+    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run "npm run build" first');
+    pg = await startPostgresOrSkip(this);
+  });
+  after(async () => {
+    for (const s of servers) if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
+    await f?.close();
+    await pg?.stop();
+  });
+
+  it('files through three serve processes under 20% faults, one SIGKILLed mid-run: each linked once, bytes equal, history complete', async () => {
+    const files = Number(process.env.PG_SERVE_FILES ?? 60);
+    const url = await pg!.createDatabase('team');
+    f = await serveFixture({ ADO_SYNC_DATABASE_URL: url, ADO_SYNC_LEASE_SECONDS: '3' });
+    const ids = [...f.ado.state.workItems.keys()].slice(0, 4);
+    const { token } = JSON.parse(await cli(f, ['token', 'create', '--name', 'team', '--json'])) as { token: string };
+    await cli(f, ['track', ...ids.map(String)]);
+    for (let i = 0; i < 3; i++) servers.push(await startServe(f));
+
+    const faults = await fetch(`http://127.0.0.1:${f.ado.port}/_emulator/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 7, rules: [
+        { route: '/_apis/wit/attachments', rate: 0.2, kinds: ['503', '429', 'reset'], retryAfterSeconds: 1 },
+        { route: '/_apis/wit/workitems', method: 'PATCH', rate: 0.2, kinds: ['503'] },
+      ] }),
+    });
+    assert.equal(faults.status, 200);
+
+    const uploads: Upload[] = Array.from({ length: files }, (_, i) => ({
+      name: `team-${i}.bin`, workItemId: ids[i % ids.length], bytes: randomBytes(1024 + (i * 997) % 30_000),
+    }));
+    const started = Date.now();
+    let done = 0;
+    let next = 0;
+    const workers = Array.from({ length: 6 }, async (_, w) => {
+      while (next < uploads.length) {
+        const u = uploads[next++];
+        await uploadAnywhere(servers, token, u, w);
+        done++;
+        // Mid-run, with calls in flight to it: the first server dies.
+        if (done === Math.floor(files / 3) && servers[0].alive) {
+          servers[0].alive = false;
+          servers[0].proc.kill('SIGKILL');
+        }
+      }
+    });
+    await Promise.all(workers);
+    const seconds = (Date.now() - started) / 1000;
+    await fetch(`http://127.0.0.1:${f.ado.port}/_emulator/faults`, { method: 'DELETE' });
+    assert.ok(f.ado.state.stats.faultsInjected > 0, 'faults were injected');
+    console.log(`      ${files} files through 3 serve processes (one SIGKILLed) in ${seconds.toFixed(1)} s, ${f.ado.state.stats.faultsInjected} faults injected`);
+
+    // Each file linked exactly once on its work item, with the bytes sent.
+    for (const u of uploads) {
+      const item = f.ado.state.workItems.get(u.workItemId)!;
+      const linked = item.relations.filter((r) => r.rel === 'AttachedFile').map((r) => f!.ado.state.attachments.get(r.url.split('/').pop() ?? ''))
+        .filter((a) => a && a.complete && sha256(readFileSync(a.path)) === sha256(u.bytes));
+      assert.equal(linked.length, 1, `${u.name} is linked ${linked.length} times on work item ${u.workItemId}`);
+    }
+
+    // The shared history has every file as synced (uploaded, or linked again after the kill).
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ item_name: string }>(`SELECT DISTINCT item_name FROM sync_history_items WHERE status IN ('uploaded', 'linked', 'skipped')`);
+      const names = new Set(rows.map((r) => r.item_name));
+      assert.deepEqual(uploads.filter((u) => !names.has(u.name)).map((u) => u.name), [], 'every file is in the history');
+      const { rows: queue } = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM sync_job_queue WHERE status = 'IN_PROGRESS'`);
+      assert.equal(queue[0].n, 0, 'nothing is left claimed');
+    } finally {
+      await db.end();
+    }
+  });
+});
