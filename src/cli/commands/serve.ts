@@ -173,10 +173,11 @@ export const serveCommand: Command = {
         throw error;
       }
       const url = localBaseUrl(address.host, own?.port ?? service.receiver?.port ?? address.port);
-      // `ado-sync token` cannot write the database this process holds: it asks this process (serveControl.ts).
+      // `ado-sync token` cannot write the sql.js file this process holds: it asks this process
+      // (serveControl.ts). PostgreSQL takes its writes directly.
       let unpublish: (() => Promise<void>) | undefined;
       try {
-        unpublish = await publishControl(path.resolve(context.cwd, settings.dbPath), { pid: process.pid, url, key: adminKey });
+        if (db.kind === 'sqljs') unpublish = await publishControl(path.resolve(context.cwd, settings.dbPath), { pid: process.pid, url, key: adminKey });
         showState(context, 'started', service.state(), url);
         await untilAborted(context.signal);
         context.output.info('Stopping: finishing the item in flight...');
