@@ -9,25 +9,19 @@ import { AttachmentDecorations } from '../fileDecorations';
 import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
 import { WorkItemNode } from '../tree/workItemNode';
-import type { RetryWaits } from '../retryWaits';
+import type { Services } from '../services';
 import type { SyncFolder } from '../syncFolder';
 import { WorkItemsTree } from '../workItemsTree';
 import { workItemApi, type WorkItemApi } from './api';
-import type { CommandDeps, SyncAccess } from './deps';
+import type { CommandDeps } from './deps';
 import { registerWorkItemCommands } from './index';
 
 export interface WorkItemFeature {
   readonly api: WorkItemApi;
 }
 
-export function registerWorkItemFeature(
-  context: vscode.ExtensionContext,
-  connection: Connection,
-  sync: SyncAccess,
-  folder: SyncFolder,
-  log: vscode.LogOutputChannel,
-  retries: RetryWaits,
-): WorkItemFeature {
+export function registerWorkItemFeature(services: Services): WorkItemFeature {
+  const { context, connection, session: sync, folder, log, retries } = services;
   const transfers = new TransferTracker();
   transfers.watch(sync.events);
   const tree = new WorkItemsTree({ connection, sync, transfers, log });
