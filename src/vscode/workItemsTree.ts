@@ -1,7 +1,7 @@
 // The Work Items tree: Tracked, Assigned to Me and the adoSync.workItemQuery groups; work items
 // with their attachments below. Nodes live in tree/ (one file per kind).
 import * as vscode from 'vscode';
-import { ASSIGNED_TO_ME_WIQL, GroupNode, type GroupSpec } from './tree/groupNode';
+import { ASSIGNED_TO_ME_WIQL, GroupNode, PAGE_SIZE, type GroupKind, type GroupSpec } from './tree/groupNode';
 import { ConnectNode } from './tree/connectNode';
 import type { TreeEnv } from './tree/treeEnv';
 import type { TreeNode } from './tree/treeNode';
@@ -19,6 +19,10 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private readonly shown = new Map<number, WorkItemNode[]>();
   private tracked: Promise<ReadonlySet<number>> | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** Work items each group shows (pages loaded with "Load more…"); kept across refreshes. */
+  private readonly limits = new Map<GroupKind, number>();
+  /** The group nodes on screen: "Load more…" re-renders just its group. */
+  private shownGroups: GroupNode[] = [];
 
   constructor(private readonly env: TreeEnv) {
     this.subscriptions.push(
@@ -50,19 +54,28 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       const why = this.env.connection.disconnected;
       return !node && why.kind === 'consentNeeded' ? [new ConnectNode(why.orgUrl, why.host)] : [];
     }
-    const children = node ? await node.getChildren() : this.groups();
+    const children = node ? await node.getChildren() : await this.groups();
     for (const child of children) if (child instanceof WorkItemNode) this.remember(child);
     return children;
   }
 
-  private groups(): GroupNode[] {
+  /** Shows the next page of a group's work items. */
+  loadMore(kind: GroupKind): void {
+    this.limits.set(kind, (this.limits.get(kind) ?? PAGE_SIZE) + PAGE_SIZE);
+    const group = this.shownGroups.find((g) => g.spec.kind === kind);
+    this.changed.fire(group);
+  }
+
+  private async groups(): Promise<GroupNode[]> {
+    const tracked = await this.trackedIds();
     const specs: GroupSpec[] = [
-      { kind: 'tracked', label: 'Tracked' },
+      { kind: 'tracked', label: 'Tracked', count: tracked.size },
       { kind: 'assigned', label: 'Assigned to Me', wiql: ASSIGNED_TO_ME_WIQL },
     ];
     const query = readWorkItemQuery();
     if (query) specs.push({ kind: 'query', label: 'Query', wiql: query });
-    return specs.map((spec) => new GroupNode(this.env, spec, () => this.trackedIds()));
+    this.shownGroups = specs.map((spec) => new GroupNode(this.env, spec, () => this.trackedIds(), () => this.limits.get(spec.kind) ?? PAGE_SIZE));
+    return this.shownGroups;
   }
 
   private trackedIds(): Promise<ReadonlySet<number>> {

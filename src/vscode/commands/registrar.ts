@@ -8,6 +8,7 @@ import { WorkItemDropController } from '../dragAndDrop';
 import { AttachmentDecorations } from '../fileDecorations';
 import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
+import type { GroupKind } from '../tree/groupNode';
 import { WorkItemNode } from '../tree/workItemNode';
 import type { Services } from '../services';
 import type { SyncFolder } from '../syncFolder';
@@ -53,6 +54,7 @@ export function registerWorkItemFeature(services: Services): WorkItemFeature {
     connection.onDidChange(() => decorations.scheduleReload()),
     new BackgroundSync(connection, sync, log),
     vscode.commands.registerCommand(Commands.refresh, () => deps.refresh()),
+    vscode.commands.registerCommand(Commands.loadMore, (kind?: unknown) => isGroupKind(kind) && tree.loadMore(kind)),
     vscode.commands.registerCommand(Commands.retryNow, () => retries.wake()),
     // Coming back to the window, or a poll starting, also ends the wait.
     vscode.window.onDidChangeWindowState((state) => state.focused && retries.wake()),
@@ -72,6 +74,10 @@ function describeView(view: vscode.TreeView<unknown>, connection: Connection, fo
   view.description = name;
   const hasRows = connection.current !== undefined || connection.disconnected.kind === 'consentNeeded';
   view.message = name && hasRows ? `Syncing folder "${name}" of this workspace (Select Sync Folder... changes it).` : undefined;
+}
+
+function isGroupKind(value: unknown): value is GroupKind {
+  return value === 'tracked' || value === 'assigned' || value === 'query';
 }
 
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {

@@ -7,21 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../../src/core/sync/engineApi';
 import { connectedToEmulator } from '../lib/adoWorkbench';
-import { attachmentsOf } from '../lib/emulatorAdmin';
+import { attachmentsOf, createWorkItem } from '../lib/emulatorAdmin';
 import { startCall } from '../lib/harnessCall';
 import { e2eSession } from '../lib/session';
 import { findWebviewFrame, saveScreenshot, waitForNotification } from '../lib/workbench';
-
-/** A new work item through the REST API (no attachments yet), as a colleague would create it. */
-async function createTask(emulatorUrl: string, title: string): Promise<number> {
-  const response = await fetch(`${emulatorUrl}/Demo/_apis/wit/workitems/$Task?api-version=7.1`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json-patch+json', Authorization: `Basic ${Buffer.from(':test-pat').toString('base64')}` },
-    body: JSON.stringify([{ op: 'add', path: '/fields/System.Title', value: title }]),
-  });
-  if (!response.ok) throw new Error(`creating "${title}": ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { id: number }).id;
-}
 
 describe('300 files to one work item (workbench)', function () {
   this.timeout(240_000);
@@ -30,7 +19,7 @@ describe('300 files to one work item (workbench)', function () {
   it('the failure notification counts by reason, offers no Retry for refused files, and Show Details opens the run', async () => {
     const { page, workspace, emulatorUrl, resultsFile } = e2eSession();
     const url = emulatorUrl ?? '';
-    const id = await createTask(url, 'Scans of the archive (300 files)');
+    const id = await createWorkItem(url, 'Scans of the archive (300 files)');
     const folder = path.join(workspace, 'scans-300');
     mkdirSync(folder, { recursive: true });
     const files = Array.from({ length: 300 }, (_, i) => {
