@@ -1,12 +1,14 @@
 // The Work Items tree: Tracked, Assigned to Me and the adoSync.workItemQuery groups; work items
 // with their attachments below. Nodes live in tree/ (one file per kind).
 import * as vscode from 'vscode';
-import { ASSIGNED_TO_ME_WIQL, GroupNode, PAGE_SIZE, type GroupKind, type GroupSpec } from './tree/groupNode';
+import { GroupNode } from './tree/groupNode';
+import { ASSIGNED_TO_ME_WIQL, PAGE_SIZE, type GroupKind, type GroupSpec } from './tree/groupSpec';
 import { ConnectNode } from './tree/connectNode';
 import type { TreeEnv } from './tree/treeEnv';
 import type { TreeNode } from './tree/treeNode';
 import { WorkItemNode } from './tree/workItemNode';
 import { readWorkItemQuery } from './settings';
+import { errorMessage } from '../core/errorMessage';
 
 /** A finished run changes counts and states everywhere: coalesce bursts into one reload. */
 const RELOAD_DEBOUNCE_MS = 300;
@@ -27,7 +29,9 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   constructor(private readonly env: TreeEnv) {
     this.subscriptions.push(
       env.connection.onDidChange(() => this.refresh()),
-      env.transfers.onDidChange((workItemId) => (workItemId === undefined ? this.refreshSoon() : this.rerender(workItemId))),
+      env.transfers.onDidChange((workItemId) => this.rerender(workItemId)),
+      // After a run (a poll, a webhook) only the work items it touched are read again, not the tree.
+      env.transfers.onDidFinishRun((workItemIds) => void this.reloadItems(workItemIds)),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('adoSync.workItemQuery') && this.refresh()),
     );
   }
@@ -90,6 +94,28 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const list = this.shown.get(node.id) ?? [];
     const replaced = list.filter((other) => other.parent !== node.parent);
     this.shown.set(node.id, [...replaced, node]);
+  }
+
+  /**
+   * Reads these work items again (one batch, with relations) and repaints their rows where they
+   * are on screen; items not shown cost nothing.
+   */
+  private async reloadItems(workItemIds: readonly number[]): Promise<void> {
+    const state = this.env.connection.current;
+    const ids = workItemIds.filter((id) => this.shown.has(id));
+    if (!state || ids.length === 0) return;
+    try {
+      const items = await state.client.getWorkItems(ids, { expand: 'relations', errorPolicy: 'omit' });
+      for (const item of items) {
+        if (!item) continue;
+        for (const node of this.shown.get(item.id) ?? []) {
+          node.update(item);
+          this.changed.fire(node);
+        }
+      }
+    } catch (error) {
+      this.env.log.warn(`Work items ${ids.join(', ')} could not be read again: ${errorMessage(error)}`);
+    }
   }
 
   private rerender(workItemId: number): void {

@@ -8,7 +8,7 @@ import { WorkItemDropController } from '../dragAndDrop';
 import { AttachmentDecorations } from '../fileDecorations';
 import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
-import type { GroupKind } from '../tree/groupNode';
+import type { GroupKind } from '../tree/groupSpec';
 import { WorkItemNode } from '../tree/workItemNode';
 import type { Services } from '../services';
 import type { SyncFolder } from '../syncFolder';

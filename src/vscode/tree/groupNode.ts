@@ -1,29 +1,13 @@
 // A top-level group: Tracked, Assigned to Me, or the query of adoSync.workItemQuery.
 import * as vscode from 'vscode';
 import type { WorkItem } from '../../core/ado';
+import { PAGE_SIZE, type GroupSpec } from './groupSpec';
 import { LoadMoreNode } from './loadMoreNode';
 import { MessageNode } from './messageNode';
 import { errorMessage } from '../../core/errorMessage';
 import type { TreeEnv } from './treeEnv';
 import { NodeContext, TreeNode } from './treeNode';
 import { WorkItemNode } from './workItemNode';
-
-export type GroupKind = 'tracked' | 'assigned' | 'query';
-
-export const ASSIGNED_TO_ME_WIQL =
-  'SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.AssignedTo] = @me ORDER BY [System.ChangedDate] DESC';
-
-/** Work items a group shows at first and adds per "Load more…" (workitemsbatch reads 200 ids a call). */
-export const PAGE_SIZE = 200;
-
-export interface GroupSpec {
-  readonly kind: GroupKind;
-  readonly label: string;
-  /** WIQL for assigned/query groups; tracked groups list the engine's tracked ids. */
-  readonly wiql?: string;
-  /** How many are known before the group loads (the tracked ones): said beside the label. */
-  readonly count?: number;
-}
 
 export class GroupNode extends TreeNode {
   /**

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../shared/ids';
 import { NodeContext, TreeNode } from './treeNode';
-import type { GroupKind } from './groupNode';
+import type { GroupKind } from './groupSpec';
 
 export class LoadMoreNode extends TreeNode {
   constructor(parent: TreeNode, readonly group: GroupKind, readonly shown: number, readonly total: number, readonly page: number) {
