@@ -40,6 +40,14 @@ describe('300 files to one work item (workbench)', function () {
     await toast.getByRole('button', { name: 'Show Details' }).click();
     const frame = await findWebviewFrame(page, `section.detail[aria-label="Run ${summary.runId}"]`, 20_000);
     await frame.locator(`table[aria-label="Items of run ${summary.runId}"] td.error`).first().waitFor();
+    // The history's counters say what the notification said.
+    const counters = await frame.evaluate((runId) => {
+      const table = document.querySelector('table[aria-label="Sync runs"]');
+      const head = [...(table?.querySelectorAll('thead th') ?? [])].map((th) => (th.textContent ?? '').trim());
+      const cells = [...(table?.querySelector(`tbody tr[data-run-id="${runId}"]`)?.querySelectorAll('th, td') ?? [])].map((c) => (c.textContent ?? '').trim());
+      return Object.fromEntries(head.map((h, i) => [h, cells[i] ?? '']));
+    }, summary.runId);
+    assert.deepEqual([counters.Uploaded, counters.Failed, counters.Status], ['100', '200', 'completed with 200 failures']);
     await saveScreenshot(page, 'many-files-2-details');
   });
 });
