@@ -34,6 +34,11 @@ const registered = new Set(
 );
 
 const problems = [];
+// Every %key% of the manifest is in package.nls.json (English; translations add package.nls.<lang>.json).
+const nls = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
+for (const key of JSON.stringify(manifest).match(/"%[\w.-]+%"/g) ?? []) {
+  if (!(key.slice(2, -2) in nls)) problems.push(`package.json names ${key.slice(1, -1)}, which package.nls.json lacks`);
+}
 for (const id of contributed) {
   if (!registered.has(id)) problems.push(`contributed but never registered: ${id}`);
 }

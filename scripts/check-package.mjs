@@ -12,7 +12,7 @@ const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies']
 });
 const files = listing.split('\n').map((line) => line.trim()).filter(Boolean);
 
-const required = ['package.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/cli.js', 'dist/webview.js', 'dist/sql-wasm.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
+const required = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/cli.js', 'dist/webview.js', 'dist/sql-wasm.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
 const forbidden = [/^test\//, /^bench\//, /^src\//, /^node_modules\//, /\.map$/, /^dist\/emulator/, /^\.ci\//, /\.ts$/];
 
 const missing = required.filter((file) => !files.includes(file));

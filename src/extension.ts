@@ -14,7 +14,7 @@ import { createStatusBar } from './vscode/statusBar';
 import { SyncFolder } from './vscode/syncFolder';
 import { SyncSession } from './vscode/syncSession';
 import { registerWebhook } from './vscode/webhook/registerWebhook';
-import type { WebhookHost } from './vscode/webhook/webhookHost';
+import type { Services } from './vscode/services';
 
 /** connect/signOut/isConnected plus the CLI's operations (attach, sync, list, download, track, untrack, history). */
 export interface AdoSyncApi extends WorkItemApi {
@@ -39,20 +39,23 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   const retries = new RetryWaits();
   const connection = new Connection(context.secrets, folder, log, retries);
   const session = new SyncSession(context, connection, folder, createSyncEngine, log);
-  activeSession = session;
+  const services: Services = { context, log, folder, connection, session, retries };
   context.subscriptions.push(log, folder, connection, session);
-  const workItems = registerWorkItemFeature(context, connection, session, folder, log, retries);
+  const workItems = registerWorkItemFeature(services);
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     ...registerConnectCommands(connection),
     registerDiagnostics(context, connection),
   );
-  const statusBar = createStatusBar(connection, session, retries);
-  const webhook = registerWebhook(context, connection, session, statusBar, log);
-  activeWebhook = webhook.host;
+  const statusBar = createStatusBar(services);
+  const webhook = registerWebhook(services, statusBar);
   context.subscriptions.push(statusBar, ...webhook.disposables);
-  const history = registerHistory(context, session, connection, log);
+  const history = registerHistory(services);
   context.subscriptions.push(...history.disposables, registerImportBacklog({ context, connection, session, relay: history.relay, log }));
+  shutdown = async () => {
+    await webhook.host.stop();
+    await session.close();
+  };
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   log.info(`Azure DevOps Attachment Sync ${version} activated`);
   void connection.restore().finally(() => log.info(`Activation ready in ${Math.round(performance.now() - started)} ms`));
@@ -69,18 +72,18 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   };
 }
 
-let activeSession: SyncSession | undefined;
-let activeWebhook: WebhookHost | undefined;
+/**
+ * The one piece of module state: VS Code calls deactivate() without arguments, so what it must
+ * await (the webhook receiver's runs, the session's flush) is left here by activate().
+ */
+let shutdown: (() => Promise<void>) | undefined;
 
 /**
  * Stops the webhook receiver (its runs in flight end first), then waits for the session's runs,
  * flushes and releases the store; disposables are released by VS Code.
  */
 export async function deactivate(): Promise<void> {
-  const session = activeSession;
-  const webhook = activeWebhook;
-  activeSession = undefined;
-  activeWebhook = undefined;
-  await webhook?.stop();
-  await session?.close();
+  const stop = shutdown;
+  shutdown = undefined;
+  await stop?.();
 }

@@ -10,6 +10,7 @@ export const Commands = {
   testConnection: 'adoSync.testConnection',
   copyDiagnostics: 'adoSync.copyDiagnostics',
   refresh: 'adoSync.refresh',
+  loadMore: 'adoSync.loadMore',
   openWorkItemInBrowser: 'adoSync.openWorkItemInBrowser',
   attachFiles: 'adoSync.attachFiles',
   trackWorkItem: 'adoSync.trackWorkItem',

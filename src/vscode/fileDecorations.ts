@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AttachmentRow } from '../core/store';
 import type { SyncAccess } from './commands';
+import { batches, changedPaths, MAX_URIS_PER_EVENT } from './decorationChanges';
 import { errorMessage } from '../core/errorMessage';
 
 interface Badge {
@@ -22,10 +23,11 @@ const BADGES: Record<string, Badge> = {
 /** Runs finish in bursts of item events: one reload for a burst. */
 const RELOAD_DEBOUNCE_MS = 250;
 
+
 export class AttachmentDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
   readonly onDidChangeFileDecorations = this.changed.event;
-  private decorations = new Map<string, vscode.FileDecoration>();
+  private decorations = new Map<string, Decorated>();
   private timer: NodeJS.Timeout | undefined;
   private readonly offs: (() => void)[];
 
@@ -34,7 +36,7 @@ export class AttachmentDecorations implements vscode.FileDecorationProvider, vsc
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
-    return uri.scheme === 'file' ? this.decorations.get(uri.fsPath) : undefined;
+    return uri.scheme === 'file' ? this.decorations.get(uri.fsPath)?.decoration : undefined;
   }
 
   scheduleReload(): void {
@@ -53,8 +55,9 @@ export class AttachmentDecorations implements vscode.FileDecorationProvider, vsc
       this.log.warn(`Explorer badges not updated: ${errorMessage(error)}`);
       return;
     }
-    const touched = new Set([...before.keys(), ...this.decorations.keys()]);
-    if (touched.size > 0) this.changed.fire([...touched].map((file) => vscode.Uri.file(file)));
+    // Only what changed is repainted, in events under VS Code's cap (after a reload, all of them).
+    const changed = changedPaths(keysOf(before), keysOf(this.decorations));
+    for (const batch of batches(changed, MAX_URIS_PER_EVENT)) this.changed.fire(batch.map((file) => vscode.Uri.file(file)));
   }
 
   dispose(): void {
@@ -64,15 +67,26 @@ export class AttachmentDecorations implements vscode.FileDecorationProvider, vsc
   }
 }
 
-function decorationsOf(rows: readonly AttachmentRow[]): Map<string, vscode.FileDecoration> {
-  const byPath = new Map<string, vscode.FileDecoration>();
+/** A badge with what it was made from: equal keys paint the same. */
+interface Decorated {
+  readonly decoration: vscode.FileDecoration;
+  readonly key: string;
+}
+
+function keysOf(decorations: ReadonlyMap<string, Decorated>): Map<string, string> {
+  return new Map([...decorations].map(([file, d]) => [file, d.key]));
+}
+
+function decorationsOf(rows: readonly AttachmentRow[]): Map<string, Decorated> {
+  const byPath = new Map<string, Decorated>();
   for (const row of rows) {
     if (!row.localPath) continue;
     const look = BADGES[row.remoteRemovedAt && row.syncStatus === 'SYNCED' ? 'REMOTE_REMOVED' : row.syncStatus];
     if (!look) continue;
     const reason = row.syncStatus === 'FAILED' && row.errorMessage ? `: ${row.errorMessage}` : '';
-    const decoration = new vscode.FileDecoration(look.badge, `Work item ${row.workItemId}: ${look.label}${reason}`, look.color ? new vscode.ThemeColor(look.color) : undefined);
-    byPath.set(row.localPath, decoration);
+    const tooltip = `Work item ${row.workItemId}: ${look.label}${reason}`;
+    const decoration = new vscode.FileDecoration(look.badge, tooltip, look.color ? new vscode.ThemeColor(look.color) : undefined);
+    byPath.set(row.localPath, { decoration, key: `${look.badge}\u0000${look.color ?? ''}\u0000${tooltip}` });
   }
   return byPath;
 }

@@ -3,10 +3,9 @@
 // while failures are kept, the tooltip offers Dismiss Sync Failures (a command, also in the palette).
 import * as vscode from 'vscode';
 import { Commands, STATUS_BAR_ID } from '../shared/ids';
-import type { Connection, ConnectionState } from './connection';
-import type { RetryWaits } from './retryWaits';
+import type { ConnectionState } from './connection';
+import type { Services } from './services';
 import { StatusModel, type StatusView } from './statusBarModel';
-import type { SyncSession } from './syncSession';
 
 export interface StatusBar extends vscode.Disposable {
   readonly model: StatusModel;
@@ -14,7 +13,7 @@ export interface StatusBar extends vscode.Disposable {
   render(): void;
 }
 
-export function createStatusBar(connection: Connection, session: SyncSession, retries: RetryWaits): StatusBar {
+export function createStatusBar({ connection, session, retries }: Services): StatusBar {
   const item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   item.name = 'Azure DevOps Attachment Sync';
   const model = new StatusModel();
@@ -54,13 +53,15 @@ export function createStatusBar(connection: Connection, session: SyncSession, re
   };
 }
 
-/** The model's lines as text (reasons come from servers: never read as markdown), then the actions as links. */
-function tooltipOf(view: StatusView): vscode.MarkdownString {
-  const tooltip = new vscode.MarkdownString(undefined, true);
-  tooltip.appendText(view.tooltip);
-  if (view.dismissable) {
-    tooltip.isTrusted = { enabledCommands: [Commands.dismissFailures, Commands.showHistory] };
-    tooltip.appendMarkdown(`\n\n[$(close) Dismiss failures](command:${Commands.dismissFailures}) · [$(history) Show Sync History](command:${Commands.showHistory})`);
-  }
+/**
+ * The model's lines; while failures are kept, as markdown with the actions as links (the lines
+ * escaped: reasons come from servers and are never read as markdown).
+ */
+function tooltipOf(view: StatusView): string | vscode.MarkdownString {
+  if (!view.dismissable) return view.tooltip;
+  const text = view.tooltip.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, '\\$&').split('\n').join('\n\n');
+  const tooltip = new vscode.MarkdownString(text, true);
+  tooltip.isTrusted = { enabledCommands: [Commands.dismissFailures, Commands.showHistory] };
+  tooltip.appendMarkdown(`\n\n[$(close) Dismiss failures](command:${Commands.dismissFailures}) · [$(history) Show Sync History](command:${Commands.showHistory})`);
   return tooltip;
 }

@@ -8,26 +8,21 @@ import { WorkItemDropController } from '../dragAndDrop';
 import { AttachmentDecorations } from '../fileDecorations';
 import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
+import type { GroupKind } from '../tree/groupSpec';
 import { WorkItemNode } from '../tree/workItemNode';
-import type { RetryWaits } from '../retryWaits';
+import type { Services } from '../services';
 import type { SyncFolder } from '../syncFolder';
 import { WorkItemsTree } from '../workItemsTree';
 import { workItemApi, type WorkItemApi } from './api';
-import type { CommandDeps, SyncAccess } from './deps';
+import type { CommandDeps } from './deps';
 import { registerWorkItemCommands } from './index';
 
 export interface WorkItemFeature {
   readonly api: WorkItemApi;
 }
 
-export function registerWorkItemFeature(
-  context: vscode.ExtensionContext,
-  connection: Connection,
-  sync: SyncAccess,
-  folder: SyncFolder,
-  log: vscode.LogOutputChannel,
-  retries: RetryWaits,
-): WorkItemFeature {
+export function registerWorkItemFeature(services: Services): WorkItemFeature {
+  const { context, connection, session: sync, folder, log, retries } = services;
   const transfers = new TransferTracker();
   transfers.watch(sync.events);
   const tree = new WorkItemsTree({ connection, sync, transfers, log });
@@ -59,6 +54,7 @@ export function registerWorkItemFeature(
     connection.onDidChange(() => decorations.scheduleReload()),
     new BackgroundSync(connection, sync, log),
     vscode.commands.registerCommand(Commands.refresh, () => deps.refresh()),
+    vscode.commands.registerCommand(Commands.loadMore, (kind?: unknown) => isGroupKind(kind) && tree.loadMore(kind)),
     vscode.commands.registerCommand(Commands.retryNow, () => retries.wake()),
     // Coming back to the window, or a poll starting, also ends the wait.
     vscode.window.onDidChangeWindowState((state) => state.focused && retries.wake()),
@@ -78,6 +74,10 @@ function describeView(view: vscode.TreeView<unknown>, connection: Connection, fo
   view.description = name;
   const hasRows = connection.current !== undefined || connection.disconnected.kind === 'consentNeeded';
   view.message = name && hasRows ? `Syncing folder "${name}" of this workspace (Select Sync Folder... changes it).` : undefined;
+}
+
+function isGroupKind(value: unknown): value is GroupKind {
+  return value === 'tracked' || value === 'assigned' || value === 'query';
 }
 
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {

@@ -8,8 +8,8 @@ import { HistoryController, HistoryRequestError } from '../../core/history/histo
 import { LiveRelay } from '../../core/history/liveRelay';
 import { Commands, WebviewTypes } from '../../shared/ids';
 import type { Connection } from '../connection';
-import type { SyncSession } from '../syncSession';
-import { HistoryPanel, type HistoryBackend } from './historyPanel';
+import type { Services } from '../services';
+import { HistoryPanels, type HistoryBackend } from './historyPanel';
 import { vscodeHostActions } from './hostActions';
 import { readSettings } from '../settings';
 
@@ -18,7 +18,7 @@ export interface HistoryWiring {
   readonly disposables: vscode.Disposable[];
 }
 
-export function registerHistory(context: vscode.ExtensionContext, session: SyncSession, connection: Connection, log: vscode.LogOutputChannel): HistoryWiring {
+export function registerHistory({ context, session, connection, log }: Services): HistoryWiring {
   const host = vscodeHostActions((id) => workItemUrl(connection, id));
   const backend: HistoryBackend = async (request) => {
     const store = await session.historyStore();
@@ -28,13 +28,15 @@ export function registerHistory(context: vscode.ExtensionContext, session: SyncS
     return new HistoryController(store, retry, host).handle(request);
   };
   // Rows are read only while a view is open to receive them.
-  const relay = new LiveRelay(() => (HistoryPanel.isOpen ? session.openedStore : undefined), (e) => HistoryPanel.live(e));
+  const panels = new HistoryPanels(context.extensionUri, backend);
+  const relay = new LiveRelay(() => (panels.isOpen ? session.openedStore : undefined), (e) => panels.live(e));
   const offEvents = relay.attach(session.events);
   return {
     relay,
     disposables: [
-      vscode.commands.registerCommand(Commands.showHistory, (arg?: unknown) => { HistoryPanel.show(context.extensionUri, backend, runIdOf(arg)); }),
-      vscode.window.registerWebviewPanelSerializer(WebviewTypes.history, HistoryPanel.serializer(context.extensionUri, backend)),
+      panels,
+      vscode.commands.registerCommand(Commands.showHistory, (arg?: unknown) => panels.show(runIdOf(arg))),
+      vscode.window.registerWebviewPanelSerializer(WebviewTypes.history, panels.serializer()),
       { dispose: () => { offEvents(); relay.dispose(); } },
     ],
   };

@@ -1,33 +1,24 @@
 // A top-level group: Tracked, Assigned to Me, or the query of adoSync.workItemQuery.
 import * as vscode from 'vscode';
 import type { WorkItem } from '../../core/ado';
+import { PAGE_SIZE, type GroupSpec } from './groupSpec';
+import { LoadMoreNode } from './loadMoreNode';
 import { MessageNode } from './messageNode';
 import { errorMessage } from '../../core/errorMessage';
 import type { TreeEnv } from './treeEnv';
 import { NodeContext, TreeNode } from './treeNode';
 import { WorkItemNode } from './workItemNode';
 
-export type GroupKind = 'tracked' | 'assigned' | 'query';
-
-export const ASSIGNED_TO_ME_WIQL =
-  'SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.AssignedTo] = @me ORDER BY [System.ChangedDate] DESC';
-
-/** workitemsbatch reads 200 ids at most; a tree of more is not readable anyway. */
-const MAX_ITEMS = 200;
-
-export interface GroupSpec {
-  readonly kind: GroupKind;
-  readonly label: string;
-  /** WIQL for assigned/query groups; tracked groups list the engine's tracked ids. */
-  readonly wiql?: string;
-}
-
 export class GroupNode extends TreeNode {
-  /** trackedIds: the engine's tracked work items, read once per refresh and shared by the groups. */
+  /**
+   * trackedIds: the engine's tracked work items, read once per refresh and shared by the groups;
+   * limit: how many of its work items the group shows now (pages the user loaded).
+   */
   constructor(
     private readonly env: TreeEnv,
     readonly spec: GroupSpec,
     private readonly trackedIds: () => Promise<ReadonlySet<number>>,
+    private readonly limit: () => number = () => PAGE_SIZE,
   ) {
     super(undefined);
   }
@@ -38,6 +29,7 @@ export class GroupNode extends TreeNode {
     item.contextValue = `${NodeContext.group}:${this.spec.kind}`;
     item.iconPath = new vscode.ThemeIcon(this.spec.kind === 'tracked' ? 'sync' : this.spec.kind === 'assigned' ? 'account' : 'search');
     if (this.spec.wiql && this.spec.kind === 'query') item.tooltip = this.spec.wiql;
+    if (this.spec.count !== undefined && this.spec.count > 0) item.description = `${this.spec.count.toLocaleString('en-US')} work item${this.spec.count === 1 ? '' : 's'}`;
     return item;
   }
 
@@ -48,8 +40,10 @@ export class GroupNode extends TreeNode {
       const tracked = await this.trackedIds();
       const ids = this.spec.wiql ? (await state.client.queryWorkItemIds(this.spec.wiql)).ids : [...tracked];
       if (ids.length === 0) return [new MessageNode(this, this.emptyText())];
-      const items = await state.client.getWorkItems(ids.slice(0, MAX_ITEMS), { expand: 'relations', errorPolicy: 'omit' });
-      return items.filter((item): item is WorkItem => item !== null).map((item) => new WorkItemNode(this, this.env, item, tracked.has(item.id)));
+      const shown = Math.min(ids.length, this.limit());
+      const items = await state.client.getWorkItems(ids.slice(0, shown), { expand: 'relations', errorPolicy: 'omit' });
+      const nodes: TreeNode[] = items.filter((item): item is WorkItem => item !== null).map((item) => new WorkItemNode(this, this.env, item, tracked.has(item.id)));
+      return shown < ids.length ? [...nodes, new LoadMoreNode(this, this.spec.kind, shown, ids.length, PAGE_SIZE)] : nodes;
     } catch (error) {
       this.env.log.error(`Loading "${this.spec.label}" failed: ${errorMessage(error)}`);
       return [new MessageNode(this, `Could not load: ${errorMessage(error)}`, 'error')];

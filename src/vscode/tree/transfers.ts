@@ -16,10 +16,13 @@ export class TransferTracker implements vscode.Disposable {
   private readonly transfers = new Map<string, Transfer>();
   private readonly watched = new WeakSet<SyncEvents>();
   private readonly unsubscribes: (() => void)[] = [];
-  private readonly changed = new vscode.EventEmitter<number | undefined>();
+  private readonly changed = new vscode.EventEmitter<number>();
+  private readonly finished = new vscode.EventEmitter<readonly number[]>();
   private runs = 0;
-  /** Fires the work item id whose transfers changed (undefined: a run finished). */
+  /** Fires the work item id whose transfers changed. */
   readonly onDidChange = this.changed.event;
+  /** A recorded run ended: the work items it reported outcomes for (what may look different now). */
+  readonly onDidFinishRun = this.finished.event;
 
   /** Subscribes once per events object (the engine is re-created on reconnect). */
   watch(events: SyncEvents): void {
@@ -29,7 +32,7 @@ export class TransferTracker implements vscode.Disposable {
       events.on('runStarted', () => { this.runs += 1; }),
       events.on('itemProgress', (e) => this.progress(e.workItemId, e.fileName, e.bytes, e.total)),
       events.on('itemDone', (e) => this.finish(e.workItemId, e.fileName)),
-      events.on('runFinished', (e) => { if (e.runId !== UNRECORDED_RUN) this.runFinished(); }),
+      events.on('runFinished', (e) => { if (e.runId !== UNRECORDED_RUN) this.runFinished([...new Set(e.summary.items.map((i) => i.workItemId))]); }),
     );
   }
 
@@ -71,14 +74,15 @@ export class TransferTracker implements vscode.Disposable {
     if (this.transfers.delete(key(workItemId, fileName))) this.changed.fire(workItemId);
   }
 
-  private runFinished(): void {
+  private runFinished(workItemIds: readonly number[]): void {
     this.runs = Math.max(0, this.runs - 1);
-    this.changed.fire(undefined);
+    this.finished.fire(workItemIds);
   }
 
   dispose(): void {
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.changed.dispose();
+    this.finished.dispose();
   }
 }
 

@@ -27,10 +27,20 @@ export class WorkItemNode extends TreeNode {
   constructor(
     parent: TreeNode,
     private readonly env: TreeEnv,
-    readonly item: WorkItem,
+    private current: WorkItem,
     readonly tracked: boolean,
   ) {
     super(parent);
+  }
+
+  get item(): WorkItem {
+    return this.current;
+  }
+
+  /** The work item as read again after a run: its row and attachments are rebuilt from it. */
+  update(item: WorkItem): void {
+    this.current = item;
+    this.view = undefined;
   }
 
   get id(): number {

@@ -1,27 +1,19 @@
 // Browser suite: 300 files attached to one work item (issue 19). ADO takes 100 attachments per
 // work item, so 200 are refused: the notification counts the failures by reason instead of
 // concatenating 200 errors, offers no Retry (a retry would be refused the same way), and Show
-// Details opens that run in Sync History.
+// Details opens that run in Sync History. Then a reload: the 300 files' Explorer badges come back
+// (a regression check of the batched change events: it passes on the old code too here, which
+// did not lose badges in this layout with code-server 1.139).
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../../src/core/sync/engineApi';
-import { connectedToEmulator } from '../lib/adoWorkbench';
-import { attachmentsOf } from '../lib/emulatorAdmin';
+import { connectedToEmulator, explorerRow, rowBadges, statusBarItem } from '../lib/adoWorkbench';
+import { attachmentsOf, createWorkItem } from '../lib/emulatorAdmin';
 import { startCall } from '../lib/harnessCall';
 import { e2eSession } from '../lib/session';
-import { findWebviewFrame, saveScreenshot, waitForNotification } from '../lib/workbench';
-
-/** A new work item through the REST API (no attachments yet), as a colleague would create it. */
-async function createTask(emulatorUrl: string, title: string): Promise<number> {
-  const response = await fetch(`${emulatorUrl}/Demo/_apis/wit/workitems/$Task?api-version=7.1`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json-patch+json', Authorization: `Basic ${Buffer.from(':test-pat').toString('base64')}` },
-    body: JSON.stringify([{ op: 'add', path: '/fields/System.Title', value: title }]),
-  });
-  if (!response.ok) throw new Error(`creating "${title}": ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { id: number }).id;
-}
+import { pollUntil } from '../lib/steps';
+import { findWebviewFrame, runCommand, saveScreenshot, waitForNotification } from '../lib/workbench';
 
 describe('300 files to one work item (workbench)', function () {
   this.timeout(240_000);
@@ -30,7 +22,7 @@ describe('300 files to one work item (workbench)', function () {
   it('the failure notification counts by reason, offers no Retry for refused files, and Show Details opens the run', async () => {
     const { page, workspace, emulatorUrl, resultsFile } = e2eSession();
     const url = emulatorUrl ?? '';
-    const id = await createTask(url, 'Scans of the archive (300 files)');
+    const id = await createWorkItem(url, 'Scans of the archive (300 files)');
     const folder = path.join(workspace, 'scans-300');
     mkdirSync(folder, { recursive: true });
     const files = Array.from({ length: 300 }, (_, i) => {
@@ -51,6 +43,47 @@ describe('300 files to one work item (workbench)', function () {
     await toast.getByRole('button', { name: 'Show Details' }).click();
     const frame = await findWebviewFrame(page, `section.detail[aria-label="Run ${summary.runId}"]`, 20_000);
     await frame.locator(`table[aria-label="Items of run ${summary.runId}"] td.error`).first().waitFor();
+    // The history's counters say what the notification said.
+    const counters = await frame.evaluate((runId) => {
+      const table = document.querySelector('table[aria-label="Sync runs"]');
+      const head = [...(table?.querySelectorAll('thead th') ?? [])].map((th) => (th.textContent ?? '').trim());
+      const cells = [...(table?.querySelector(`tbody tr[data-run-id="${runId}"]`)?.querySelectorAll('th, td') ?? [])].map((c) => (c.textContent ?? '').trim());
+      return Object.fromEntries(head.map((h, i) => [h, cells[i] ?? '']));
+    }, summary.runId);
+    assert.deepEqual([counters.Uploaded, counters.Failed, counters.Status], ['100', '200', 'completed with 200 failures']);
     await saveScreenshot(page, 'many-files-2-details');
+  });
+
+  it('after a window reload the 300 files (more than the 250 URIs VS Code takes in one decoration event) show their Explorer badges', async () => {
+    const { page } = e2eSession();
+    // The folder open in the Explorer before the reload is open after it, and its rows render
+    // before the extension has read its records: only its change events can paint the badges.
+    await runCommand(page, 'View: Show Explorer');
+    const before = await explorerRow(page, 'scans-300');
+    if ((await before.getAttribute('aria-expanded')) !== 'true') await before.click();
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scan-001.txt' }).first().waitFor({ state: 'visible' });
+    await page.waitForTimeout(1_000);
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForTimeout(2_000);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await statusBarItem(page, 'ADO:').waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'View: Show Explorer');
+    const folder = await explorerRow(page, 'scans-300');
+    assert.equal(await folder.getAttribute('aria-expanded'), 'true', 'the Explorer kept the folder open');
+    // The rows the Explorer renders (the first screen of the folder): each has its badge, ✓ or !.
+    const rows = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^scan-\d{3}\.txt/ });
+    const missing = await pollUntil('a badge on every scan file the Explorer shows', 30_000, async () => {
+      const count = await rows.count();
+      if (count < 10) return undefined;
+      const without: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const row = rows.nth(i);
+        if (!(await rowBadges(row)).some((b) => b === '✓' || b === '!')) without.push((await row.innerText()).trim());
+      }
+      return without.length === 0 ? [] : undefined;
+    }, undefined, 1_000);
+    assert.deepEqual(missing, []);
+    await saveScreenshot(page, 'many-files-3-badges-after-reload');
   });
 });

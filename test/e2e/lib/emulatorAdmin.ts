@@ -66,6 +66,17 @@ export function addColleagueAttachment(emulatorUrl: string, workItemId: number, 
   return call(emulatorUrl, 'POST', `/_emulator/work-items/${workItemId}/attachments?fileName=${encodeURIComponent(fileName)}`, content, 'application/octet-stream');
 }
 
+/** A new work item through the REST API with the test PAT (no attachments yet), as a colleague would create it. */
+export async function createWorkItem(emulatorUrl: string, title: string, type = 'Task', pat = 'test-pat'): Promise<number> {
+  const response = await fetch(`${emulatorUrl}/Demo/_apis/wit/workitems/$${type}?api-version=7.1`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json-patch+json', Authorization: `Basic ${Buffer.from(`:${pat}`).toString('base64')}` },
+    body: JSON.stringify([{ op: 'add', path: '/fields/System.Title', value: title }]),
+  });
+  if (!response.ok) throw new Error(`creating "${title}": ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: number }).id;
+}
+
 export interface FaultRule {
   route?: string;
   method?: string;

@@ -11,7 +11,7 @@ export interface ExtensionManifest {
 }
 
 /** What the VSIX ships (see .vscodeignore); source maps in dist/ help stack traces. */
-const SHIPPED = ['package.json', 'dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const SHIPPED = ['package.json', 'package.nls.json', 'dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 export class ExtensionNotBuiltError extends Error {
   constructor(file: string) {
