@@ -3,61 +3,14 @@
 // one process SIGKILLed mid-run. Every file ends linked exactly once with its bytes, and the
 // history in the shared database has every file.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Client } from 'pg';
 import { startPostgresOrSkip, type PostgresServer } from '../support/postgres';
-import { freePort, serveFixture, waitFor, type ServeFixture } from '../webhook/support';
+import { serveFixture, type ServeFixture } from '../webhook/support';
+import { CLI, cli, startServe, uploadAnywhere, type Server, type Upload } from './teamServers';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-interface Server { base: string; proc: ChildProcess; alive: boolean; err: string }
-interface Upload { name: string; workItemId: number; bytes: Buffer }
-
-/** The CLI as a process; not spawnSync: the emulator in this process must keep answering. */
-async function cli(f: ServeFixture, args: string[]): Promise<string> {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: f.workspace, env: f.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout?.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-  proc.stderr?.on('data', (c: Buffer) => { err += c.toString('utf8'); });
-  const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
-  assert.equal(code, 0, `ado-sync ${args.join(' ')}: ${err}`);
-  return out;
-}
-
-async function startServe(f: ServeFixture): Promise<Server> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], { cwd: f.workspace, env: f.env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const server: Server = { base: `http://127.0.0.1:${port}`, proc, alive: true, err: '' };
-  proc.stderr?.on('data', (c: Buffer) => { server.err += c.toString('utf8'); });
-  await waitFor('serve answering', () => fetch(`${server.base}/api/health`).then((r) => r.ok, () => {
-    if (proc.exitCode !== null) throw new Error(`serve exited ${proc.exitCode}: ${server.err}`);
-    return false;
-  }), 20_000);
-  return server;
-}
-
-/** A load balancer in a few lines: the next live server; a failed or refused call goes to another. */
-async function uploadAnywhere(servers: Server[], token: string, u: Upload, start: number): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const live = servers.filter((s) => s.alive);
-    const s = live[(start + attempt) % live.length];
-    try {
-      const res = await fetch(`${s.base}/api/sync/upload`, {
-        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ fileName: u.name, workItemId: u.workItemId, file: u.bytes.toString('base64') }),
-      });
-      await res.arrayBuffer();
-      if (res.status === 200) return attempt + 1;
-    } catch { /* the server went away mid-call: another one takes it */ }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${u.name} was not taken after 20 tries`);
-}
 
 describe('team server on PostgreSQL: several serve processes, one killed', function () {
   this.timeout(600_000);
@@ -76,9 +29,10 @@ describe('team server on PostgreSQL: several serve processes, one killed', funct
   });
 
   it('files through three serve processes under 20% faults, one SIGKILLed mid-run: each linked once, bytes equal, history complete', async () => {
-    const files = Number(process.env.PG_SERVE_FILES ?? 60);
+    const files = Number(process.env.PG_SERVE_FILES ?? 30);
     const url = await pg!.createDatabase('team');
-    f = await serveFixture({ ADO_SYNC_DATABASE_URL: url, ADO_SYNC_LEASE_SECONDS: '3' });
+    const fx = await serveFixture({ ADO_SYNC_DATABASE_URL: url, ADO_SYNC_LEASE_SECONDS: '3' });
+    f = fx;
     const ids = [...f.ado.state.workItems.keys()].slice(0, 4);
     const { token } = JSON.parse(await cli(f, ['token', 'create', '--name', 'team', '--json'])) as { token: string };
     await cli(f, ['track', ...ids.map(String)]);
@@ -119,8 +73,8 @@ describe('team server on PostgreSQL: several serve processes, one killed', funct
 
     // Each file linked exactly once on its work item, with the bytes sent.
     for (const u of uploads) {
-      const item = f.ado.state.workItems.get(u.workItemId)!;
-      const linked = item.relations.filter((r) => r.rel === 'AttachedFile').map((r) => f!.ado.state.attachments.get(r.url.split('/').pop() ?? ''))
+      const item = fx.ado.state.workItems.get(u.workItemId)!;
+      const linked = item.relations.filter((r) => r.rel === 'AttachedFile').map((r) => fx.ado.state.attachments.get(r.url.split('/').pop() ?? ''))
         .filter((a) => a && a.complete && sha256(readFileSync(a.path)) === sha256(u.bytes));
       assert.equal(linked.length, 1, `${u.name} is linked ${linked.length} times on work item ${u.workItemId}`);
     }

@@ -298,6 +298,13 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
   `,
+  // v6: a process that waits for a work item (a sync or an attach it was asked for) reserves it,
+  // apart from the lease of whoever processes it now, so the item comes back to it when another
+  // process's sync of it ends (several processes share one PostgreSQL; same columns here).
+  `
+  ALTER TABLE sync_job_queue ADD COLUMN reserved_by TEXT;
+  ALTER TABLE sync_job_queue ADD COLUMN reserved_until TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -72,6 +72,8 @@ const MAX_ROUNDS = 3;
 /** Work items read per batch request (workitemsbatch takes 200). */
 const READ_BATCH = 200;
 const DEFAULT_BACKOFF = { baseMs: 1000, capMs: 5 * 60_000 };
+/** How often a process whose runs wait looks for their items on a shared database. */
+const SHARED_RECHECK_MS = 500;
 
 export class SyncCoordinator {
   private readonly owner = `coordinator-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -657,7 +659,10 @@ export class SyncCoordinator {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.started || this.closing.signal.aborted) return;
-    const times = [this.nextPollAt?.getTime(), due && !this.paused ? Date.parse(due) : undefined].filter((t): t is number => t !== undefined);
+    // Shared by several processes, an item a run waits for may be in another's hands (or reserved
+    // by this one while another ends its sync): nothing here would wake this process for it.
+    const shared = this.store.kind === 'postgres' && this.waiters.size > 0 && !this.paused ? this.now().getTime() + SHARED_RECHECK_MS : undefined;
+    const times = [this.nextPollAt?.getTime(), due && !this.paused ? Date.parse(due) : undefined, shared].filter((t): t is number => t !== undefined);
     if (times.length === 0) return;
     const delay = Math.max(0, Math.min(...times) - this.now().getTime());
     this.timer = setTimeout(() => this.tick(), Math.min(delay, 2 ** 31 - 1));

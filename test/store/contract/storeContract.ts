@@ -138,12 +138,18 @@ export function storeContract(open: OpenStore): void {
       assert.deepEqual((await db.dirtyItems.claimDue('P', 'other', 10, 30_000)).map((r) => r.workItemId), [2], 'item 1 is still held');
     });
 
-    it('a failed item stays leased to its worker until the lease expires', async () => {
+    it('a reserved item comes back to its reserver after another owner\'s processing and after a failure', async () => {
       await db.dirtyItems.mark('P', [1], 'feed');
-      const [a] = await db.dirtyItems.claimDue('P', 'w', 10, 30_000);
-      await db.dirtyItems.fail('P', 1, a.markSeq, { message: 'HTTP 503' }, time.now);
+      const [busy] = await db.dirtyItems.claimDue('P', 'other', 10, 30_000);
+      // Asked for while another process syncs it.
+      await db.dirtyItems.mark('P', [1], 'attach', { reserve: { owner: 'asker', leaseMs: 30_000 } });
+      await db.dirtyItems.complete('P', 1, busy.markSeq);
+      assert.deepEqual(await db.dirtyItems.claimDue('P', 'other', 10, 30_000), [], 'marked again: pending, but reserved');
+      const [mine] = await db.dirtyItems.claimDue('P', 'asker', 10, 30_000);
+      assert.equal(mine?.workItemId, 1);
+      await db.dirtyItems.fail('P', 1, mine.markSeq, { message: 'HTTP 503' }, time.now);
       assert.deepEqual(await db.dirtyItems.claimDue('P', 'other', 10, 30_000), []);
-      assert.equal((await db.dirtyItems.claimDue('P', 'w', 10, 30_000)).length, 1);
+      assert.equal((await db.dirtyItems.claimDue('P', 'asker', 10, 30_000)).length, 1);
       time.advance(30_001);
       // Without an owner: every lease on sql.js (one writer), the expired ones on PostgreSQL.
       assert.equal(await db.dirtyItems.release('P'), 1);

@@ -1,5 +1,5 @@
 import type { AsyncRepository } from '../syncDb';
-import { addMs, bit, CLAIMABLE, RELEASED, decodeDirty, DIRTY_COLS as COLS, remark, reservation, RESERVE, type DirtyItemRepository, type DirtyItemRow, type DirtyReason,
+import { addMs, bit, CLAIMABLE, FRESH_START, userAsked, RELEASED, RENEW, UNRESERVE, decodeDirty, DIRTY_COLS as COLS, remark, reservation, RESERVE, type DirtyItemRepository, type DirtyItemRow, type DirtyReason,
   type MarkOptions, type RawDirtyRow } from '../repositories/dirtyItems';
 import type { PgContext } from './pgContext';
 
@@ -34,7 +34,7 @@ export class PgDirtyItemRepository implements AsyncRepository<DirtyItemRepositor
          ORDER BY next_run_at, work_item_id LIMIT ? FOR UPDATE SKIP LOCKED)
        UPDATE sync_job_queue q SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
        FROM due WHERE q.id = due.id RETURNING ${COLS}`,
-      [projectName, t, owner, t, t, [...exclude], limit, owner, addMs(t, leaseMs), t]);
+      [projectName, t, t, owner, t, [...exclude], limit, owner, addMs(t, leaseMs), t]);
     return rows.map(decodeDirty).sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt) || a.workItemId - b.workItemId);
   }
 
@@ -51,8 +51,7 @@ export class PgDirtyItemRepository implements AsyncRepository<DirtyItemRepositor
   async fail(projectName: string, workItemId: number, markSeq: number, error: { message: string; code?: string }, retryAt: Date): Promise<void> {
     const t = this.c.now();
     await this.c.sql.run(
-      // The lease stays until it expires: the worker that failed (and a run of its waiting) tries again.
-      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1,
+      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL,
         last_error = ?, last_error_code = ?, next_run_at = CASE WHEN mark_seq = ? THEN ? ELSE ? END, updated_at = ?
        WHERE project_name = ? AND work_item_id = ?`,
       [error.message, error.code ?? null, markSeq, retryAt.toISOString(), t, t, projectName, workItemId]);
@@ -69,15 +68,16 @@ export class PgDirtyItemRepository implements AsyncRepository<DirtyItemRepositor
    * Gives leased rows back. Several processes share this table: without an owner only leases that
    * have expired are released (a live worker's claims are its own).
    */
-  release(projectName: string, owner?: string): Promise<number> {
+  async release(projectName: string, owner?: string): Promise<number> {
     const t = this.c.now();
-    return owner
-      ? this.c.sql.run(`UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND lease_owner = ?`, [t, projectName, owner])
-      : this.c.sql.run(`UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND lease_owner IS NOT NULL AND lease_expires_at < ?`, [t, projectName, t]);
+    if (!owner) return this.c.sql.run(`UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND status = 'IN_PROGRESS' AND lease_expires_at < ?`, [t, projectName, t]);
+    await this.c.sql.run(UNRESERVE, [projectName, owner]);
+    return this.c.sql.run(`UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND status = 'IN_PROGRESS' AND lease_owner = ?`, [t, projectName, owner]);
   }
 
   renew(projectName: string, owner: string, leaseMs: number): Promise<number> {
-    return this.c.sql.run(`UPDATE sync_job_queue SET lease_expires_at = ? WHERE project_name = ? AND lease_owner = ?`, [addMs(this.c.now(), leaseMs), projectName, owner]);
+    const until = addMs(this.c.now(), leaseMs);
+    return this.c.sql.run(RENEW, [owner, until, owner, until, projectName, owner, owner]);
   }
 
   async nextDueAt(projectName: string): Promise<string | undefined> {
@@ -94,7 +94,7 @@ async function markOne(c: PgContext, projectName: string, id: number, reason: Di
   const t = c.now();
   const inserted = await c.sql.run(
     `INSERT INTO sync_job_queue (project_name, work_item_id, reasons, force, replace_versions, retry_failed, next_run_at,
-      first_marked_at, last_marked_at, updated_at, lease_owner, lease_expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+      first_marked_at, last_marked_at, updated_at, reserved_by, reserved_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
       ON CONFLICT (project_name, work_item_id) DO NOTHING`,
     [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t, ...reservation(options, t)]);
   if (inserted > 0) return;
@@ -112,4 +112,5 @@ async function markOne(c: PgContext, projectName: string, id: number, reason: Di
     [JSON.stringify(reasons), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t,
       bit(unblock), t, bit(unblock), bit(unblock), bit(unblock), projectName, id]);
   if (options.reserve) await c.sql.run(RESERVE, [...reservation(options, t), projectName, id]);
+  if (userAsked(reason)) await c.sql.run(FRESH_START, [projectName, id]);
 }

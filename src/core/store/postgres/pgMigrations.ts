@@ -226,6 +226,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
   `,
+  // The reservation of a waiting process (sql.js v6).
+  `
+  ALTER TABLE sync_job_queue ADD COLUMN reserved_by TEXT;
+  ALTER TABLE sync_job_queue ADD COLUMN reserved_until TEXT;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,14 +21,17 @@ export interface MarkOptions {
   retryFailed?: boolean;
   /**
    * The process that asked waits for the items: they stay its to claim (other owners skip them)
-   * until the reservation expires, unless another owner is processing them now.
+   * until the reservation expires; one processing them now finishes first.
    */
   reserve?: { owner: string; leaseMs: number };
 }
 
-/** A pending row is free to claim unless another owner reserved it and the reservation holds. */
-export const CLAIMABLE = `((status = 'PENDING' AND next_run_at <= ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?))
-  OR (status = 'IN_PROGRESS' AND lease_expires_at < ?))`;
+/**
+ * Due rows (pending ones whose time has come, claimed ones whose lease ran out) that no other
+ * owner's live reservation holds. Params: now, now, owner, now.
+ */
+export const CLAIMABLE = `((status = 'PENDING' AND next_run_at <= ?) OR (status = 'IN_PROGRESS' AND lease_expires_at < ?))
+  AND (reserved_by IS NULL OR reserved_by = ? OR reserved_until < ?)`;
 
 export interface RawDirtyRow extends Omit<DirtyItemRow, 'reasons' | 'force' | 'replace' | 'retryFailed' | 'blockedDetails'> {
   reasons: string; force: number; replace: number; retryFailed: number; blockedDetails: string | null;
@@ -51,16 +54,22 @@ export function remark(row: DirtyItemRow, reason: DirtyReason, options: MarkOpti
   return { reasons, unblock };
 }
 
-/** A leased row given back: a claimed one is pending again, a reserved one free. */
+/** A claimed row given back: pending again. */
 export const RELEASED = `status = CASE WHEN status = 'IN_PROGRESS' THEN 'PENDING' ELSE status END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?`;
 
-/** A reserved row not being processed takes the reserving owner (a row in progress elsewhere keeps its lease). */
-export const RESERVE = `UPDATE sync_job_queue SET lease_owner = ?, lease_expires_at = ? WHERE project_name = ? AND work_item_id = ? AND status <> 'IN_PROGRESS'`;
+export const RESERVE = `UPDATE sync_job_queue SET reserved_by = ?, reserved_until = ? WHERE project_name = ? AND work_item_id = ?`;
+export const UNRESERVE = `UPDATE sync_job_queue SET reserved_by = NULL, reserved_until = NULL WHERE project_name = ? AND reserved_by = ?`;
+export const RENEW = `UPDATE sync_job_queue SET lease_expires_at = CASE WHEN lease_owner = ? THEN ? ELSE lease_expires_at END,
+  reserved_until = CASE WHEN reserved_by = ? THEN ? ELSE reserved_until END WHERE project_name = ? AND (lease_owner = ? OR reserved_by = ?)`;
 
-/** lease_owner and lease_expires_at of a mark: the reservation, or none. */
+/** reserved_by and reserved_until of a mark: the reservation, or none. */
 export function reservation(options: MarkOptions, t: string): [string | null, string | null] {
   return options.reserve ? [options.reserve.owner, addMs(t, options.reserve.leaseMs)] : [null, null];
 }
+
+/** A sync or attach the user asks for starts its backoff afresh (failures of the background had raised it). */
+export const FRESH_START = `UPDATE sync_job_queue SET attempts = 0 WHERE project_name = ? AND work_item_id = ?`;
+export const userAsked = (reason: DirtyReason): boolean => reason === 'manual' || reason === 'attach';
 
 export const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
@@ -81,7 +90,7 @@ export class DirtyItemRepository {
       if (!row) {
         this.c.sql.run(
           `INSERT INTO sync_job_queue (project_name, work_item_id, reasons, force, replace_versions, retry_failed, next_run_at,
-            first_marked_at, last_marked_at, updated_at, lease_owner, lease_expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+            first_marked_at, last_marked_at, updated_at, reserved_by, reserved_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
           [projectName, id, JSON.stringify([reason]), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t, t, t, ...reservation(options, t)]);
         continue;
       }
@@ -97,6 +106,7 @@ export class DirtyItemRepository {
         [JSON.stringify(reasons), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t,
           bit(unblock), t, bit(unblock), bit(unblock), bit(unblock), projectName, id]);
       if (options.reserve) this.c.sql.run(RESERVE, [...reservation(options, t), projectName, id]);
+      if (userAsked(reason)) this.c.sql.run(FRESH_START, [projectName, id]);
     }
   }
 
@@ -117,7 +127,7 @@ export class DirtyItemRepository {
     const t = this.c.now();
     const due = this.c.sql.all<RawDirtyRow>(
       `SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ? AND ${CLAIMABLE}
-       ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, owner, t, t, limit + exclude.size]).map(decodeDirty)
+       ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, t, owner, t, limit + exclude.size]).map(decodeDirty)
       .filter((r) => !exclude.has(r.workItemId)).slice(0, limit);
     for (const row of due) {
       this.c.sql.run(`UPDATE sync_job_queue SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
@@ -143,8 +153,7 @@ export class DirtyItemRepository {
   fail(projectName: string, workItemId: number, markSeq: number, error: { message: string; code?: string }, retryAt: Date): void {
     const t = this.c.now();
     this.c.sql.run(
-      // The lease stays until it expires: the worker that failed (and a run of its waiting) tries again.
-      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1,
+      `UPDATE sync_job_queue SET status = 'PENDING', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL,
         last_error = ?, last_error_code = ?, next_run_at = CASE WHEN mark_seq = ? THEN ? ELSE ? END, updated_at = ?
        WHERE project_name = ? AND work_item_id = ?`,
       [error.message, error.code ?? null, markSeq, retryAt.toISOString(), t, t, projectName, workItemId]);
@@ -162,15 +171,18 @@ export class DirtyItemRepository {
   /** Gives leased rows back (a stopping process, or a store that has only one writer starting up). */
   release(projectName: string, owner?: string): number {
     const t = this.c.now();
+    if (!owner) this.c.sql.run(`UPDATE sync_job_queue SET reserved_by = NULL, reserved_until = NULL WHERE project_name = ?`, [projectName]);
+    else this.c.sql.run(UNRESERVE, [projectName, owner]);
     return this.c.sql.run(
-      `UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND lease_owner IS NOT NULL ${owner ? 'AND lease_owner = ?' : ''}`,
+      `UPDATE sync_job_queue SET ${RELEASED} WHERE project_name = ? AND status = 'IN_PROGRESS' ${owner ? 'AND lease_owner = ?' : ''}`,
       owner ? [t, projectName, owner] : [t, projectName]);
   }
 
   /** The owner is alive: its claims and reservations hold for leaseMs more. */
   renew(projectName: string, owner: string, leaseMs: number): number {
     const t = this.c.now();
-    return this.c.sql.run(`UPDATE sync_job_queue SET lease_expires_at = ? WHERE project_name = ? AND lease_owner = ?`, [addMs(t, leaseMs), projectName, owner]);
+    const until = addMs(t, leaseMs);
+    return this.c.sql.run(RENEW, [owner, until, owner, until, projectName, owner, owner]);
   }
 
   /** When the earliest pending row is due (for the coordinator's timer); undefined when none waits. */
