@@ -108,6 +108,7 @@ export class SyncCoordinator {
    */
   private tracked: number[] = [];
   private dirtyRows: DirtyItemRow[] = [];
+  private dirtyReadTimer: NodeJS.Timeout | undefined;
   /** Settles when the first reading of tracked items and dirty rows has arrived. */
   readonly ready: Promise<void>;
 
@@ -271,6 +272,8 @@ export class SyncCoordinator {
     this.closing.abort(new Error('sync coordinator closed'));
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.dirtyReadTimer);
+    this.dirtyReadTimer = undefined;
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     await this.store.dirtyItems.release(this.project, this.owner);
@@ -483,7 +486,7 @@ export class SyncCoordinator {
       this.o.log('error', `Work item ${id}: recording the sync failed (${toItemError(error).message}); it is tried again.`);
       await this.store.dirtyItems.fail(this.project, id, row.markSeq, toItemError(error), this.retryAt(row, result));
     }
-    if (lastRound) await this.readDirty();
+    if (lastRound) this.readDirtySoon();
     for (const outcome of recorded) run.announce(outcome);
     if (result.authFailed) this.pause(result.authFailed);
     if (failure && !transient) run.fail(failure);
@@ -600,7 +603,7 @@ export class SyncCoordinator {
   // ---- helpers --------------------------------------------------------------------------------
 
   private newRun(trigger: RunTrigger, ids: readonly number[], signal: AbortSignal | undefined): Run {
-    return new Run(trigger, ids, signal, this.o.recorder, this.o.events, this.now, () => this.store.flush());
+    return new Run(trigger, ids, signal, this.o.recorder, this.o.events, this.now, () => this.store.flush(), () => this.readDirty());
   }
 
   /** The run waits for these items' next processing; an item the brake holds ends at once, as blocked. */
@@ -642,6 +645,21 @@ export class SyncCoordinator {
   async readTracked(): Promise<number[]> {
     this.tracked = (await this.store.trackedItems.list(this.project)).map((t) => t.workItemId);
     return this.tracked;
+  }
+
+  /**
+   * After each item state() is read again within 100 ms, not at once: a whole read per item made a
+   * sync of n items cost n reads of n rows (2,000 items: 33 s instead of 1.5 s). A run reads once
+   * before it ends, and marks and polls before they return.
+   */
+  private readDirtySoon(): void {
+    if (this.dirtyReadTimer || this.closing.signal.aborted) return;
+    this.dirtyReadTimer = setTimeout(() => {
+      this.dirtyReadTimer = undefined;
+      if (this.closing.signal.aborted) return;
+      this.readDirty().catch((error) => this.o.log('warn', `Reading the sync state failed: ${toItemError(error).message}`));
+    }, 100);
+    this.dirtyReadTimer.unref();
   }
 
   private async readDirty(): Promise<void> {

@@ -31,6 +31,8 @@ export class Run {
     private readonly events: SyncEvents,
     private readonly now: () => Date,
     private readonly flush: () => Promise<void>,
+    /** Before the run ends: whatever its owner answers about the items must be current (state()). */
+    private readonly settle: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.remaining = new Set(workItemIds);
     this.startedAt = now();
@@ -98,6 +100,7 @@ export class Run {
   /** The summary is recorded before `done` resolves: whoever awaits the run finds it in history. */
   private async end(): Promise<void> {
     await this.recording;
+    try { await this.settle(); } catch { /* what state() answers is a view; the run's outcome stands */ }
     const completedAt = this.now();
     const counters = countOutcomes(this.items);
     const cancelled = this.signal?.aborted === true;
