@@ -9,6 +9,7 @@ import { registerConnectCommands } from './vscode/connectCommands';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { registerImportBacklog } from './vscode/backlog/importBacklogCommand';
 import { registerHistory } from './vscode/history/registerHistory';
+import { RetryWaits } from './vscode/retryWaits';
 import { createStatusBar } from './vscode/statusBar';
 import { SyncFolder } from './vscode/syncFolder';
 import { SyncSession } from './vscode/syncSession';
@@ -35,17 +36,18 @@ export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   const folder = new SyncFolder(context.workspaceState);
-  const connection = new Connection(context.secrets, folder, log);
+  const retries = new RetryWaits();
+  const connection = new Connection(context.secrets, folder, log, retries);
   const session = new SyncSession(context, connection, folder, createSyncEngine, log);
   activeSession = session;
   context.subscriptions.push(log, folder, connection, session);
-  const workItems = registerWorkItemFeature(context, connection, session, folder, log);
+  const workItems = registerWorkItemFeature(context, connection, session, folder, log, retries);
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     ...registerConnectCommands(connection),
     registerDiagnostics(context, connection),
   );
-  const statusBar = createStatusBar(connection, session);
+  const statusBar = createStatusBar(connection, session, retries);
   const webhook = registerWebhook(context, connection, session, statusBar, log);
   activeWebhook = webhook.host;
   context.subscriptions.push(statusBar, ...webhook.disposables);

@@ -2,9 +2,12 @@
 // a negative number is an argument (so the command says why it is wrong), and an unknown or
 // misused option is named with the closest one the command has.
 import { parseArgs } from 'node:util';
-import { closest, distance } from 'fastest-levenshtein';
 import { GLOBAL_OPTIONS, type Command, type OptionSpecs, type OptionValues } from './command';
 import { CliError } from './exitCodes';
+import { errorMessage } from '../core/errorMessage';
+import { didYouMean } from '../shared/didYouMean';
+
+export { didYouMean };
 
 export interface CommandLine {
   values: OptionValues;
@@ -12,13 +15,6 @@ export interface CommandLine {
 }
 
 const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
-
-/** " (did you mean attach?)" when one candidate is a likely typo of input, else "". */
-export function didYouMean(input: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return '';
-  const best = closest(input, [...candidates]);
-  return distance(input, best) <= Math.max(2, Math.floor(input.length / 3)) ? ` (did you mean ${best}?)` : '';
-}
 
 /** The command's options and the ones every command takes. */
 function optionsOf(command: Command): OptionSpecs {
@@ -64,7 +60,7 @@ export function parseCommandLine(command: Command, args: readonly string[]): Com
 
 /** parseArgs' error as we say it; its own text suggests "--" tricks that do not apply here. */
 function optionProblem(error: unknown, options: OptionSpecs): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const code = (error as { code?: string }).code;
   const quoted = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {

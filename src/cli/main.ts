@@ -4,6 +4,7 @@ import { commandUsage, didYouMean, parseCommandLine } from './commandLine';
 import { commands } from './commands';
 import { CliError, ExitCode, type ExitCodeValue } from './exitCodes';
 import { createOutput, type CliOutput, type CliStream } from './output';
+import { errorMessage } from '../core/errorMessage';
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -92,7 +93,7 @@ function reportFailure(error: unknown, output: CliOutput): ExitCodeValue {
 
 function failureOf(error: unknown): { message: string; exitCode: ExitCodeValue } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
-  return { message: error instanceof Error ? error.message : String(error), exitCode: ExitCode.itemFailed };
+  return { message: errorMessage(error), exitCode: ExitCode.itemFailed };
 }
 
 /** Runs when the bundle is executed as a program, not when tests import it. */

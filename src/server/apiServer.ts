@@ -4,11 +4,14 @@
 // add a dependency for a dozen lines of matching.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AuthenticationError, NotFoundError, PermissionError } from '../core/ado';
-import { CliError } from '../cli/exitCodes';
+import { SyncRequestError } from '../core/sync/itemError';
+import { CorsPolicy, isPreflight } from './cors';
 import { EventStreams } from './eventStream';
 import { HttpError } from './httpError';
+import { isAdminKey } from './serveControl';
 import { TokenRateLimit } from './rateLimit';
 import { ROUTES, type ApiDeps, type Route } from './routes';
+import { errorMessage } from '../core/errorMessage';
 
 interface CompiledRoute { route: Route; pattern: RegExp; names: string[] }
 
@@ -37,13 +40,12 @@ function errorBody(message: string, code: string) {
 /** What a failure becomes: the caller's mistake (4xx), Azure DevOps refusing (502 with its words), or ours (500). */
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  // The CLI's validators (history filters) speak for both: their refusals are bad input.
-  if (error instanceof CliError) return new HttpError(400, 'BAD_REQUEST', error.message.replace(/--(\w[\w-]*)/g, '$1'));
   if (error instanceof NotFoundError) return new HttpError(404, 'ADO_NOT_FOUND', error.message);
+  if (error instanceof SyncRequestError) return new HttpError(404, error.code === 'WorkItemNotFound' ? 'WORK_ITEM_NOT_FOUND' : 'NOT_FOUND', error.message);
   if (error instanceof AuthenticationError || error instanceof PermissionError) {
     return new HttpError(502, 'ADO_CREDENTIALS', `Azure DevOps refused the server's credentials: ${error.message}`);
   }
-  return new HttpError(500, 'INTERNAL', error instanceof Error ? error.message : String(error));
+  return new HttpError(500, 'INTERNAL', errorMessage(error));
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -56,6 +58,10 @@ export interface ApiHandlerOptions {
   signal?: AbortSignal;
   /** Requests per minute per token (default DEFAULT_RATE_LIMIT_RPM). */
   rateLimitRpm?: number;
+  /** The key of the token routes (serveControl.ts); without it they refuse every call. */
+  adminKey?: string;
+  /** Origins that browser scripts may call the API from (parseCorsOrigin); none: cross-origin calls are off. */
+  corsOrigins?: readonly string[];
 }
 
 export const DEFAULT_RATE_LIMIT_RPM = 600;
@@ -65,22 +71,33 @@ export function createApiHandler(deps: ApiDeps, options: ApiHandlerOptions = {})
   const signal = options.signal ?? new AbortController().signal;
   const streams = new EventStreams(deps.engine.events);
   const limit = new TokenRateLimit(options.rateLimitRpm ?? DEFAULT_RATE_LIMIT_RPM);
+  const cors = new CorsPolicy(options.corsOrigins);
   // Async: the token check reads the store, which may be PostgreSQL.
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    cors.decorate(req, res);
     const candidates = compiled.flatMap((c) => {
       const m = c.pattern.exec(path);
       return m ? [{ c, m }] : [];
     });
     if (candidates.length === 0) return send(req, res, 404, errorBody(`no route ${path}`, 'NO_ROUTE'));
+    if (isPreflight(req)) {
+      if (!cors.answerPreflight(req, res, candidates.map(({ c }) => c.route.method))) send(req, res, 403, errorBody(cors.refusal(req), 'CORS_ORIGIN_NOT_ALLOWED'));
+      return;
+    }
     const hit = candidates.find(({ c }) => c.route.method === req.method);
     if (!hit) {
       const allow = candidates.map(({ c }) => c.route.method).join(', ');
       return send(req, res, 405, errorBody(`${req.method ?? '?'} is not allowed on ${path}; use ${allow}`, 'METHOD_NOT_ALLOWED'), { allow });
     }
     const { route, names } = hit.c;
-    if (route.auth) {
+    if (route.admin) {
+      if (!isAdminKey(bearer(req), options.adminKey)) {
+        return send(req, res, 401, errorBody('this route takes the admin key that serve keeps beside its database (<database>.serve), as "ado-sync token" on its machine sends it; API tokens do not manage tokens', 'ADMIN_KEY_REQUIRED'),
+          { 'www-authenticate': 'Bearer' });
+      }
+    } else if (route.auth) {
       const token = bearer(req);
       const caller = token ? await deps.store.apiTokens.verify(token) : undefined;
       if (!caller) {

@@ -54,6 +54,9 @@ const schemas: Record<string, Schema> = {
   HistoryRun: obj({ id: int, kind: str, trigger: str, status: str, startedAt: str, workItemId: nullable(int) }),
   HistoryPage: obj({ success: { const: true }, data: arr(ref('HistoryRun')), pagination: obj({ total: int, limit: int, nextCursor: nullable(str) }) }),
   HistoryRunWithItems: obj({ success: { const: true }, data: { allOf: [ref('HistoryRun'), obj({ items: arr({ type: 'object' }) })] } }),
+  Token: obj({ id: int, name: str, createdAt: str, lastUsedAt: nullable(str), revokedAt: nullable(str) }),
+  TokenCreated: { allOf: [ref('Token'), obj({ token: str })] },
+  TokenRevoked: obj({ revoked: ref('Token') }),
   AuditLogs: obj({ success: { const: true }, data: arr(obj({ id: int, actionType: str, entityType: str, createdAt: str })) }),
 };
 
@@ -74,21 +77,25 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', ...json({ type: 'object' }) }, 401: common[401] } } },
   '/api/sync/upload': {
     post: {
-      summary: 'Upload a file and link it to a work item (content already in Azure DevOps is linked, not sent again)',
+      summary: 'Upload a file into the work item\'s mirror folder and link it (content already in Azure DevOps is linked, not sent again); link=false sends it without keeping it',
       parameters: [
-        queryParam('workItemId', { type: 'integer', minimum: 1 }, 'with application/octet-stream'),
-        queryParam('fileName', str, 'with application/octet-stream'),
-        queryParam('comment', str, 'with application/octet-stream'),
+        queryParam('workItemId', { type: 'integer', minimum: 1 }, 'with application/octet-stream (or multipart/form-data without the field)'),
+        queryParam('fileName', str, 'with application/octet-stream (multipart/form-data: the field, else the file part\'s name)'),
+        queryParam('comment', str, 'with application/octet-stream (or multipart/form-data without the field)'),
         queryParam('link', bool, 'false: upload only'),
       ],
       requestBody: {
         required: true,
         content: {
           'application/json': { schema: obj({ fileName: str, workItemId: { type: 'integer', minimum: 1 }, file: { type: 'string', contentEncoding: 'base64' }, comment: str, link: bool }, ['fileName', 'workItemId', 'file']) },
+          'multipart/form-data': {
+            schema: obj({ file: { type: 'string', contentMediaType: 'application/octet-stream' }, workItemId: { type: 'integer', minimum: 1 }, fileName: str, comment: str, link: bool }, ['file', 'workItemId']),
+            encoding: { file: { contentType: 'application/octet-stream' } },
+          },
           'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
         },
       },
-      responses: { 200: ok('UploadAnswer'), ...common, 413: error('larger than ATTACHMENT_MAX_FILE_SIZE'), 415: error('neither JSON nor octet-stream'), ...ranRun },
+      responses: { 200: ok('UploadAnswer'), ...common, 413: error('larger than ATTACHMENT_MAX_FILE_SIZE'), 415: error('neither JSON, multipart/form-data nor octet-stream'), ...ranRun },
     },
   },
   '/api/sync/link-attachment': {
@@ -155,6 +162,22 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/sync-history/{id}': {
     get: { summary: 'One sync run with its items', parameters: [pathParam('id', { type: 'integer', minimum: 1 }, 'the run id')], responses: { 200: ok('HistoryRunWithItems'), ...common, 404: error('no such run') } },
   },
+  '/api/admin/tokens': {
+    post: {
+      summary: 'Create an API token (what `ado-sync token create` sends while serve holds the database); the token is in this answer only',
+      security: [{ adminKey: [] }],
+      requestBody: { required: true, ...json(obj({ name: str })) },
+      responses: { 201: ok('TokenCreated', 'created'), 400: common[400], 401: error('not the admin key'), 409: error('a live token has that name') },
+    },
+  },
+  '/api/admin/tokens/{name}': {
+    delete: {
+      summary: 'Revoke a live API token by name or id (`ado-sync token revoke`); it stops working at once',
+      security: [{ adminKey: [] }],
+      parameters: [pathParam('name', str, 'the token name or id')],
+      responses: { 200: ok('TokenRevoked'), 401: error('not the admin key'), 404: error('no live token of that name or id') },
+    },
+  },
   '/api/audit-logs': {
     get: { summary: 'The audit log, newest first', parameters: [queryParam('limit', { type: 'integer', minimum: 1, maximum: 500 }, 'default 100')], responses: { 200: ok('AuditLogs'), ...common } },
   },
@@ -166,6 +189,9 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'ado-sync team server', version: '1', description: 'The HTTP API of `ado-sync serve`: attachment sync with Azure DevOps, its history and audit log.' },
     security: [{ bearer: [] }],
     paths,
-    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from `ado-sync token create`' } } },
+    components: { schemas, securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', description: 'a token from `ado-sync token create`' },
+      adminKey: { type: 'http', scheme: 'bearer', description: "the admin key serve writes beside its database (<database>.serve, readable by serve's user only) for `ado-sync token` on its machine" },
+    } },
   };
 }

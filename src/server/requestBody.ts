@@ -11,10 +11,10 @@ export function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes (ATTACHMENT_MAX_FILE_SIZE)`);
 }
 
-/** Refuses a declared length over the limit before the body is read. */
-export function checkDeclaredLength(req: IncomingMessage, limit: number): void {
+/** Refuses a declared length over `max` before the body is read (the answer names the file limit `reported`). */
+export function checkDeclaredLength(req: IncomingMessage, max: number, reported = max): void {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge(reported);
 }
 
 export function isJson(req: IncomingMessage): boolean {
@@ -22,7 +22,7 @@ export function isJson(req: IncomingMessage): boolean {
 }
 
 /** Stops a stream once more than `limit` bytes went through it. */
-class ByteLimit extends Transform {
+export class ByteLimit extends Transform {
   bytes = 0;
   constructor(private readonly limit: number) {
     super();

@@ -1,13 +1,13 @@
 // The routes of the HTTP API: seed 000's /api/sync/*, seed 002's history and audit log, health and
 // readiness. Each answers what the matching CLI command prints with --json (one answer builder,
 // in core/answers, serves both). Every input is checked before anything is stored or sent.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { attachmentIdFromUrl, type AdoClient } from '../core/ado';
 import { attachAnswer, deleteAnswer, downloadAnswer, linkAnswer, listJson, runJson } from '../core/answers/attachments';
 import { dedupAnswer } from '../core/answers/dedup';
+import { HistoryQueryError, parseHistoryQuery, type HistoryQuery } from '../core/answers/historyQuery';
 import { workItemStatus } from '../core/answers/status';
 import { uploadSessionAnswer } from '../core/answers/uploadSession';
 import type { SyncSettings } from '../core/settings';
@@ -15,10 +15,12 @@ import { StoreError } from '../core/store';
 import type { SyncDb } from '../core/store/syncDb';
 import type { RunSummary, SyncEngine } from '../core/sync/engineApi';
 import { listWorkItemAttachments } from '../core/sync/workItemAttachments';
-import { historyFilter, historyLimit } from '../cli/commands/history';
 import type { EventStreams } from './eventStream';
 import { badRequest, HttpError, notFound } from './httpError';
+import { nameStaged, placeInMirror, stageUpload, type StagedUpload } from './mirrorUpload';
+import { isMultipart, streamMultipartToFile } from './multipartBody';
 import { openApiDocument } from './openapi';
+import { TOKEN_ROUTES } from './tokenRoutes';
 import { isJson, readJsonObject, streamBodyToFile } from './requestBody';
 
 export interface ApiDeps {
@@ -46,6 +48,8 @@ export interface Route {
   path: string;
   /** False only for the health check. */
   auth: boolean;
+  /** Takes the server's admin key (serveControl.ts) instead of an API token. */
+  admin?: boolean;
   handle(c: RouteContext): Promise<Answer>;
 }
 
@@ -98,23 +102,71 @@ function runAnswer(summary: RunSummary, body: object): Answer {
   return { status: summary.status === 'completed' && (body as { success?: unknown }).success !== false ? 200 : 502, body };
 }
 
-/** Writes (or streams) the file into a folder of its own, attaches it, and removes the copy. */
-async function attachUpload(c: RouteContext, target: { workItemId: number; fileName: string; comment?: string; link: boolean }, write: (file: string) => Promise<unknown>): Promise<Answer> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ado-sync-upload-'));
+/** Strips the server's paths from an answer: callers get the attachment, not a path on this machine. */
+function withoutLocalPath<T extends { localPath?: string }>(a: T): Omit<T, 'localPath'> {
+  const { localPath: _omit, ...rest } = a;
+  return rest;
+}
+
+interface UploadTarget { workItemId: number; fileName: string; comment?: string; link: boolean }
+
+/**
+ * Attaches a staged upload (mirrorUpload.ts): moved into the work item's mirror folder and attached
+ * from there. An upload that is not linked stays out of the mirror (the next sync would link it) and
+ * is removed once sent. A file we placed is removed again when its attach failed: the caller was
+ * told so, and the server must not send it later on its own.
+ */
+async function attachStaged(c: RouteContext, target: UploadTarget, staged: StagedUpload): Promise<Answer> {
+  const { engine, store } = c.deps;
+  let file: string;
+  let created = false;
   try {
-    const file = path.join(dir, target.fileName);
-    await write(file);
-    const summary = await c.deps.engine.attach({ files: [file], workItemId: target.workItemId, comment: target.comment, link: target.link, trigger: 'attach', signal: c.signal });
-    const answer = attachAnswer(summary, target.link);
-    // The server's copy is gone once attached: callers get the attachment, not a path on this machine.
-    const strip = <T extends { localPath?: string }>(a: T): Omit<T, 'localPath'> => {
-      const { localPath: _omit, ...rest } = a;
-      return rest;
-    };
-    return runAnswer(summary, { ...answer, attachment: answer.attachment && strip(answer.attachment), attachments: answer.attachments.map(strip) });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    // An unknown work item is refused before the file is kept anywhere.
+    await engine.track([target.workItemId]);
+    if (target.link) {
+      const dir = path.join(engine.mirrorRoot, String(target.workItemId));
+      const reserved = (await store.attachments.forWorkItem(target.workItemId)).flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir ? [path.basename(r.localPath)] : []));
+      ({ path: file, created } = await placeInMirror(engine.mirrorRoot, target.workItemId, staged, target.fileName, reserved));
+    } else {
+      file = await nameStaged(staged, target.fileName);
+    }
+  } catch (error) {
+    await staged.discard();
+    throw error;
   }
+  let summary: RunSummary;
+  try {
+    summary = await engine.attach({ files: [file], workItemId: target.workItemId, comment: target.comment, link: target.link, trigger: 'attach', signal: c.signal });
+  } catch (error) {
+    if (created) await rm(file, { force: true });
+    throw error;
+  } finally {
+    if (!target.link) await staged.discard();
+  }
+  if (created && summary.items.some((i) => i.localPath === file && i.status === 'failed')) await rm(file, { force: true });
+  const answer = attachAnswer(summary, target.link);
+  return runAnswer(summary, { ...answer, attachment: answer.attachment && withoutLocalPath(answer.attachment), attachments: answer.attachments.map(withoutLocalPath) });
+}
+
+/** Validates the target first (a refused request reads no body), then stages the body. */
+async function attachBody(c: RouteContext, target: UploadTarget, write: (file: string) => Promise<unknown>): Promise<Answer> {
+  return attachStaged(c, target, await stageUpload(c.deps.engine.mirrorRoot, write));
+}
+
+/** A multipart form: the file part is staged first, since its fields may follow it. */
+async function multipartUpload(c: RouteContext): Promise<Answer> {
+  const staged = await stageUpload(c.deps.engine.mirrorRoot, (file) => streamMultipartToFile(c.req, file, c.deps.settings.maxFileSize));
+  let target: UploadTarget;
+  try {
+    const { fields, partFileName } = staged.written;
+    target = { workItemId: workItemIdOf(fields.workItemId ?? c.query.get('workItemId') ?? undefined, 'workItemId'),
+      fileName: fileNameOf(fields.fileName ?? c.query.get('fileName') ?? partFileName), comment: optionalText(fields, 'comment') ?? (c.query.get('comment')?.trim() || undefined),
+      link: linkFlag(fields.link ?? c.query.get('link') ?? undefined) };
+  } catch (error) {
+    await staged.discard();
+    throw error;
+  }
+  return attachStaged(c, target, staged);
 }
 
 async function upload(c: RouteContext): Promise<Answer> {
@@ -127,15 +179,16 @@ async function upload(c: RouteContext): Promise<Answer> {
     if (!BASE64.test(base64) || base64.length % 4 !== 0) throw badRequest('file is not valid base64');
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${limit} bytes (ATTACHMENT_MAX_FILE_SIZE)`);
-    return attachUpload(c, target, (file) => writeFile(file, bytes, { flag: 'wx' }));
+    return attachBody(c, target, (file) => writeFile(file, bytes, { flag: 'wx' }));
   }
+  if (isMultipart(c.req)) return multipartUpload(c);
   if (!/^application\/octet-stream\b/i.test(c.req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json ({fileName, workItemId, file: base64}) or application/octet-stream with ?workItemId=&fileName=');
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json ({fileName, workItemId, file: base64}), multipart/form-data (a "file" part, workItemId) or application/octet-stream with ?workItemId=&fileName=');
   }
   const q = c.query;
   const target = { workItemId: workItemIdOf(q.get('workItemId') ?? undefined, 'workItemId'), fileName: fileNameOf(q.get('fileName') ?? undefined),
     comment: q.get('comment')?.trim() || undefined, link: linkFlag(q.get('link') ?? undefined) };
-  return attachUpload(c, target, (file) => streamBodyToFile(c.req, file, limit));
+  return attachBody(c, target, (file) => streamBodyToFile(c.req, file, limit));
 }
 
 async function linkAttachment(c: RouteContext): Promise<Answer> {
@@ -168,16 +221,19 @@ async function forceSync(c: RouteContext): Promise<Answer> {
   return runAnswer(summary, { ...runJson(summary, `Synced work item ${workItemId}`), workItemIds: [workItemId] });
 }
 
-/** The query as the CLI's history options, so that one validation serves both. */
-function historyQuery(q: URLSearchParams): Record<string, string | undefined> {
-  const v = (name: string) => q.get(name) ?? undefined;
-  return { status: v('status'), kind: v('kind'), trigger: v('trigger'), 'work-item': v('workItemId'), from: v('from'), to: v('to'), text: v('text'), limit: v('limit') };
+/** The query's filters, validated as `ado-sync history` validates its options (core/answers/historyQuery). */
+function historyQueryOf(q: URLSearchParams): HistoryQuery {
+  const v = (name: string) => q.get(name)?.trim() || undefined;
+  try {
+    return parseHistoryQuery({ status: v('status'), kind: v('kind'), trigger: v('trigger'), workItemId: v('workItemId'), from: v('from'), to: v('to'), text: v('text'), limit: v('limit') });
+  } catch (error) {
+    if (error instanceof HistoryQueryError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 async function historyList(c: RouteContext): Promise<Answer> {
-  const values = historyQuery(c.query);
-  const filter = historyFilter(values);
-  const limit = historyLimit(values);
+  const { filter, limit } = historyQueryOf(c.query);
   try {
     const { rows, total, nextCursor } = await c.deps.store.history.page(filter, limit, c.query.get('cursor') ?? undefined);
     return { body: { success: true, data: rows, pagination: { total, limit, nextCursor } } };
@@ -249,4 +305,5 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/sync-history', auth: true, handle: historyList },
   { method: 'GET', path: '/api/sync-history/{id}', auth: true, handle: historyRun },
   { method: 'GET', path: '/api/audit-logs', auth: true, handle: auditLogs },
+  ...TOKEN_ROUTES,
 ];

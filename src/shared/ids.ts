@@ -23,6 +23,8 @@ export const Commands = {
   deleteLocalRecord: 'adoSync.deleteLocalRecord',
   findDuplicates: 'adoSync.findDuplicates',
   showHistory: 'adoSync.showHistory',
+  dismissFailures: 'adoSync.dismissFailures',
+  retryNow: 'adoSync.retryNow',
   importBacklog: 'adoSync.importBacklog',
   setWebhookCredentials: 'adoSync.setWebhookCredentials',
   registerWebhook: 'adoSync.registerWebhook',

@@ -8,6 +8,7 @@ import { SETTINGS_SECTION } from '../shared/ids';
 import type { SyncAccess } from './commands';
 import type { Connection } from './connection';
 import { readSettings } from './settings';
+import { errorMessage } from '../core/errorMessage';
 
 export class BackgroundSync implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
@@ -37,7 +38,7 @@ export class BackgroundSync implements vscode.Disposable {
       engine.start({ pollIntervalMs: seconds > 0 ? seconds * 1000 : 0 });
       this.watch(engine);
     } catch (error) {
-      this.log.warn(`Background sync not started: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(`Background sync not started: ${errorMessage(error)}`);
     }
   }
 

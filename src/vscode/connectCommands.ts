@@ -5,6 +5,7 @@ import { parseOrgUrl } from '../core/ado';
 import { Commands } from '../shared/ids';
 import { hostOf, RestrictedModeError, type Connection, type ConnectionState } from './connection';
 import type { StoredOrganization } from './connectionSecrets';
+import { errorMessage } from '../core/errorMessage';
 
 /** Manage Signed-In Organizations without prompts (tests, automation): forget this one. */
 export interface ManageOrganizationsArgs {
@@ -49,7 +50,7 @@ async function promptAndConnect(connection: Connection): Promise<boolean> {
     return true;
   } catch (error) {
     if (error instanceof RestrictedModeError) void vscode.window.showWarningMessage(error.message);
-    else void vscode.window.showErrorMessage(`Could not connect: ${error instanceof Error ? error.message : String(error)}`);
+    else void vscode.window.showErrorMessage(`Could not connect: ${errorMessage(error)}`);
     return false;
   }
 }
@@ -93,7 +94,7 @@ async function testConnection(connection: Connection): Promise<boolean> {
     void vscode.window.showInformationMessage(`Connection OK: ${current.identity}, api-version ${current.client.apiVersion ?? 'auto'}.`);
     return true;
   } catch (error) {
-    void vscode.window.showErrorMessage(`Connection failed: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`Connection failed: ${errorMessage(error)}`);
     return false;
   }
 }

@@ -7,7 +7,9 @@ import { BearerAuth, createAdoClient, PatAuth, type AdoClient, type AuthStrategy
 import { Commands, ContextKeys, SETTINGS_SECTION } from '../shared/ids';
 import { ConnectionSecrets, organizationKey, type StoredOrganization } from './connectionSecrets';
 import { readSettings, readTenant, writeConnectionSettings } from './settings';
+import type { RetryWaits } from './retryWaits';
 import type { SyncFolder } from './syncFolder';
+import { errorMessage } from '../core/errorMessage';
 
 /** Azure DevOps' resource id: a token for it is what the REST API accepts. */
 export const ADO_RESOURCE_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -60,6 +62,7 @@ export class Connection implements vscode.Disposable {
     secrets: vscode.SecretStorage,
     private readonly folder: SyncFolder,
     private readonly log: vscode.LogOutputChannel,
+    private readonly retries: RetryWaits,
   ) {
     this.credentials = new ConnectionSecrets(secrets);
     this.subscriptions = [
@@ -136,7 +139,7 @@ export class Connection implements vscode.Disposable {
       this.log.info(`Connected to ${state.orgUrl} (${project}) as ${state.identity}`);
     } catch (error) {
       this.log.warn(`Saved connection could not be restored: ${String(error)}`);
-      await this.setState(undefined, { kind: 'failed', orgUrl, reason: error instanceof Error ? error.message : String(error) });
+      await this.setState(undefined, { kind: 'failed', orgUrl, reason: errorMessage(error) });
     }
   }
 
@@ -194,6 +197,8 @@ export class Connection implements vscode.Disposable {
       maxRetries: settings.uploadMaxRetries,
       requestsPerMinute: settings.rateLimitRpm,
       log: (level, message) => this.log[level](message),
+      onRetry: this.retries.notice,
+      retrySleep: this.retries.sleep,
     });
     const who = await client.whoAmI();
     await client.getProject(project);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AttachmentRow } from '../core/store';
 import type { SyncAccess } from './commands';
+import { errorMessage } from '../core/errorMessage';
 
 interface Badge {
   badge: string;
@@ -49,7 +50,7 @@ export class AttachmentDecorations implements vscode.FileDecorationProvider, vsc
       const rows = store ? store.trackedItems.list().flatMap((item) => store.attachments.forWorkItem(item.workItemId)) : [];
       this.decorations = decorationsOf(rows);
     } catch (error) {
-      this.log.warn(`Explorer badges not updated: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(`Explorer badges not updated: ${errorMessage(error)}`);
       return;
     }
     const touched = new Set([...before.keys(), ...this.decorations.keys()]);

@@ -1,9 +1,11 @@
 // One status bar item (with an id so users can hide it), driven by StatusModel: not connected,
-// synced, syncing n/m (spinning), k failed (warning background), offline. Click opens the history.
+// synced, syncing n/m (spinning), k failed (warning background), offline. Click opens the history;
+// while failures are kept, the tooltip offers Dismiss Sync Failures (a command, also in the palette).
 import * as vscode from 'vscode';
 import { Commands, STATUS_BAR_ID } from '../shared/ids';
 import type { Connection, ConnectionState } from './connection';
-import { StatusModel } from './statusBarModel';
+import type { RetryWaits } from './retryWaits';
+import { StatusModel, type StatusView } from './statusBarModel';
 import type { SyncSession } from './syncSession';
 
 export interface StatusBar extends vscode.Disposable {
@@ -12,15 +14,15 @@ export interface StatusBar extends vscode.Disposable {
   render(): void;
 }
 
-export function createStatusBar(connection: Connection, session: SyncSession): StatusBar {
+export function createStatusBar(connection: Connection, session: SyncSession, retries: RetryWaits): StatusBar {
   const item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   item.name = 'Azure DevOps Attachment Sync';
   const model = new StatusModel();
   const render = (): void => {
     const view = model.view();
     item.text = view.text;
-    item.tooltip = view.tooltip;
-    item.command = view.command === 'connect' ? Commands.connect : Commands.showHistory;
+    item.tooltip = tooltipOf(view);
+    item.command = view.command === 'connect' ? Commands.connect : view.command === 'retryNow' ? Commands.retryNow : Commands.showHistory;
     item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.accessibilityInformation = { label: view.text.replace(/\$\([\w~-]+\)\s*/g, ''), role: 'button' };
   };
@@ -41,6 +43,8 @@ export function createStatusBar(connection: Connection, session: SyncSession): S
     session.onDidFinishRun((o) => { if (o.error) { model.runThrew(o.error); render(); } }),
     session.onStoreProblem((p) => { model.setStoreProblem(p?.message); render(); }),
   ];
+  subscriptions.push(vscode.commands.registerCommand(Commands.dismissFailures, () => { model.dismissFailures(); render(); }));
+  offs.push(retries.onChange((wait) => { model.setRetryWait(wait); render(); }));
   onConnection(connection.current);
   item.show();
   return {
@@ -48,4 +52,15 @@ export function createStatusBar(connection: Connection, session: SyncSession): S
     render,
     dispose: () => { offs.forEach((off) => off()); subscriptions.forEach((s) => s.dispose()); item.dispose(); },
   };
+}
+
+/** The model's lines as text (reasons come from servers: never read as markdown), then the actions as links. */
+function tooltipOf(view: StatusView): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendText(view.tooltip);
+  if (view.dismissable) {
+    tooltip.isTrusted = { enabledCommands: [Commands.dismissFailures, Commands.showHistory] };
+    tooltip.appendMarkdown(`\n\n[$(close) Dismiss failures](command:${Commands.dismissFailures}) · [$(history) Show Sync History](command:${Commands.showHistory})`);
+  }
+  return tooltip;
 }

@@ -12,8 +12,10 @@ export interface StatusView {
   tooltip: string;
   /** Warning background (failed items or a failed run). */
   warning: boolean;
-  /** Click target: connect when not connected, else the history. */
-  command: 'connect' | 'showHistory';
+  /** Click target: connect when not connected, retry now while the client waits to retry, else the history. */
+  command: 'connect' | 'showHistory' | 'retryNow';
+  /** Failures (or a failed run) are kept on screen: the tooltip offers to dismiss them. */
+  dismissable: boolean;
 }
 
 interface RunProgress { done: number; total: number }
@@ -32,6 +34,7 @@ export class StatusModel {
   private readOnly = false;
   private webhook: string | undefined;
   private storeProblem: string | undefined;
+  private retryWait: { retry: number; maxRetries: number; reason: string } | undefined;
 
   constructor(private readonly formatTime: (d: Date) => string = (d) => d.toLocaleString()) {}
 
@@ -44,6 +47,8 @@ export class StatusModel {
   setReadOnly(readOnly: boolean): void { this.readOnly = readOnly; }
   /** Saving the sync database fails (a full disk): the message, or undefined once it saves again. */
   setStoreProblem(message: string | undefined): void { this.storeProblem = message; }
+  /** Azure DevOps stopped answering and the client waits to try again (undefined once it tries). */
+  setRetryWait(wait: { retry: number; maxRetries: number; reason: string } | undefined): void { this.retryWait = wait; }
   /** One line about the webhook receiver (e.g. "listening on :8091, 3 deliveries"), or undefined. */
   setWebhook(state: string | undefined): void { this.webhook = state; }
 
@@ -84,6 +89,15 @@ export class StatusModel {
     }
   }
 
+  /**
+   * The user has seen the failures and wants the status bar back: forgets them (the tree and the
+   * history still show them). A later failure of the same file shows again.
+   */
+  dismissFailures(): void {
+    this.failures.clear();
+    this.runError = undefined;
+  }
+
   /** A run that threw instead of returning a summary. */
   runThrew(error: Error): void {
     this.offline = isNetworkCode(error.name) || isNetworkCode((error as { code?: string }).code);
@@ -92,7 +106,7 @@ export class StatusModel {
 
   view(): StatusView {
     const c = this.connection;
-    if (!c) return { text: '$(cloud) ADO: not connected', tooltip: 'Azure DevOps Attachment Sync: not connected. Click to connect.', warning: false, command: 'connect' };
+    if (!c) return { text: '$(cloud) ADO: not connected', tooltip: 'Azure DevOps Attachment Sync: not connected. Click to connect.', warning: false, command: 'connect', dismissable: false };
     const lines = [`Azure DevOps Attachment Sync`, `${c.identity} · ${c.orgUrl} (${c.project})`,
       `Last sync: ${this.lastSyncAt ? this.formatTime(this.lastSyncAt) : 'not yet'}`];
     if (this.webhook) lines.push(`Webhook receiver: ${this.webhook}`);
@@ -103,18 +117,23 @@ export class StatusModel {
     if (this.storeProblem) lines.push(this.storeProblem);
     lines.push('Click to open Sync History.');
     const tooltip = lines.join('\n');
+    const dismissable = this.failures.size > 0 || this.runError !== undefined;
+    if (this.retryWait) {
+      const { retry, maxRetries, reason } = this.retryWait;
+      return { text: '$(cloud-offline) ADO: connection lost, retrying…', tooltip: `${tooltip}\nAzure DevOps did not answer (${reason}): retry ${retry} of ${maxRetries} waits. Click to retry now.`, warning: true, command: 'retryNow', dismissable };
+    }
     if (this.running.size > 0) {
       let done = 0, total = 0;
       for (const r of this.running.values()) { done += r.done; total += r.total; }
       // Before a sync has planned, it knows no count yet: no "0/0".
-      return { text: total > 0 ? `$(sync~spin) ADO: syncing ${done}/${total}` : '$(sync~spin) ADO: syncing…', tooltip, warning: false, command: 'showHistory' };
+      return { text: total > 0 ? `$(sync~spin) ADO: syncing ${done}/${total}` : '$(sync~spin) ADO: syncing…', tooltip, warning: false, command: 'showHistory', dismissable };
     }
-    if (this.storeProblem) return { text: '$(error) ADO: database not saved', tooltip, warning: true, command: 'showHistory' };
-    if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory' };
-    if (this.failures.size > 0) return { text: `$(warning) ADO: ${this.failures.size} failed`, tooltip, warning: true, command: 'showHistory' };
-    if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory' };
-    if (this.readOnly) return { text: '$(lock) ADO: read-only', tooltip, warning: false, command: 'showHistory' };
-    return { text: '$(check) ADO: synced', tooltip, warning: false, command: 'showHistory' };
+    if (this.storeProblem) return { text: '$(error) ADO: database not saved', tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory', dismissable };
+    if (this.failures.size > 0) return { text: `$(warning) ADO: ${this.failures.size} failed`, tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.readOnly) return { text: '$(lock) ADO: read-only', tooltip, warning: false, command: 'showHistory', dismissable };
+    return { text: '$(check) ADO: synced', tooltip, warning: false, command: 'showHistory', dismissable };
   }
 }
 

@@ -7,6 +7,7 @@ import type { SyncSettings } from '../core/settings';
 import { StoreLockedError, StorePathError, type StoreOptions, type StoreWriteError, type SyncStore } from '../core/store';
 import type { RunSummary, SyncEngine, SyncEngineOptions } from '../core/sync/engineApi';
 import { SyncEvents } from '../core/sync/events';
+import { errorMessage } from '../core/errorMessage';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -126,7 +127,7 @@ export class SyncSessionCore {
     this.opened = undefined;
     this.recovered = false;
     if (store) {
-      try { store.close(); } catch (e) { this.deps.log('error', `Closing the sync store failed: ${message(e)}`); }
+      try { store.close(); } catch (e) { this.deps.log('error', `Closing the sync store failed: ${errorMessage(e)}`); }
       this.setStatus({ kind: 'closed' });
     }
   }
@@ -136,7 +137,7 @@ export class SyncSessionCore {
     this.current = undefined;
     if (!engine) return this.closing;
     const closing = engine.close()
-      .catch((e: unknown) => this.deps.log('error', `Closing the sync engine failed: ${message(e)}`))
+      .catch((e: unknown) => this.deps.log('error', `Closing the sync engine failed: ${errorMessage(e)}`))
       .finally(() => { if (this.closing === closing) this.closing = undefined; });
     this.closing = closing;
     return closing;
@@ -157,8 +158,8 @@ export class SyncSessionCore {
     } catch (e) {
       if (!(e instanceof StoreLockedError)) {
         const hint = e instanceof StorePathError ? ' Set adoSync.dbPath to a file in a folder you can write to.' : '';
-        this.setStatus({ kind: 'error', message: `${message(e)}${hint}` });
-        if (hint) this.deps.log('error', `${message(e)}${hint}`);
+        this.setStatus({ kind: 'error', message: `${errorMessage(e)}${hint}` });
+        if (hint) this.deps.log('error', `${errorMessage(e)}${hint}`);
         throw e;
       }
       this.deps.log('warn', `${e.message}: opening it read-only`);
@@ -176,7 +177,7 @@ export class SyncSessionCore {
 
   private emit<T>(listeners: Set<Listener<T>>, value: T): void {
     for (const l of listeners) {
-      try { l(value); } catch (e) { this.deps.log('error', `A session listener failed: ${message(e)}`); }
+      try { l(value); } catch (e) { this.deps.log('error', `A session listener failed: ${errorMessage(e)}`); }
     }
   }
 }
@@ -186,7 +187,6 @@ function subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void 
   return () => { set.delete(listener); };
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The engine with its run-producing calls tapped, so the status bar learns how every run ended. */
 export function observeRuns(engine: SyncEngine, report: (outcome: RunOutcome) => void): SyncEngine {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { wiqlString, type AdoClient, type WorkItem } from '../core/ado';
 import type { Connection } from './connection';
 import { ASSIGNED_TO_ME_WIQL } from './tree/groupNode';
-import { errorMessage } from './tree/treeEnv';
+import { errorMessage } from '../core/errorMessage';
 
 const RECENT_KEY = 'adoSync.recentWorkItems';
 const MAX_RECENT = 10;

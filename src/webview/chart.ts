@@ -4,7 +4,7 @@
 import type { SyncHistoryStatus } from '../core/store/repositories/history';
 import type { ChartData } from '../shared/historyProtocol';
 import { el, svg } from './dom';
-import { fmtBytes, STATUSES } from './format';
+import { fmtBytes, plural, STATUSES } from './format';
 
 const W = 900;
 const RUNS_H = 70;
@@ -53,7 +53,7 @@ function bars(chart: ChartData, byDay: Map<string, Map<SyncHistoryStatus, number
   root.append(
     svg('line', { x1: 0, x2: W, y1: RUNS_H, y2: RUNS_H, class: 'axis' }),
     svg('line', { x1: 0, x2: W, y1: bytesTop + BYTES_H, y2: bytesTop + BYTES_H, class: 'axis' }),
-    svg('text', { x: 2, y: 10 }, `${maxRuns} runs`),
+    svg('text', { x: 2, y: 10 }, plural(maxRuns, 'run')),
     svg('text', { x: 2, y: bytesTop + 10 }, `${fmtBytes(maxBytes)} moved`),
     svg('text', { x: 0, y: bytesTop + BYTES_H + 12 }, chart.days[0] ?? ''),
     svg('text', { x: W, y: bytesTop + BYTES_H + 12, 'text-anchor': 'end' }, chart.days[n - 1] ?? ''));

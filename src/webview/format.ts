@@ -7,6 +7,21 @@ export const STATUS_ICON: Record<SyncHistoryStatus, string> = {
   pending: 'circle-outline', in_progress: 'sync', completed: 'pass', failed: 'error', cancelled: 'circle-slash',
 };
 
+/** "1 run", "2 runs". */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * A run's status for people: the stored status stays as recorded (seed 002's values); a run that
+ * moved files but had some fail reads "completed with 1 failure", not "failed".
+ */
+export function statusWords(r: SyncHistoryRow): string {
+  const moved = r.uploaded + r.linked + r.downloaded + r.skippedDuplicate + r.deleted + (r.itemsCreated ?? 0);
+  if ((r.status === 'completed' || r.status === 'failed') && r.itemsFailed > 0 && (r.status === 'completed' || moved > 0)) {
+    return `completed with ${plural(r.itemsFailed, 'failure')}`;
+  }
+  return r.status.replace('_', ' ');
+}
+
 /** Sizes as the CLI and the tree show them. */
 export const fmtBytes = formatBytes;
 

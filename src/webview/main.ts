@@ -9,7 +9,8 @@ import {
 } from '../shared/historyProtocol';
 import { chartView } from './chart';
 import { el } from './dom';
-import { backlogCounters, fmtBytes, fmtDuration, runCounterCells, RUN_COLUMNS, STATUS_ICON, STATUSES } from './format';
+import { backlogCounters, fmtBytes, fmtDuration, plural, runCounterCells, RUN_COLUMNS, STATUS_ICON, STATUSES, statusWords } from './format';
+import { errorMessage } from '../core/errorMessage';
 
 declare function acquireVsCodeApi(): { postMessage(m: ViewToHost): void; getState(): unknown; setState(s: ViewState): void };
 
@@ -35,7 +36,7 @@ function request<K extends Request['kind']>(r: Extract<Request, { kind: K }>): P
 function save(): void { api.setState(state); }
 
 /** Any failed request shows its message in the status line instead of vanishing. */
-function report(e: unknown): void { message = e instanceof Error ? e.message : String(e); render(); }
+function report(e: unknown): void { message = errorMessage(e); render(); }
 
 const TRIGGERS: SyncTrigger[] = ['manual', 'poll', 'webhook', 'attach', 'import'];
 
@@ -90,13 +91,13 @@ function runRow(r: SyncHistoryRow): HTMLTableRowElement {
   const p = progress.get(r.id);
   const statusCell = el('td', { class: `status-${r.status}` },
     el('span', { class: `codicon codicon-${STATUS_ICON[r.status]}${r.status === 'in_progress' ? ' codicon-modifier-spin' : ''}`, 'aria-hidden': 'true' }),
-    ` ${r.status.replace('_', ' ')}`);
+    ` ${statusWords(r)}`);
   if (r.status === 'in_progress' || r.status === 'pending') {
     const total = p?.total || r.totalItems || 1;
     statusCell.append(el('progress', { max: total, value: p?.done ?? 0, 'aria-label': `Run ${r.id} progress`,
       'aria-valuetext': `${Math.floor(p?.done ?? 0)} of ${total} items` }));
   }
-  const open = el('button', { class: 'link', 'data-key': `run-${r.id}`, 'aria-label': `Run ${r.id}, ${r.status.replace('_', ' ')}: show details` },
+  const open = el('button', { class: 'link', 'data-key': `run-${r.id}`, 'aria-label': `Run ${r.id}, ${statusWords(r)}: show details` },
     new Date(r.startedAt).toLocaleString());
   open.addEventListener('click', (e) => { e.stopPropagation(); openRun(r.id); });
   const tr = el('tr', { 'data-run-id': r.id, 'aria-current': state.selectedRunId === r.id ? 'true' : undefined },
@@ -125,7 +126,7 @@ function pager(): HTMLElement {
   prev.addEventListener('click', () => { state = { ...state, cursors: state.cursors.slice(0, -1) }; save(); void loadRuns(); });
   const next = el('button', { disabled: !page.nextCursor, 'data-key': 'next' }, 'Next');
   next.addEventListener('click', () => { state = { ...state, cursors: [...state.cursors, page.nextCursor] }; save(); void loadRuns(); });
-  return el('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, el('span', { class: 'total' }, `Page ${index} · ${page.total} runs`), next);
+  return el('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, el('span', { class: 'total' }, `Page ${index} · ${plural(page.total, 'run')}`), next);
 }
 
 /** What an action's result means for a person (never raw JSON). */

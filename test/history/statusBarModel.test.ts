@@ -69,6 +69,19 @@ describe('status bar model', () => {
     assert.deepEqual([m.view().text, m.view().warning], ['$(check) ADO: synced', false]);
   });
 
+  it('Dismiss forgets the kept failures (offered only while there are some); a later failure shows again', () => {
+    const m = connected();
+    assert.equal(m.view().dismissable, false);
+    m.runFinished(summary(1, [item('failed', 'TF400898', 'flaky.txt')], { workItemIds: [1] }));
+    m.runFinished(summary(2, [], { status: 'failed', error: { message: 'max-delete brake', code: 'MaxDeleteError' } }));
+    assert.deepEqual([m.view().text, m.view().dismissable], ['$(warning) ADO: 1 failed', true]);
+    m.dismissFailures();
+    assert.deepEqual([m.view().text, m.view().warning, m.view().dismissable], ['$(check) ADO: synced', false, false]);
+    assert.doesNotMatch(m.view().tooltip, /Failed:|Last run failed/);
+    m.runFinished(summary(3, [item('failed', 'TF400898', 'flaky.txt')], { workItemIds: [1] }));
+    assert.equal(m.view().text, '$(warning) ADO: 1 failed');
+  });
+
   it('a work item that failed as a whole clears when it is processed again without failing; a braked one counts until confirmed', () => {
     const m = connected();
     m.runFinished(summary(1, [{ workItemId: 7, fileName: 'work item 7', direction: 'inbound', status: 'failed', error: { message: 'HTTP 503' } }], { workItemIds: [7] }));

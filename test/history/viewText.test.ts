@@ -8,9 +8,20 @@ import { historyHtml } from '../../src/core/history/historyHtml';
 import { emptyKindCounters } from '../../src/core/backlog/progressEvents';
 import { openStore } from '../../src/core/store';
 import { overwriteWarning, progressStep, summaryMessage } from '../../src/vscode/backlog/importText';
-import { backlogCounters, fmtBytes, fmtDuration, runCounterCells, RUN_COLUMNS } from '../../src/webview/format';
+import { backlogCounters, fmtBytes, fmtDuration, plural, runCounterCells, RUN_COLUMNS, statusWords } from '../../src/webview/format';
+import type { SyncHistoryRow } from '../../src/core/store';
 
 describe('history view cells', () => {
+  it('statuses in words: a run that moved files with one failure reads "completed with 1 failure"; "1 run", "2 runs"', () => {
+    const row = (status: SyncHistoryRow['status'], itemsFailed: number, uploaded: number): SyncHistoryRow =>
+      ({ status, itemsFailed, uploaded, linked: 0, downloaded: 0, skippedDuplicate: 0, deleted: 0, itemsCreated: 0 }) as SyncHistoryRow;
+    assert.equal(statusWords(row('failed', 1, 12)), 'completed with 1 failure');
+    assert.equal(statusWords(row('completed', 2, 0)), 'completed with 2 failures');
+    assert.equal(statusWords(row('failed', 1, 0)), 'failed');
+    assert.equal(statusWords(row('in_progress', 0, 0)), 'in progress');
+    assert.deepEqual([plural(1, 'run'), plural(2, 'run')], ['1 run', '2 runs']);
+  });
+
   it('backlog runs show created/failed/deletion_count; attachment runs their transfer counters', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cells-'));
     const store = await openStore({ path: path.join(dir, 'state.sqlite') });

@@ -182,7 +182,10 @@ describe('team server HTTP API (ado-sync serve)', function () {
         ['DELETE', '/api/sync/attachments/not-a-guid', {}, 400, /not an attachment GUID/],
         ['POST', '/api/sync/download/0f0f0f0f-0000-4000-8000-000000000000', {}, 400, /workItemId/],
         ['GET', '/api/sync-history?status=bogus', {}, 400, /status must be one or more of/],
-        ['GET', '/api/sync-history?limit=0', {}, 400, /limit must be/],
+        ['GET', '/api/sync-history?limit=0', {}, 400, /^limit must be/],
+        // The query's own names in the message, not the CLI's options (--work-item).
+        ['GET', '/api/sync-history?workItemId=x7', {}, 400, /^workItemId must be a work item id/],
+        ['GET', '/api/sync-history?trigger=cron', {}, 400, /^trigger must be one of manual/],
         ['GET', '/api/sync-history?cursor=garbage', {}, 400, /cursor/],
         ['GET', '/api/audit-logs?limit=9999', {}, 400, /limit must be/],
         ['GET', '/api/nothing-here', {}, 404, /no route/],

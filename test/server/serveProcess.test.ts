@@ -1,9 +1,11 @@
 // The bundled CLI (dist/cli.js, run `npm run build` first) as a real process: a token made by
-// `token create`, `serve` answering the API on the receiver's port, SIGTERM ending it with 0.
+// `token create`, `serve` answering the API on the receiver's port (a multipart upload too),
+// SIGTERM ending it with 0.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort, waitFor } from '../webhook/support';
+import { readFile } from 'node:fs/promises';
+import { freePort, mirrorFile, waitFor } from '../webhook/support';
 import { serveFixture, trackItems, type ServeFixture } from './support';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -39,6 +41,13 @@ describe('team server as a process (dist/cli.js serve)', function () {
     assert.equal(status.status, 200);
     assert.equal(((await status.json()) as { workItemId: number }).workItemId, 5);
     assert.equal((await fetch(`${base}/api/sync/status/5`)).status, 401);
+    // The bundle carries the multipart parser: a form upload lands in the mirror folder.
+    const form = new FormData();
+    form.append('workItemId', '5');
+    form.append('file', new Blob(['from the bundle\n']), 'bundled.txt');
+    const up = await fetch(`${base}/api/sync/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    assert.equal(up.status, 200, await up.clone().text());
+    assert.equal(await readFile(mirrorFile(f, 5, 'bundled.txt'), 'utf8'), 'from the bundle\n');
     // The receiver keeps its path and its own credentials.
     const hook = await fetch(`${base}/api/webhooks/workitem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(hook.status, 401);

@@ -107,7 +107,7 @@ describe('history webview in Chromium', function () {
       await page.waitForFunction(() => document.querySelector('.total')?.textContent?.startsWith('Page 2'));
       assert.equal(await page.locator('table[aria-label="Sync runs"] tbody tr').count(), 6);
       await page.selectOption('select[aria-label="Status"]', 'failed');
-      await page.waitForFunction(() => document.querySelector('.total')?.textContent?.includes('· 1 runs'));
+      await page.waitForFunction(() => /· 1 run$/.test(document.querySelector('.total')?.textContent?.trim() ?? ''));
       await page.selectOption('select[aria-label="Status"]', '');
       await page.waitForFunction(() => document.querySelector('.total')?.textContent?.includes('· 31 runs'));
       await page.locator('tbody tr[data-run-id="1"] button').press('Enter');
@@ -137,7 +137,7 @@ describe('history webview in Chromium', function () {
   it('shows a backlog import with its per-type counters and deletion_count, without a retry button', async () => {
     await open('light');
     await page.selectOption('select[aria-label="Kind"]', 'backlog_import');
-    await page.waitForFunction(() => document.querySelector('.total')?.textContent?.includes('· 1 runs'));
+    await page.waitForFunction(() => /· 1 run$/.test(document.querySelector('.total')?.textContent?.trim() ?? ''));
     const row = page.locator(`tbody tr[data-run-id="${backlogRunId}"]`);
     const cells = await row.locator('td').allInnerTexts();
     // Kind, Trigger, Scope, Status, Uploaded, Linked, Downloaded, Skipped, Created, Failed, Deleted, Duration

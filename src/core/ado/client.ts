@@ -62,6 +62,8 @@ export interface AdoClientOptions {
   proxy?: ProxyRouting;
   log?: Logger;
   onRetry?: (notice: RetryNotice) => void;
+  /** The wait before a retry only (see TransportConfig.retrySleep). */
+  retrySleep?: Sleep;
   /** Jitter source, for deterministic tests. */
   random?: () => number;
   /** Injectable for fast unit tests of the policies; integration tests use real time. */
@@ -134,6 +136,7 @@ export function createAdoClient(options: AdoClientOptions): AdoClient {
     proxy: options.proxy,
     log,
     onRetry: options.onRetry,
+    retrySleep: options.retrySleep,
   });
   const context: AdoContext = {
     transport,

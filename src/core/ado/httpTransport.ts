@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import fetch, { type RequestInit, type Response } from 'node-fetch';
 import type { ApiVersion, ApiVersionNegotiator } from './apiVersion';
 import { type AuthStrategy, redactSecrets } from './auth';
-import type { Clock } from './clock';
+import type { Clock, Sleep } from './clock';
 import { AdoError, type AdoErrorDetails, CancelledError, NetworkError, ProxyAuthenticationError, TimeoutError } from './errors';
 import type { OrgUrl } from './orgUrl';
 import type { ProxyRouting } from './proxy';
@@ -15,6 +15,7 @@ import type { TokenBucket } from './rateLimiter';
 import { observeRequest } from './requestHook';
 import { errorFromResponse, parseServiceError, stripBom } from './responseError';
 import { type Idempotency, parseRetryAfter, parseSeconds, type RetryPolicy } from './retryPolicy';
+import { errorMessage } from '../errorMessage';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string) => void;
@@ -33,6 +34,11 @@ export interface TransportConfig {
   log: Logger;
   /** Told before each wait for a retry (the CLI shows "retrying (n/m)…" on a terminal). */
   onRetry?: (notice: RetryNotice) => void;
+  /**
+   * The wait before a retry (default clock.sleep). VS Code ends it early when the user acts, so a
+   * server that is back is used at once; the rate limiter keeps its own waits.
+   */
+  retrySleep?: Sleep;
 }
 
 export interface RetryNotice {
@@ -129,11 +135,11 @@ export class HttpTransport {
       } catch (error) {
         if (!this.config.retry.shouldRetry(error, attempt, request.idempotency) || request.mayRetry?.(error) === false) throw error;
         const wait = this.config.retry.delayMs(error, attempt);
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         // The reason names the method and URL already.
         this.log('warn', `Retry ${attempt + 1}/${this.config.retry.options.maxRetries} in ${wait} ms after: ${reason}`);
         this.config.onRetry?.({ retry: attempt + 1, maxRetries: this.config.retry.options.maxRetries, delayMs: wait, error });
-        await this.config.clock.sleep(wait, request.signal).catch((sleepError) => {
+        await (this.config.retrySleep ?? this.config.clock.sleep)(wait, request.signal).catch((sleepError) => {
           throw asCancelled(sleepError, request.method, url);
         });
       }
@@ -316,7 +322,7 @@ class AttemptControl implements Attempt {
     if (error instanceof AdoError) return error;
     const code = errorCode(error);
     if (code !== undefined || isFetchError(error)) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return new NetworkError(`Network error: ${code ?? message}`, { method, url, code, requestSent: !NOT_SENT_CODES.has(code ?? ''), cause: error });
     }
     return error;

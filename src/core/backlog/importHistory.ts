@@ -2,6 +2,7 @@
 // The importer talks to this small interface; storeHistory.ts adapts it to the store. Every call
 // goes through SafeHistory: a history failure is logged and never fails the import.
 import type { BacklogKind } from './typeMapping';
+import { errorMessage } from '../errorMessage';
 
 export type RunStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 export type AuditAction = 'sync_started' | 'sync_completed' | 'sync_failed' | 'sync_cancelled';
@@ -106,7 +107,7 @@ export class SafeHistory {
     try {
       return await fn();
     } catch (error) {
-      this.log(`History: could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`History: could not ${what}: ${errorMessage(error)}`);
       return undefined;
     }
   }

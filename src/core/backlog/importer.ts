@@ -11,6 +11,7 @@ import { type BacklogHistory, type ItemRecord, type RunOrigin, SafeHistory } fro
 import { type BacklogImportSummary, type BacklogProgressListener, emptyKindCounters, type ItemOutcome } from './progressEvents';
 import { DEFAULT_TYPE_MAPPING, type TypeMapping } from './typeMapping';
 import { type FieldOptions, fieldsForNew, updateOperations } from './workItemFields';
+import { workItemWebUrl } from '../ado/workItemWebUrl';
 
 export interface BacklogImportOptions {
   source: BacklogSource;
@@ -237,17 +238,13 @@ async function record(state: RunState, item: PlannedItem, outcome: ItemOutcome, 
   summary[outcome] += 1;
   summary.byKind[item.kind][outcome] += 1;
   state.done += 1;
-  const url = adoId === undefined ? undefined : webUrl(state.options.client, adoId);
+  const url = adoId === undefined ? undefined : workItemWebUrl(state.options.client.org.baseUrl, state.options.client.project, adoId);
   const entry: ItemRecord = { ardoqId: item.ardoqId, itemName: item.name, itemType: item.kind, status: outcome, azureDevopsId: adoId, azureDevopsUrl: url, errorMessage: error };
   await state.history.recordItem(entry);
   emit({ type: `${item.kind}:${outcome}`, kind: item.kind, outcome, ardoqId: item.ardoqId, name: item.name, adoId, url, error, done: state.done, total: state.plan.items.length, dryRun: Boolean(state.options.dryRun) });
 }
 
 /** The work item's page in the web UI (what a user clicks in history). */
-export function webUrl(client: AdoClient, id: number): string {
-  return `${client.org.baseUrl}/${encodeURIComponent(client.project)}/_workitems/edit/${id}`;
-}
-
 async function endRun(history: SafeHistory, summary: BacklogImportSummary, startedAt: Date, completedAt: Date, origin: RunOrigin, source: BacklogSource): Promise<void> {
   summary.durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
   await history.finish(

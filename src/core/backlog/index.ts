@@ -1,5 +1,5 @@
 // Public surface of the backlog import (Ardoq -> Azure DevOps), for the CLI and the extension.
-export { importBacklog, ImportCancelledError, webUrl, type BacklogImportOptions } from './importer';
+export { importBacklog, ImportCancelledError, type BacklogImportOptions } from './importer';
 export type { BacklogSource, LoadedSource } from './backlogSource';
 export { loadSource } from './backlogSource';
 export { type ArdoqComponent, ArdoqFormatError, parseComponentList } from './ardoqComponent';

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { SyncHistoryItemRow, SyncStore } from '../store';
 import type { SyncEngine } from '../sync/engineApi';
 import { HistoryRequestError, type RetryEngine } from './historyController';
+import { errorMessage } from '../errorMessage';
 
 export interface RetryPlan {
   /** Work item id -> absolute paths to attach again. */
@@ -48,7 +49,7 @@ export function engineRetry(
       if (!e) throw new HistoryRequestError('Syncing is not available (not connected, or the database is in use): connect and try again.');
       store.audit.log({ actionType: 'retry_failed', entityType: 'sync', entityId: String(runId),
         details: { items: plan.count, attach: [...plan.attach.keys()], sync: plan.sync } });
-      void runPlan(e, plan).catch((error: unknown) => log(`Retry of run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`));
+      void runPlan(e, plan).catch((error: unknown) => log(`Retry of run ${runId} failed: ${errorMessage(error)}`));
       return plan.count;
     },
   };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { StoreCorruptError, StoreVersionError } from './errors';
 import { SCHEMA_VERSION, schemaVersion } from './migrations';
+import { errorMessage } from '../errorMessage';
 
 /** Opens the bytes as a database we recognise, or says why it is unusable. */
 export function loadDatabase(SQL: SqlJsStatic, dbPath: string): { db: Database; corrupt?: string } {
@@ -26,7 +27,7 @@ export function loadDatabase(SQL: SqlJsStatic, dbPath: string): { db: Database; 
     return { db };
   } catch (e) {
     if (e instanceof StoreVersionError) throw e;
-    return fresh(SQL, db, e instanceof Error ? e.message : String(e));
+    return fresh(SQL, db, errorMessage(e));
   }
 }
 

@@ -22,6 +22,7 @@ import { WebhookRepository } from './repositories/webhooks';
 import { loadSqlJs, Sql } from './sqlite';
 import { getSyncStats, type SyncStats } from './stats';
 import { readTrackedSidecar, writeTrackedSidecar } from './trackedSidecar';
+import { errorMessage } from '../errorMessage';
 
 export interface StoreOptions {
   /** The database file, e.g. `<workspace>/.ado-sync/state.sqlite`. */
@@ -196,7 +197,7 @@ export class SyncStore {
     if (!problem && this.problem) this.opts.log(`The sync database ${this.opts.path} is saved again.`);
     this.problem = problem;
     for (const listener of this.problemListeners) {
-      try { listener(problem); } catch (e) { this.opts.log(`A store listener failed: ${e instanceof Error ? e.message : String(e)}`); }
+      try { listener(problem); } catch (e) { this.opts.log(`A store listener failed: ${errorMessage(e)}`); }
     }
   }
 
@@ -235,7 +236,7 @@ export class SyncStore {
     } catch (e) {
       // A failed save is logged and re-armed by flush itself; anything else is retried likewise.
       if (e instanceof StoreWriteError) return;
-      this.opts.log(`Sync store flush failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
+      this.opts.log(`Sync store flush failed (will retry): ${errorMessage(e)}`);
       this.arm(this.opts.debounceMs);
     }
   }

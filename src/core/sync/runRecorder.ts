@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { HistoryCounters, HistoryItemStatus } from '../store';
 import type { SyncDb, SyncDbRepositories } from '../store/syncDb';
 import type { ItemOutcome, ItemOutcomeStatus, RunSummary, RunTrigger, SyncEngineOptions } from './engineApi';
+import { errorMessage } from '../errorMessage';
 
 type Log = NonNullable<SyncEngineOptions['log']>;
 type Origin = NonNullable<SyncEngineOptions['origin']>;
@@ -88,7 +89,7 @@ export class RunRecorder {
     try {
       return await write();
     } catch (e) {
-      this.log('warn', `history: ${what} failed, the sync goes on: ${e instanceof Error ? e.message : String(e)}`);
+      this.log('warn', `history: ${what} failed, the sync goes on: ${errorMessage(e)}`);
       return fallback;
     }
   }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import { authorizeHeaders, bodySignatureValid } from './auth';
 import { RECEIVER_LIMITS, type WebhookSettings } from './settings';
+import { errorMessage } from '../errorMessage';
 
 export interface WebhookDelivery {
   deliveryId: string;
@@ -153,7 +154,7 @@ export async function startWebhookReceiver(
   const debouncer = new ItemDebouncer(settings.debounceMs, settings.maxWaitMs ?? settings.debounceMs * 5, (d) => {
     Promise.resolve()
       .then(() => onWorkItemChanged(d.workItemId, d))
-      .catch((e: unknown) => log(`webhook handler failed for work item ${d.workItemId}: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => log(`webhook handler failed for work item ${d.workItemId}: ${errorMessage(e)}`));
   });
 
   const reject = (res: ServerResponse, code: number, reason: RejectReason, body?: object): void => {

@@ -66,7 +66,7 @@ async function askSource(deps: ImportDeps): Promise<BacklogSource | undefined> {
   const pick = await vscode.window.showQuickPick([
     { label: '$(cloud) Ardoq API', description: 'organization URL, workspace id and an API token', id: 'ardoq' as const },
     { label: '$(json) Exported JSON file', description: 'components exported from Ardoq', id: 'file' as const },
-  ], { title: 'Import Backlog from Ardoq: source', placeHolder: 'Where do the epics, features and user stories come from?' });
+  ], { title: 'Import Backlog from Ardoq: source', placeHolder: 'Where do the epics, features and user stories come from?', ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.id === 'file') {
     const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Ardoq export (JSON)': ['json'] }, title: 'Ardoq components export' });
@@ -96,7 +96,7 @@ async function askArdoq(deps: ImportDeps): Promise<BacklogSource | undefined> {
 async function askToken(deps: ImportDeps): Promise<string | undefined> {
   const saved = await deps.context.secrets.get(ARDOQ_TOKEN_SECRET_KEY);
   if (saved) {
-    const pick = await vscode.window.showQuickPick(['Use the saved Ardoq token', 'Enter a new token'], { title: 'Ardoq API token' });
+    const pick = await vscode.window.showQuickPick(['Use the saved Ardoq token', 'Enter a new token'], { title: 'Ardoq API token', ignoreFocusOut: true });
     if (!pick) return undefined;
     if (pick.startsWith('Use')) return saved;
   }
@@ -107,8 +107,10 @@ async function askToken(deps: ImportDeps): Promise<string | undefined> {
   return token.trim();
 }
 
+// Every prompt of this multi-step flow ignores focus out: a view updating in the background (or
+// a click elsewhere) must not silently cancel an import half answered.
 async function askYesNo(title: string, no: string, yes: string): Promise<boolean | undefined> {
-  const pick = await vscode.window.showQuickPick([{ label: no, value: false }, { label: yes, value: true }], { title });
+  const pick = await vscode.window.showQuickPick([{ label: no, value: false }, { label: yes, value: true }], { title, ignoreFocusOut: true });
   return pick?.value;
 }
 

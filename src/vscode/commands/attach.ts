@@ -3,7 +3,7 @@
 // engine tracks the work item, so its attachments keep syncing.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunSummary } from '../../core/sync/engineApi';
+import type { ItemOutcome, RunSummary } from '../../core/sync/engineApi';
 import { Commands } from '../../shared/ids';
 import { WorkItemNode } from '../tree/workItemNode';
 import type { CommandDeps } from './deps';
@@ -36,7 +36,7 @@ export async function attachUris(deps: CommandDeps, workItemId: number, files: r
   deps.refresh();
   let summary: RunSummary;
   try {
-    summary = await withTransferProgress(deps.sync, `Attaching ${describeFiles(files)} to work item ${workItemId}`, { workItemIds: [workItemId], expectedBytes }, (signal) =>
+    summary = await withTransferProgress(deps, `Attaching ${describeFiles(files)} to work item ${workItemId}`, { workItemIds: [workItemId], expectedBytes }, (signal) =>
       engine.attach({ files: paths, workItemId, trigger: 'attach', signal }),
     );
   } catch (error) {
@@ -45,8 +45,17 @@ export async function attachUris(deps: CommandDeps, workItemId: number, files: r
     deps.transfers.clear(workItemId, names);
     deps.refresh();
   }
-  void reportRun(summary, `Attach to work item ${workItemId}`, () => attachUris(deps, workItemId, files));
+  // Retry sends again only the files that can go through (not those over a limit).
+  void reportRun(summary, `Attach to work item ${workItemId}`, (items) => attachUris(deps, workItemId, retryFiles(files, items)));
   return summary;
+}
+
+/** The files of the failed items (by path, else by name); all of them when the run failed as a whole. */
+function retryFiles(files: readonly vscode.Uri[], items: readonly ItemOutcome[]): vscode.Uri[] {
+  if (items.length === 0) return [...files];
+  const paths = new Set(items.map((item) => item.localPath).filter((p): p is string => p !== undefined));
+  const names = new Set(items.map((item) => item.fileName));
+  return files.filter((uri) => paths.has(uri.fsPath) || names.has(path.basename(uri.fsPath)));
 }
 
 /** Folders in a multi-selection are skipped with a word, not uploaded as nothing. */

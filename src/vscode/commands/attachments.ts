@@ -35,7 +35,7 @@ async function download(deps: CommandDeps, node: AttachmentNode): Promise<string
   if (!engine) return undefined;
   let outcome: ItemOutcome;
   try {
-    outcome = await withTransferProgress(deps.sync, `Downloading "${fileName}"`, { workItemIds: [node.workItemId], expectedBytes: size }, (signal) =>
+    outcome = await withTransferProgress(deps, `Downloading "${fileName}"`, { workItemIds: [node.workItemId], expectedBytes: size }, (signal) =>
       engine.download(node.workItemId, attachmentId, { signal }),
     );
   } catch (error) {

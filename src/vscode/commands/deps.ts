@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import type { SyncSession } from '../syncSession';
+import type { RetryWaits } from '../retryWaits';
 import type { TransferTracker } from '../tree/transfers';
 
 /** engine()/store() of the current connection, requireEngine() that explains why there is none, events of every run. */
@@ -15,6 +16,8 @@ export interface CommandDeps {
   readonly transfers: TransferTracker;
   readonly log: vscode.LogOutputChannel;
   readonly memento: vscode.Memento;
+  /** The client's retry waits: shown in progress notifications, ended early by a user action. */
+  readonly retries: RetryWaits;
   /** Refreshes the Work Items tree (and the Explorer badges). */
   refresh(): void;
 }

@@ -5,10 +5,15 @@ import * as vscode from 'vscode';
 import type { ItemOutcome, RunSummary } from '../../core/sync/engineApi';
 import { Commands } from '../../shared/ids';
 import { formatBytes, formatRate } from '../../shared/format';
-import type { SyncAccess } from './deps';
+import type { CommandDeps } from './deps';
+import { retryText } from '../retryWaits';
+import { failureReport, failureText } from '../runReport';
+import { errorMessage } from '../../core/errorMessage';
 
 /** Rate over a sliding window: the first chunks of a transfer are not representative. */
 const RATE_WINDOW_MS = 3_000;
+/** No byte moved for this long: the notification says the server is not answering. */
+const STALL_MS = 5_000;
 
 export interface TransferScope {
   /** Only progress of these work items counts (a background poll may run beside). */
@@ -17,42 +22,85 @@ export interface TransferScope {
   readonly expectedBytes?: number;
 }
 
-/** Runs work under a notification with a Cancel button; the signal aborts when the user cancels. */
-export function withTransferProgress<T>(sync: SyncAccess, title: string, scope: TransferScope, work: (signal: AbortSignal) => Promise<T>): Thenable<T> {
+/**
+ * Runs work under a notification with a Cancel button; the signal aborts when the user cancels.
+ * When the bytes stop moving it says so: "no answer from Azure DevOps for N s", then, while the
+ * client waits to try again, "connection lost, retrying in N s" (ticking), until bytes move again.
+ */
+export function withTransferProgress<T>(deps: Pick<CommandDeps, 'sync' | 'retries'>, title: string, scope: TransferScope, work: (signal: AbortSignal) => Promise<T>): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     const cancelled = token.onCancellationRequested(() => abort.abort());
     const meter = new TransferMeter(scope);
     let reported = 0;
-    const off = sync.events.on('itemProgress', (event) => {
-      if (!meter.update(event.workItemId, event.fileName, event.bytes, event.total)) return;
+    let movedAt: number | undefined;
+    /** Tries of a file sent again from an earlier byte (the engine's retry) since bytes last moved on. */
+    let resends = 0;
+    let waitedSinceMoved = false;
+    let shown = '';
+    const show = (message: string, increment = 0): void => {
+      if (message === shown && increment === 0) return;
+      shown = message;
+      progress.report({ increment, message });
+    };
+    const off = deps.sync.events.on('itemProgress', (event) => {
+      const step = meter.update(event.workItemId, event.fileName, event.bytes, event.total);
+      if (step === 'other') return;
+      if (step === 'resent') resends += 1;
+      if (step !== 'moved') return;
       const percent = meter.percent();
-      progress.report({ increment: percent - reported, message: meter.message(event.fileName) });
+      movedAt = Date.now();
+      resends = 0;
+      waitedSinceMoved = false;
+      show(meter.message(event.fileName), percent - reported);
       reported = percent;
     });
+    const offRetry = deps.retries.onChange((wait) => { if (wait) waitedSinceMoved = true; });
+    // Once a second: a stalled transfer says so instead of freezing on its last percent.
+    const ticker = setInterval(() => {
+      const now = Date.now();
+      const wait = deps.retries.current;
+      const done = movedAt === undefined ? '' : `${meter.percent()}% · `;
+      if (wait) show(`${done}${retryText(wait, now)}`);
+      else if (resends > 0 || waitedSinceMoved) show(`${done}connection lost, retrying${resends > 0 ? ` (try ${resends + 1})` : ''}…`);
+      else if (movedAt !== undefined && now - movedAt >= STALL_MS) show(`${done}no answer from Azure DevOps for ${Math.floor((now - movedAt) / 1000)} s`);
+    }, 1_000);
     try {
       return await work(abort.signal);
     } finally {
+      clearInterval(ticker);
       off();
+      offRetry();
       cancelled.dispose();
     }
   });
 }
 
 class TransferMeter {
-  private readonly files = new Map<string, { bytes: number; total: number }>();
+  private readonly files = new Map<string, { bytes: number; total: number; last: number }>();
   private readonly samples: { at: number; bytes: number }[] = [];
 
   constructor(private readonly scope: TransferScope) {}
 
-  /** False when the event belongs to another run's work item. */
-  update(workItemId: number, fileName: string, bytes: number, total: number): boolean {
-    if (this.scope.workItemIds && !this.scope.workItemIds.includes(workItemId)) return false;
-    this.files.set(`${workItemId}/${fileName}`, { bytes, total });
+  /**
+   * 'other': another run's work item; 'resent': bytes of a file already counted, sent again (a
+   * retry; the percent keeps the furthest point); 'moved': past it.
+   */
+  update(workItemId: number, fileName: string, bytes: number, total: number): 'moved' | 'resent' | 'other' {
+    if (this.scope.workItemIds && !this.scope.workItemIds.includes(workItemId)) return 'other';
+    const key = `${workItemId}/${fileName}`;
+    const before = this.files.get(key);
+    if (before && bytes <= before.bytes && total === before.total) {
+      // One try sends many events: only a drop below the last one starts another.
+      const step = bytes < before.last ? 'resent' : 'other';
+      before.last = bytes;
+      return step;
+    }
+    this.files.set(key, { bytes, total, last: bytes });
     const now = Date.now();
     this.samples.push({ at: now, bytes: this.doneBytes() });
     while (this.samples.length > 2 && now - this.samples[0].at > RATE_WINDOW_MS) this.samples.shift();
-    return true;
+    return 'moved';
   }
 
   percent(): number {
@@ -99,20 +147,39 @@ export function outcomeCounts(items: readonly ItemOutcome[]): string {
   return [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
 }
 
-/** Tells the user how a run ended; failures carry the server's message and offer Show Log / Retry. */
-export async function reportRun(summary: RunSummary, what: string, retry: () => unknown): Promise<void> {
+/** Up to this many failures are named one by one; more are counted by reason. */
+const NAMED_FAILURES = 3;
+
+/**
+ * Tells the user how a run ended. Failures carry the server's reason (counted by reason when
+ * there are many) and offer Show Details (the run in Sync History), Show Log, and Retry only when
+ * some failed items can succeed; retry gets those items.
+ */
+export async function reportRun(summary: RunSummary, what: string, retry: (items: readonly ItemOutcome[]) => unknown): Promise<void> {
   const failed = summary.items.filter((item) => item.status === 'failed');
   if (summary.status === 'cancelled') {
     void vscode.window.showWarningMessage(`${what}: cancelled.${summary.items.length > 0 ? ` ${outcomeCounts(summary.items)}` : ''}`);
     return;
   }
-  if (summary.error || failed.length > 0) {
-    const reason = summary.error?.message ?? failed.map((item) => `"${item.fileName}": ${item.error?.message ?? 'failed'}`).join('; ');
-    const done = outcomeCounts(summary.items);
-    await offerRetry(`${what} failed: ${reason}${done ? ` (${done})` : ''}`, retry);
+  const done = outcomeCounts(summary.items);
+  if (summary.error && failed.length === 0) {
+    await offerRetry(`${what} failed: ${summary.error.message}${done ? ` (${done})` : ''}`, () => retry([]));
     return;
   }
-  const done = outcomeCounts(summary.items);
+  if (failed.length > 0) {
+    const report = failureReport(summary);
+    const reason = failed.length <= NAMED_FAILURES
+      ? `failed: ${failed.map((item) => `"${item.fileName}": ${item.error?.message ?? 'failed'}`).join('; ')}`
+      : failureText(report);
+    const message = failed.length <= NAMED_FAILURES ? `${what} ${reason}${done ? ` (${done})` : ''}` : `${what}: ${done ? `${done}; ` : ''}${reason}`;
+    const retryLabel = report.retryable.length === failed.length ? 'Retry' : `Retry ${report.retryable.length}`;
+    const actions = [...(summary.runId > 0 ? ['Show Details'] : []), 'Show Log', ...(report.retryable.length > 0 ? [retryLabel] : [])];
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    if (choice === 'Show Details') await vscode.commands.executeCommand(Commands.showHistory, { runId: summary.runId });
+    if (choice === 'Show Log') await vscode.commands.executeCommand(Commands.showLog);
+    if (choice === retryLabel) await retry(report.retryable);
+    return;
+  }
   void vscode.window.showInformationMessage(`${what}: ${done || 'nothing to do, already in sync'}.`);
 }
 
@@ -125,7 +192,7 @@ export async function offerRetry(message: string, retry: () => unknown): Promise
 
 /** A call that threw (not one item): logged, and told to the user with the error's message. */
 export function showFailure(log: vscode.LogOutputChannel, what: string, error: unknown): undefined {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   log.error(`${what} failed: ${message}`);
   void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((choice) => choice && vscode.commands.executeCommand(Commands.showLog));
   return undefined;

@@ -1,6 +1,7 @@
 // The Work Items feature in one call from the composition root: the tree (with drop), its
 // commands, the Explorer badges, the background poll and the API operations.
 import * as vscode from 'vscode';
+import { workItemWebUrl } from '../../core/ado/workItemWebUrl';
 import { Commands, Views } from '../../shared/ids';
 import type { Connection } from '../connection';
 import { WorkItemDropController } from '../dragAndDrop';
@@ -8,6 +9,7 @@ import { AttachmentDecorations } from '../fileDecorations';
 import { BackgroundSync } from '../backgroundSync';
 import { TransferTracker } from '../tree/transfers';
 import { WorkItemNode } from '../tree/workItemNode';
+import type { RetryWaits } from '../retryWaits';
 import type { SyncFolder } from '../syncFolder';
 import { WorkItemsTree } from '../workItemsTree';
 import { workItemApi, type WorkItemApi } from './api';
@@ -24,6 +26,7 @@ export function registerWorkItemFeature(
   sync: SyncAccess,
   folder: SyncFolder,
   log: vscode.LogOutputChannel,
+  retries: RetryWaits,
 ): WorkItemFeature {
   const transfers = new TransferTracker();
   transfers.watch(sync.events);
@@ -31,7 +34,9 @@ export function registerWorkItemFeature(
   const decorations = new AttachmentDecorations(sync, log);
   const deps: CommandDeps = {
     connection,
-    sync,
+    // A user's command is a sign to try the server again now, not after the backoff.
+    sync: { engine: () => sync.engine(), store: () => sync.store(), requireEngine: () => { retries.wake(); return sync.requireEngine(); }, get events() { return sync.events; } },
+    retries,
     transfers,
     log,
     memento: context.workspaceState,
@@ -54,6 +59,10 @@ export function registerWorkItemFeature(
     connection.onDidChange(() => decorations.scheduleReload()),
     new BackgroundSync(connection, sync, log),
     vscode.commands.registerCommand(Commands.refresh, () => deps.refresh()),
+    vscode.commands.registerCommand(Commands.retryNow, () => retries.wake()),
+    // Coming back to the window, or a poll starting, also ends the wait.
+    vscode.window.onDidChangeWindowState((state) => state.focused && retries.wake()),
+    { dispose: sync.events.on('runStarted', (e) => e.trigger === 'poll' && retries.wake()) },
     vscode.commands.registerCommand(Commands.openWorkItemInBrowser, (node?: unknown) => openInBrowser(connection, node)),
     ...registerWorkItemCommands(deps),
   );
@@ -74,6 +83,6 @@ function describeView(view: vscode.TreeView<unknown>, connection: Connection, fo
 async function openInBrowser(connection: Connection, node: unknown): Promise<boolean> {
   const state = connection.current;
   if (!state || !(node instanceof WorkItemNode)) return false;
-  const url = `${state.client.org.baseUrl}/${encodeURIComponent(state.client.project)}/_workitems/edit/${node.id}`;
+  const url = workItemWebUrl(state.client.org.baseUrl, state.client.project, node.id);
   return vscode.env.openExternal(vscode.Uri.parse(url));
 }

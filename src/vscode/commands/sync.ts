@@ -56,7 +56,7 @@ async function runSync(deps: CommandDeps, workItemIds: number[] | undefined, wha
   if (!engine) return undefined;
   let summary: RunSummary;
   try {
-    summary = await withTransferProgress(deps.sync, `${what}…`, { workItemIds }, (signal) => engine.sync({ workItemIds, trigger: 'manual', force, signal }));
+    summary = await withTransferProgress(deps, `${what}…`, { workItemIds }, (signal) => engine.sync({ workItemIds, trigger: 'manual', force, signal }));
   } catch (error) {
     return showFailure(deps.log, what, error);
   } finally {

@@ -1,4 +1,5 @@
 // What a command acts on: the tree node it was invoked on, or what the user picks.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { pickWorkItem, type PickedWorkItem } from '../workItemPicker';
 import { AttachmentNode } from '../tree/attachmentNode';
@@ -20,10 +21,12 @@ export function attachmentTarget(arg: unknown): AttachmentNode | undefined {
 
 /**
  * Files of an Explorer/editor invocation: (uri, selectedUris) for a multi-selection, (uri) for
- * one file; none from the palette. Only file: URIs, since the engine reads from disk.
+ * one file; none from the palette; (workItemId, absolute paths) from another extension or a test.
+ * Only file: URIs, since the engine reads from disk.
  */
 export function invokedFiles(arg: unknown, selection: unknown): vscode.Uri[] {
-  const uris = Array.isArray(selection) && selection.length > 0 ? selection : arg instanceof vscode.Uri ? [arg] : [];
+  const given: unknown[] = Array.isArray(selection) && selection.length > 0 ? selection : arg instanceof vscode.Uri ? [arg] : [];
+  const uris = given.map((entry) => (typeof entry === 'string' && path.isAbsolute(entry) ? vscode.Uri.file(entry) : entry));
   return uris.filter((uri): uri is vscode.Uri => uri instanceof vscode.Uri && uri.scheme === 'file');
 }
 

@@ -3,8 +3,9 @@
 // HistoryController on the session's store), live events are relayed as they come.
 import * as vscode from 'vscode';
 import { historyHtml } from '../../core/history/historyHtml';
-import type { HostToView, LiveEvent, Request, ResponseByKind, ViewState, ViewToHost } from '../../shared/historyProtocol';
+import { DEFAULT_VIEW_STATE, type HostToView, type LiveEvent, type Request, type ResponseByKind, type ViewState, type ViewToHost } from '../../shared/historyProtocol';
 import { WebviewTypes } from '../../shared/ids';
+import { errorMessage } from '../../core/errorMessage';
 
 /** Answers the view's requests (HistoryController.handle on the current store). */
 export type HistoryBackend = (request: Request) => Promise<ResponseByKind[Request['kind']]>;
@@ -32,11 +33,17 @@ export class HistoryPanel implements vscode.Disposable {
 
   static get isOpen(): boolean { return HistoryPanel.current !== undefined; }
 
-  static show(extensionUri: vscode.Uri, backend: HistoryBackend): HistoryPanel {
-    if (HistoryPanel.current) { HistoryPanel.current.panel.reveal(); return HistoryPanel.current; }
+  /** Opens (or reveals) the view; with runId, that run's detail is shown (e.g. Show Details of a failure). */
+  static show(extensionUri: vscode.Uri, backend: HistoryBackend, runId?: number): HistoryPanel {
+    const selected: ViewState | undefined = runId === undefined ? undefined : { ...DEFAULT_VIEW_STATE, selectedRunId: runId };
+    if (HistoryPanel.current) {
+      HistoryPanel.current.panel.reveal();
+      if (selected) void HistoryPanel.current.post({ type: 'restore', state: selected });
+      return HistoryPanel.current;
+    }
     const panel = vscode.window.createWebviewPanel(WebviewTypes.history, HISTORY_TITLE, vscode.ViewColumn.Active,
       { enableScripts: true, localResourceRoots: HistoryPanel.roots(extensionUri), retainContextWhenHidden: false });
-    return (HistoryPanel.current = new HistoryPanel(panel, extensionUri, backend));
+    return (HistoryPanel.current = new HistoryPanel(panel, extensionUri, backend, selected));
   }
 
   /** Serializer: restores the panel after a reload with the state the view saved (filters, page, tab). */
@@ -59,7 +66,7 @@ export class HistoryPanel implements vscode.Disposable {
     try {
       await this.post({ type: 'response', id: m.id, ok: true, result: await this.backend(m.request) });
     } catch (e) {
-      await this.post({ type: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+      await this.post({ type: 'response', id: m.id, ok: false, error: errorMessage(e) });
     }
   }
 

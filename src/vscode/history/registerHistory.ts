@@ -2,7 +2,7 @@
 // panel after a reload, the controller on the session's store, and live updates from the
 // engine's events (no polling). Returns the relay so that the backlog import can feed it too.
 import * as vscode from 'vscode';
-import { webUrl } from '../../core/backlog';
+import { workItemWebUrl } from '../../core/ado/workItemWebUrl';
 import { engineRetry } from '../../core/history/engineRetry';
 import { HistoryController, HistoryRequestError } from '../../core/history/historyController';
 import { LiveRelay } from '../../core/history/liveRelay';
@@ -33,7 +33,7 @@ export function registerHistory(context: vscode.ExtensionContext, session: SyncS
   return {
     relay,
     disposables: [
-      vscode.commands.registerCommand(Commands.showHistory, () => { HistoryPanel.show(context.extensionUri, backend); }),
+      vscode.commands.registerCommand(Commands.showHistory, (arg?: unknown) => { HistoryPanel.show(context.extensionUri, backend, runIdOf(arg)); }),
       vscode.window.registerWebviewPanelSerializer(WebviewTypes.history, HistoryPanel.serializer(context.extensionUri, backend)),
       { dispose: () => { offEvents(); relay.dispose(); } },
     ],
@@ -42,7 +42,13 @@ export function registerHistory(context: vscode.ExtensionContext, session: SyncS
 
 /** The work item's web page; from the settings when signed out (history stays browsable). */
 function workItemUrl(connection: Connection, id: number): string | undefined {
-  if (connection.current) return webUrl(connection.current.client, id);
+  if (connection.current) return workItemWebUrl(connection.current.client.org.baseUrl, connection.current.client.project, id);
   const { orgUrl, project } = readSettings();
-  return orgUrl && project ? `${orgUrl.replace(/\/+$/, '')}/${encodeURIComponent(project)}/_workitems/edit/${id}` : undefined;
+  return orgUrl && project ? workItemWebUrl(orgUrl, project, id) : undefined;
+}
+
+/** { runId } from a failure's Show Details; anything else (a tree or status bar click) opens the list. */
+function runIdOf(arg: unknown): number | undefined {
+  const runId = typeof arg === 'object' && arg !== null ? (arg as { runId?: unknown }).runId : undefined;
+  return typeof runId === 'number' && Number.isInteger(runId) && runId > 0 ? runId : undefined;
 }

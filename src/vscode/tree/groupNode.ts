@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { WorkItem } from '../../core/ado';
 import { MessageNode } from './messageNode';
-import { errorMessage, type TreeEnv } from './treeEnv';
+import { errorMessage } from '../../core/errorMessage';
+import type { TreeEnv } from './treeEnv';
 import { NodeContext, TreeNode } from './treeNode';
 import { WorkItemNode } from './workItemNode';
 

@@ -10,7 +10,3 @@ export interface TreeEnv {
   readonly transfers: TransferTracker;
   readonly log: vscode.LogOutputChannel;
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -5,7 +5,8 @@ import { ATTACHED_FILE, attachmentIdFromUrl, type WorkItem, type WorkItemRelatio
 import { listWorkItemAttachments, type AttachmentViewEntry } from '../../core/sync/workItemAttachments';
 import { AttachmentNode, type AttachmentEntry } from './attachmentNode';
 import { MessageNode } from './messageNode';
-import { errorMessage, type TreeEnv } from './treeEnv';
+import { errorMessage } from '../../core/errorMessage';
+import type { TreeEnv } from './treeEnv';
 import { NodeContext, TreeNode } from './treeNode';
 
 const TYPE_ICONS: Record<string, { icon: string; color: string }> = {

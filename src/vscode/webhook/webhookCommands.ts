@@ -19,6 +19,7 @@ import { toWebhookSettings, type WebhookSecrets } from './receiverConfig';
 import type { WebhookHost } from './webhookHost';
 import { readWebhookConfig, readWebhookSecrets, storeWebhookSecrets, updateWebhookSetting } from './webhookSettings';
 import { HMAC_REGISTER_MESSAGE, permissionMessage, registerSummary, remoteReceiverAdvice, subscriptionLabel } from './webhookText';
+import { errorMessage } from '../../core/errorMessage';
 
 export interface WebhookCommandDeps {
   readonly secrets: vscode.SecretStorage;
@@ -141,7 +142,7 @@ async function remoteAdvice(deps: WebhookCommandDeps): Promise<{ suggestion?: st
     const external = await vscode.env.asExternalUri(vscode.Uri.parse(receiverUrl));
     return remoteReceiverAdvice(remote, receiverUrl, external.toString(true));
   } catch (error) {
-    return { note: `This window runs on "${remote}" and VS Code could not forward the receiver (${error instanceof Error ? error.message : String(error)}): enter the URL of a tunnel or relay to it.` };
+    return { note: `This window runs on "${remote}" and VS Code could not forward the receiver (${errorMessage(error)}): enter the URL of a tunnel or relay to it.` };
   }
 }
 

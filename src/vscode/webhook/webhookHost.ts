@@ -15,6 +15,7 @@ import type { SyncSession } from '../syncSession';
 import { needsRemoteConfirmation, sameReceiver, toWebhookSettings, WebhookSettingsError } from './receiverConfig';
 import { readWebhookConfig, readWebhookSecrets, WEBHOOK_SECRET_KEYS, WEBHOOK_SECTION } from './webhookSettings';
 import { receiverTooltip } from './webhookText';
+import { errorMessage } from '../../core/errorMessage';
 
 /** The receiver's counters change with every request; the tooltip follows at this pace. */
 const TOOLTIP_REFRESH_MS = 3_000;
@@ -67,7 +68,7 @@ export class WebhookHost implements vscode.Disposable {
    */
   reconcile(options: { interactive?: boolean; restart?: boolean } = {}): Promise<void> {
     const next = this.transition.then(() => this.apply(options));
-    this.transition = next.catch((e: unknown) => this.deps.log.error(`Webhook receiver: ${errorText(e)}`));
+    this.transition = next.catch((e: unknown) => this.deps.log.error(`Webhook receiver: ${errorMessage(e)}`));
     return next;
   }
 
@@ -203,4 +204,3 @@ async function confirmRemote(host: string): Promise<boolean> {
   return pick === allow;
 }
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -8,67 +8,90 @@ import type { Page } from 'playwright-core';
 import { generateBacklog, startArdoqEmulator, type RunningArdoqEmulator } from '../../ardoq-emulator';
 import { e2eSession } from '../lib/session';
 import { pollUntil } from '../lib/steps';
-import { findWebviewFrame, runCommand, saveScreenshot, waitForNotification } from '../lib/workbench';
+import { ensureConnected } from '../lib/adoWorkbench';
+import { findWebviewFrame, runCommand, saveScreenshot, visibleDialogText, waitForNotification } from '../lib/workbench';
 
 const TOKEN = 'ardoq-e2e-token';
 const WORKSPACE = 'ui-ws';
 const ITEMS = 9; // 1 epic, 2 features, 6 user stories
 const CANCEL_WORKSPACE = 'ui-ws-cancel';
 
-/** Types into the open QuickPick / InputBox and presses Enter. */
-async function answer(page: Page, value: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(value);
+const SOURCE_PROMPT = 'Import Backlog from Ardoq: source';
+
+/** The title of the open QuickPick / InputBox ('' for the command palette, which has none). */
+async function promptTitle(page: Page): Promise<string> {
+  const widget = page.locator('.quick-input-widget');
+  // A closing widget is still visible for its animation, but inert.
+  if (!(await widget.isVisible()) || (await widget.evaluate((el) => el.closest('[inert]') !== null))) return '';
+  return (await widget.locator('.quick-input-title').innerText({ timeout: 1_000 }).catch(() => '')).trim();
+}
+
+/**
+ * Waits for the prompt titled title (the same input element serves every prompt, so filling it
+ * before the next prompt shows would answer the previous one), types value and presses Enter.
+ * A modal dialog in the way fails the step with what it says.
+ */
+async function answer(page: Page, title: string, value: string): Promise<void> {
+  await pollUntil(`the prompt "${title}"`, 15_000, async () => {
+    const dialog = await visibleDialogText(page);
+    if (dialog) throw new Error(`waiting for the prompt "${title}", a modal dialog is open instead: ${dialog}`);
+    return (await promptTitle(page)).startsWith(title) ? true : undefined;
+  });
+  await page.locator('.quick-input-widget input').fill(value);
   // A QuickPick filters as we type: wait for the list to follow before Enter.
   await page.waitForTimeout(250);
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(300);
 }
 
-/** Starts a palette command that opens its own prompts (runCommand waits for the palette to close). */
-async function startCommand(page: Page, title: string): Promise<void> {
+/**
+ * Starts the import from the palette and waits for its first prompt. Retries while focus was
+ * elsewhere (a webview, a closing widget); a dialog that opens instead is reported if it persists.
+ */
+async function startImport(page: Page): Promise<void> {
+  const title = 'ADO Sync: Import Backlog from Ardoq...';
   const input = page.locator('.quick-input-widget input');
+  let lastDialog: string | undefined;
   await pollUntil(`palette runs "${title}"`, 30_000, async () => {
     try {
+      lastDialog = (await visibleDialogText(page)) ?? lastDialog;
       await page.keyboard.press('Escape');
       if (!(await input.isVisible())) await page.keyboard.press('F1');
       await input.fill(`>${title}`, { timeout: 2_000 });
       const row = page.locator('.quick-input-widget .monaco-list-row.focused .label-name', { hasText: title });
       await row.waitFor({ state: 'visible', timeout: 2_000 });
       await page.keyboard.press('Enter');
+      await pollUntil('the source prompt', 3_000, async () => ((await promptTitle(page)) === SOURCE_PROMPT ? true : undefined));
       return true;
     } catch {
-      // Focus was elsewhere (a webview, a closing widget): try again.
       return undefined;
     }
-  }, undefined, 500);
+  }, () => (lastDialog ? `a modal dialog said: ${lastDialog}` : ''), 500);
 }
 
 /** Runs the command and answers its prompts: Ardoq API source, workspace, token, overwrite, no dry run. */
 async function importFromArdoq(page: Page, ardoqUrl: string, o: { workspace: string; token: 'new' | 'saved'; overwrite: boolean }): Promise<void> {
-  await startCommand(page, 'ADO Sync: Import Backlog from Ardoq...');
-  await answer(page, 'Ardoq API');
-  await answer(page, ardoqUrl);
-  await answer(page, o.workspace);
-  await answer(page, '');
-  await answer(page, o.token === 'new' ? TOKEN : 'Use the saved Ardoq token');
-  await answer(page, o.overwrite ? 'Yes: delete' : 'No: add new items');
-  await answer(page, 'No: import now');
+  await startImport(page);
+  // Focus going elsewhere (a click, a view updating) must not cancel an import half answered.
+  // (A real mouse click into the editor area, whatever shows there: an editor or a webview.)
+  const box = await page.locator('.part.editor').boundingBox() ?? assert.fail('no editor area');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await answer(page, SOURCE_PROMPT, 'Ardoq API');
+  await answer(page, 'Ardoq organization URL', ardoqUrl);
+  await answer(page, 'Ardoq workspace id', o.workspace);
+  await answer(page, 'Ardoq organization label', '');
+  if (o.token === 'new') await answer(page, 'Ardoq API token', TOKEN);
+  else await answer(page, 'Ardoq API token', 'Use the saved Ardoq token');
+  await answer(page, 'Overwrite earlier imports of this source?', o.overwrite ? 'Yes: delete' : 'No: add new items');
+  await answer(page, 'Dry run?', 'No: import now');
 }
 
-/** Connects through the palette; false when it was connected already. */
+/** Connects from the Work Items view unless the reload restored the connection; false when it was connected already. */
 async function connect(page: Page, emulatorUrl: string): Promise<boolean> {
   const status = page.locator('.part.statusbar .statusbar-item', { hasText: /ADO:/ }).first();
   // After a window reload the saved connection is restored in the background: give it a moment.
   const restored = await pollUntil('a restored connection', 8_000, async () => (/not connected/.test(await status.innerText()) ? undefined : true)).catch(() => false);
   if (restored) return false;
-  await startCommand(page, 'ADO Sync: Connect to Azure DevOps');
-  await answer(page, emulatorUrl);
-  await answer(page, 'Demo');
-  await answer(page, 'test-pat');
-  // The status bar, not a toast: notifications of earlier suites can bury or hide the new one.
-  await pollUntil('the status bar says connected', 20_000, async () => (/not connected/.test(await status.innerText()) ? undefined : true));
+  await ensureConnected(page, emulatorUrl);
   return true;
 }
 

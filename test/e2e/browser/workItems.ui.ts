@@ -1,9 +1,9 @@
 // Browser suite: what a person does with work item attachments in the workbench, checked against
 // what the emulator ("Azure DevOps") holds. Screenshots of each step under test-results/e2e/.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { contextMenu, ensureConnected, pickQuickPickRow, rowBadges, sideBarRow, startCommand, showWorkItemsView, statusBarSequence, waitForChildRow, waitForRow } from '../lib/adoWorkbench';
+import { contextMenu, ensureConnected, explorerRow, withWorkspaceSettings, pickQuickPickRow, rowBadges, sideBarRow, startCommand, showWorkItemsView, statusBarSequence, waitForChildRow, waitForRow } from '../lib/adoWorkbench';
 import { addColleagueAttachment, attachmentsOf, clearFaults, setFaults, sha256Of, workItemByTitle } from '../lib/emulatorAdmin';
 import { e2eSession } from '../lib/session';
 import { pollUntil } from '../lib/steps';
@@ -12,18 +12,6 @@ import { runCommand, saveScreenshot, waitForNotification } from '../lib/workbenc
 const STORY = 'Download an invoice as PDF';
 const TASK = 'Fix rounding in totals';
 const SETTINGS_TASK = 'Write the settings API';
-
-async function explorerRow(name: string) {
-  const { page } = e2eSession();
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-  await pollUntil(`Explorer shows ${name}`, 15_000, async () => {
-    if (await row.isVisible()) return true;
-    // The file watcher may lag behind a large write: the Explorer's own Refresh button.
-    await page.locator('.part.sidebar .action-label[aria-label^="Refresh Explorer"]').first().click({ timeout: 1_000 }).catch(() => undefined);
-    return undefined;
-  }, undefined, 1_000);
-  return row;
-}
 
 describe('work items and attachments (workbench)', function () {
   this.timeout(120_000);
@@ -69,8 +57,8 @@ describe('work items and attachments (workbench)', function () {
       return file;
     });
     await runCommand(page, 'View: Show Explorer');
-    const first = await explorerRow('ui-spec-1.txt');
-    const second = await explorerRow('ui-spec-2.txt');
+    const first = await explorerRow(page, 'ui-spec-1.txt');
+    const second = await explorerRow(page, 'ui-spec-2.txt');
     await first.click();
     await second.click({ modifiers: ['Control'] });
     await saveScreenshot(page, 'attach-1-explorer-selection');
@@ -92,7 +80,7 @@ describe('work items and attachments (workbench)', function () {
     // The Explorer marks both files as attached and synced.
     await runCommand(page, 'View: Show Explorer');
     for (const name of ['ui-spec-1.txt', 'ui-spec-2.txt']) {
-      const row = await explorerRow(name);
+      const row = await explorerRow(page, name);
       await pollUntil(`Explorer badge on ${name}`, 10_000, async () => ((await rowBadges(row)).includes('✓') ? true : undefined));
     }
     await saveScreenshot(page, 'attach-5-explorer-badges');
@@ -137,7 +125,7 @@ describe('work items and attachments (workbench)', function () {
     const file = path.join(workspace, 'dropped-notes.md');
     writeFileSync(file, '# Notes dropped on a work item\n');
     await runCommand(page, 'View: Show Explorer');
-    await (await explorerRow('dropped-notes.md')).click();
+    await (await explorerRow(page, 'dropped-notes.md')).click();
     const tab = page.locator('.tabs-container .tab', { hasText: 'dropped-notes.md' }).first();
     await tab.waitFor({ state: 'visible' });
     await showWorkItemsView(page);
@@ -156,7 +144,7 @@ describe('work items and attachments (workbench)', function () {
     bytes.write(`drawing ${Date.now()}`);
     writeFileSync(file, bytes);
     await runCommand(page, 'View: Show Explorer');
-    const row = await explorerRow('big-drawing.bin');
+    const row = await explorerRow(page, 'big-drawing.bin');
     await row.click();
     // Hold each chunk a while, so that the transfer can be watched (five 5 MB chunks).
     await setFaults(emulatorUrl ?? '', [{ route: '/_apis/wit/attachments', method: 'PUT', rate: 1, kinds: ['delay'], delayMs: 1_500 }]);
@@ -179,7 +167,7 @@ describe('work items and attachments (workbench)', function () {
     bytes.write(`cancelled ${Date.now()}`);
     writeFileSync(path.join(workspace, 'cancelled.bin'), bytes);
     await runCommand(page, 'View: Show Explorer');
-    const row = await explorerRow('cancelled.bin');
+    const row = await explorerRow(page, 'cancelled.bin');
     await row.click();
     await setFaults(emulatorUrl ?? '', [{ route: '/_apis/wit/attachments', method: 'PUT', rate: 1, kinds: ['delay'], delayMs: 1_500 }]);
     try {
@@ -209,7 +197,7 @@ describe('work items and attachments (workbench)', function () {
     const file = path.join(workspace, 'flaky-upload.txt');
     writeFileSync(file, `uploaded on the second try ${Date.now()}\n`);
     await runCommand(page, 'View: Show Explorer');
-    const row = await explorerRow('flaky-upload.txt');
+    const row = await explorerRow(page, 'flaky-upload.txt');
     await row.click();
     // Every upload answers 500 (after the client's retries): the service's own message must reach the user.
     await setFaults(emulatorUrl ?? '', [{ route: '/_apis/wit/attachments', method: 'POST', rate: 1, kinds: ['500'] }]);
@@ -285,13 +273,8 @@ describe('work items and attachments (workbench)', function () {
 
   it('a WIQL query in adoSync.workItemQuery adds a "Query" group with its work items', async () => {
     const { page, workspace } = e2eSession();
-    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
-    const before = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
-    const settings = before ? (JSON.parse(before) as Record<string, unknown>) : {};
-    settings['adoSync.workItemQuery'] = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Epic'";
-    mkdirSync(path.dirname(settingsFile), { recursive: true });
-    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-    try {
+    const query = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Epic'";
+    await withWorkspaceSettings(workspace, { 'adoSync.workItemQuery': query }, async () => {
       await showWorkItemsView(page);
       const group = await waitForRow(page, /^Query$/);
       // The row right under the group is its first work item (the epic may be tracked too, elsewhere).
@@ -299,10 +282,7 @@ describe('work items and attachments (workbench)', function () {
       const first = page.locator(`.part.sidebar .monaco-list-row[data-index="${index + 1}"]`);
       await pollUntil('the query\'s epic under the Query group', 15_000, async () => ((await first.innerText().catch(() => '')).includes('Customer portal') ? true : undefined));
       await saveScreenshot(page, 'query-group');
-    } finally {
-      if (before === undefined) rmSync(settingsFile, { force: true });
-      else writeFileSync(settingsFile, before);
-    }
+    });
     await pollUntil('the Query group goes with the setting', 10_000, async () => ((await sideBarRow(page, /^Query$/).isVisible()) ? undefined : true));
   });
 });

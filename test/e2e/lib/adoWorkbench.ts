@@ -1,7 +1,11 @@
 // Steps of the ADO Sync browser suites on top of lib/workbench.ts: connect through the UI, find
 // rows of the Work Items tree and the Explorer, use context menus, answer a QuickPick, read the
 // status bar.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { clearFaults, workItemByTitle } from './emulatorAdmin';
+import { e2eSession } from './session';
 import { pollUntil } from './steps';
 import { runCommand } from './workbench';
 
@@ -23,9 +27,13 @@ export async function answerInput(page: Page, value: string): Promise<void> {
 export async function ensureConnected(page: Page, emulatorUrl: string, project = 'Demo', pat = 'test-pat'): Promise<void> {
   await showWorkItemsView(page);
   const connected = sideBarRow(page, 'Assigned to Me');
-  const connect = await notConnectedAction(page, () => connected.isVisible());
-  if (!connect) return;
-  await connect.click();
+  // The view re-renders while the extension activates (the button is replaced): find it again.
+  const clicked = await pollUntil('Work Items view: Connect clicked, or the tree', 30_000, async () => {
+    const connect = await notConnectedAction(page, () => connected.isVisible());
+    if (!connect) return false;
+    return connect.click({ timeout: 3_000 }).then(() => true, () => undefined);
+  });
+  if (!clicked) return;
   await answerInput(page, emulatorUrl);
   await answerInput(page, project);
   await answerInput(page, pat);
@@ -174,4 +182,52 @@ export async function rowBadges(row: Locator): Promise<string[]> {
       .filter((content) => content && content !== 'none' && content !== 'normal')
       .map((content) => content.replace(/^"|"$/g, '')),
   );
+}
+
+/** A row of the Explorer, refreshing the Explorer while it lags behind a large write. */
+export async function explorerRow(page: Page, name: string): Promise<Locator> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await pollUntil(`Explorer shows ${name}`, 15_000, async () => {
+    if (await row.isVisible()) return true;
+    // The file watcher may lag behind a large write: the Explorer's own Refresh button.
+    await page.locator('.part.sidebar .action-label[aria-label^="Refresh Explorer"]').first().click({ timeout: 1_000 }).catch(() => undefined);
+    return undefined;
+  }, undefined, 1_000);
+  return row;
+}
+
+/** Runs work with these settings in the workspace's .vscode/settings.json, then puts the file back as it was. */
+export async function withWorkspaceSettings<T>(workspace: string, values: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  const before = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
+  const settings = before ? (JSON.parse(before) as Record<string, unknown>) : {};
+  mkdirSync(path.dirname(settingsFile), { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify({ ...settings, ...values }, null, 2));
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) rmSync(settingsFile, { force: true });
+    else writeFileSync(settingsFile, before);
+  }
+}
+
+/**
+ * Mocha hooks of a suite that needs the emulator: before, connect and look up the work items of
+ * these titles (their ids fill the returned array, in order); after, clear faults and sign out.
+ */
+export function connectedToEmulator(titles: readonly string[]): number[] {
+  const ids: number[] = [];
+  before(async function () {
+    const { page, emulatorUrl } = e2eSession();
+    if (!emulatorUrl) this.skip();
+    for (const title of titles) ids.push((await workItemByTitle(emulatorUrl ?? '', title)).id);
+    await ensureConnected(page, emulatorUrl ?? '');
+  });
+  after(async () => {
+    const { page, emulatorUrl } = e2eSession();
+    if (!emulatorUrl) return;
+    await clearFaults(emulatorUrl);
+    await runCommand(page, 'ADO Sync: Sign Out');
+  });
+  return ids;
 }

@@ -6,7 +6,7 @@ import Mocha from 'mocha';
 import { collectResults, type SuiteResults } from './results';
 import { E2E_DIR } from './paths';
 import { e2eSession } from './session';
-import { saveScreenshot } from './workbench';
+import { saveScreenshot, visibleDialogText } from './workbench';
 
 export const BROWSER_SUITE_DIR = path.join(E2E_DIR, 'browser');
 
@@ -19,7 +19,12 @@ export async function runBrowserSuites(): Promise<SuiteResults> {
   }
   mocha.suite.afterEach(async function screenshotOnFailure(this: Mocha.Context) {
     const test = this.currentTest;
-    if (test?.state === 'failed') await saveScreenshot(e2eSession().page, `failed-${test.fullTitle()}`).catch(() => undefined);
+    if (test?.state !== 'failed') return;
+    const { page } = e2eSession();
+    await saveScreenshot(page, `failed-${test.fullTitle()}`).catch(() => undefined);
+    // CI keeps only the printed output: say what a modal dialog (which blocks every input) said.
+    const dialog = await visibleDialogText(page).catch(() => undefined);
+    if (dialog) console.log(`  (after "${test.title}" failed, a modal dialog was open: ${dialog})`);
   });
   await mocha.loadFilesAsync();
   const tests = await collectResults(mocha.run());

@@ -110,6 +110,13 @@ export async function runCommand(page: Page, title: string, timeoutMs = 20_000):
   }, undefined, 500);
 }
 
+/** The text of a modal dialog the workbench shows (it makes everything else inert), if any. */
+export async function visibleDialogText(page: Page): Promise<string | undefined> {
+  const dialog = page.locator('.monaco-dialog-box');
+  if (!(await dialog.isVisible().catch(() => false))) return undefined;
+  return (await dialog.innerText({ timeout: 1_000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+}
+
 export async function notificationTexts(page: Page): Promise<string[]> {
   return page.locator('.notification-list-item-message').allInnerTexts();
 }
