@@ -176,7 +176,8 @@ export const serveCommand: Command = {
       // `ado-sync token` cannot write the database this process holds: it asks this process (serveControl.ts).
       let unpublish: (() => Promise<void>) | undefined;
       try {
-        unpublish = await publishControl(path.resolve(context.cwd, settings.dbPath), { pid: process.pid, url, key: adminKey });
+        // On PostgreSQL `ado-sync token` writes the database itself (several serve processes may share it).
+        if (db.kind === 'sqljs') unpublish = await publishControl(path.resolve(context.cwd, settings.dbPath), { pid: process.pid, url, key: adminKey });
         showState(context, 'started', service.state(), url);
         await untilAborted(context.signal);
         context.output.info('Stopping: finishing the item in flight...');
