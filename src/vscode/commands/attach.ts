@@ -17,10 +17,10 @@ export function registerAttachCommands(deps: CommandDeps): vscode.Disposable[] {
 async function attachCommand(deps: CommandDeps, arg: unknown, selection: unknown): Promise<RunSummary | undefined> {
   const fromTree = arg instanceof WorkItemNode ? arg : undefined;
   let files = fromTree ? [] : invokedFiles(arg, selection);
-  if (files.length === 0) files = await chooseFiles(fromTree ? `Attach files to work item ${fromTree.id}` : 'Attach files to a work item');
+  if (files.length === 0) files = await chooseFiles(fromTree ? vscode.l10n.t('Attach files to work item {0}', fromTree.id) : vscode.l10n.t('Attach files to a work item'));
   files = await regularFiles(files);
   if (files.length === 0) return undefined;
-  const target = await workItemTarget(deps, fromTree ?? (typeof arg === 'number' ? arg : undefined), `Attach ${describeFiles(files)} to work item`);
+  const target = await workItemTarget(deps, fromTree ?? (typeof arg === 'number' ? arg : undefined), vscode.l10n.t('Attach {0} to work item', describeFiles(files)));
   if (!target) return undefined;
   return attachUris(deps, target.id, files);
 }
@@ -36,17 +36,17 @@ export async function attachUris(deps: CommandDeps, workItemId: number, files: r
   deps.refresh();
   let summary: RunSummary;
   try {
-    summary = await withTransferProgress(deps, `Attaching ${describeFiles(files)} to work item ${workItemId}`, { workItemIds: [workItemId], expectedBytes }, (signal) =>
+    summary = await withTransferProgress(deps, vscode.l10n.t('Attaching {0} to work item {1}', describeFiles(files), workItemId), { workItemIds: [workItemId], expectedBytes }, (signal) =>
       engine.attach({ files: paths, workItemId, trigger: 'attach', signal }),
     );
   } catch (error) {
-    return showFailure(deps.log, `Attaching to work item ${workItemId}`, error);
+    return showFailure(deps.log, vscode.l10n.t('Attaching to work item {0}', workItemId), error);
   } finally {
     deps.transfers.clear(workItemId, names);
     deps.refresh();
   }
   // Retry sends again only the files that can go through (not those over a limit).
-  void reportRun(summary, `Attach to work item ${workItemId}`, (items) => attachUris(deps, workItemId, retryFiles(files, items)));
+  void reportRun(summary, vscode.l10n.t('Attach to work item {0}', workItemId), (items) => attachUris(deps, workItemId, retryFiles(files, items)));
   return summary;
 }
 
@@ -62,10 +62,10 @@ function retryFiles(files: readonly vscode.Uri[], items: readonly ItemOutcome[])
 async function regularFiles(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
   const stats = await Promise.all(uris.map((uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then((stat) => stat, () => undefined)));
   const files = uris.filter((_, i) => ((stats[i]?.type ?? 0) & vscode.FileType.File) !== 0);
-  if (files.length < uris.length) void vscode.window.showWarningMessage(`Skipped ${uris.length - files.length} folder(s) or missing file(s): only files can be attached.`);
+  if (files.length < uris.length) void vscode.window.showWarningMessage(vscode.l10n.t('Skipped {0} folder(s) or missing file(s): only files can be attached.', uris.length - files.length));
   return files;
 }
 
 function describeFiles(files: readonly vscode.Uri[]): string {
-  return files.length === 1 ? `"${path.basename(files[0].fsPath)}"` : `${files.length} files`;
+  return files.length === 1 ? `"${path.basename(files[0].fsPath)}"` : vscode.l10n.t('{0} files', files.length);
 }

@@ -28,23 +28,23 @@ export function registerAttachmentCommands(deps: CommandDeps): vscode.Disposable
 async function download(deps: CommandDeps, node: AttachmentNode): Promise<string | undefined> {
   const { attachmentId, fileName, size } = node.entry;
   if (!attachmentId) {
-    void vscode.window.showInformationMessage(`"${fileName}" is not in Azure DevOps yet: there is nothing to download.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is not in Azure DevOps yet: there is nothing to download.', fileName));
     return undefined;
   }
   const engine = await deps.sync.requireEngine();
   if (!engine) return undefined;
   let outcome: ItemOutcome;
   try {
-    outcome = await withTransferProgress(deps, `Downloading "${fileName}"`, { workItemIds: [node.workItemId], expectedBytes: size }, (signal) =>
+    outcome = await withTransferProgress(deps, vscode.l10n.t('Downloading "{0}"', fileName), { workItemIds: [node.workItemId], expectedBytes: size }, (signal) =>
       engine.download(node.workItemId, attachmentId, { signal }),
     );
   } catch (error) {
-    return showFailure(deps.log, `Downloading "${fileName}"`, error);
+    return showFailure(deps.log, vscode.l10n.t('Downloading "{0}"', fileName), error);
   } finally {
     deps.refresh();
   }
   if (outcome.status === 'failed' || !outcome.localPath) {
-    void offerRetry(`Downloading "${fileName}" failed: ${outcome.error?.message ?? outcome.status}`, () => download(deps, node));
+    void offerRetry(vscode.l10n.t('Downloading "{0}" failed: {1}', fileName, outcome.error?.message ?? outcome.status), () => download(deps, node));
     return undefined;
   }
   return outcome.localPath;
@@ -60,8 +60,9 @@ async function open(deps: CommandDeps, node: AttachmentNode): Promise<string | u
 async function reveal(deps: CommandDeps, node: AttachmentNode): Promise<boolean> {
   let local = existingLocalPath(node);
   if (!local) {
-    const choice = await vscode.window.showInformationMessage(`"${node.entry.fileName}" is not downloaded yet.`, 'Download');
-    local = choice === 'Download' ? await download(deps, node) : undefined;
+    const downloadLabel = vscode.l10n.t('Download');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is not downloaded yet.', node.entry.fileName), downloadLabel);
+    local = choice === downloadLabel ? await download(deps, node) : undefined;
     if (!local) return false;
   }
   await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(local));
@@ -76,23 +77,24 @@ function existingLocalPath(node: AttachmentNode): string | undefined {
 async function remove(deps: CommandDeps, node: AttachmentNode): Promise<boolean> {
   const { attachmentId, fileName } = node.entry;
   if (!attachmentId) return false;
+  const removeLabel = vscode.l10n.t('Remove');
   const choice = await vscode.window.showWarningMessage(
-    `Remove "${fileName}" from work item ${node.workItemId} in Azure DevOps?`,
-    { modal: true, detail: 'The attachment link is removed for everyone. Your local copy is kept.' },
-    'Remove',
+    vscode.l10n.t('Remove "{0}" from work item {1} in Azure DevOps?', fileName, node.workItemId),
+    { modal: true, detail: vscode.l10n.t('The attachment link is removed for everyone. Your local copy is kept.') },
+    removeLabel,
   );
-  if (choice !== 'Remove') return false;
+  if (choice !== removeLabel) return false;
   const engine = await deps.sync.requireEngine();
   if (!engine) return false;
   try {
     const outcome = await engine.removeFromWorkItem(node.workItemId, attachmentId);
     if (outcome.status === 'failed') {
-      void offerRetry(`Removing "${fileName}" failed: ${outcome.error?.message ?? 'unknown error'}`, () => remove(deps, node));
+      void offerRetry(vscode.l10n.t('Removing "{0}" failed: {1}', fileName, outcome.error?.message ?? vscode.l10n.t('unknown error')), () => remove(deps, node));
       return false;
     }
     return true;
   } catch (error) {
-    return showFailure(deps.log, `Removing "${fileName}"`, error) ?? false;
+    return showFailure(deps.log, vscode.l10n.t('Removing "{0}"', fileName), error) ?? false;
   } finally {
     deps.refresh();
   }
@@ -104,7 +106,7 @@ async function deleteLocalRecord(deps: CommandDeps, node: AttachmentNode): Promi
   if (!engine) return false;
   const deleted = node.entry.attachmentId ? await engine.deleteLocalRecord(node.entry.attachmentId) : await softDeleteByFile(deps, node);
   deps.refresh();
-  if (!deleted) void vscode.window.showInformationMessage(`There is no local record of "${node.entry.fileName}".`);
+  if (!deleted) void vscode.window.showInformationMessage(vscode.l10n.t('There is no local record of "{0}".', node.entry.fileName));
   return deleted;
 }
 

@@ -22,11 +22,11 @@ export function registerDuplicateCommands(deps: CommandDeps): vscode.Disposable[
 
 async function findDuplicates(deps: CommandDeps, arg: unknown): Promise<DuplicateMatch[] | undefined> {
   const invoked = invokedFiles(arg, undefined);
-  const [file] = invoked.length > 0 ? invoked : await chooseFiles('Find work items that already have this file', false);
+  const [file] = invoked.length > 0 ? invoked : await chooseFiles(vscode.l10n.t('Find work items that already have this file'), false);
   if (!file) return undefined;
   const store = await deps.sync.store();
   if (!store) {
-    void vscode.window.showWarningMessage('Connect to Azure DevOps and open a folder to look for duplicates.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Connect to Azure DevOps and open a folder to look for duplicates.'));
     return undefined;
   }
   let matches: DuplicateMatch[];
@@ -34,7 +34,7 @@ async function findDuplicates(deps: CommandDeps, arg: unknown): Promise<Duplicat
     const { sha256 } = await sha256OfFile(file.fsPath);
     matches = duplicatesOf(store, sha256, file.fsPath);
   } catch (error) {
-    return showFailure(deps.log, `Hashing "${path.basename(file.fsPath)}"`, error);
+    return showFailure(deps.log, vscode.l10n.t('Hashing "{0}"', path.basename(file.fsPath)), error);
   }
   void showMatches(path.basename(file.fsPath), matches);
   return matches;
@@ -55,12 +55,12 @@ export function duplicatesOf(store: SyncStore, sha256: string, ownPath?: string)
 
 async function showMatches(name: string, matches: DuplicateMatch[]): Promise<void> {
   if (matches.length === 0) {
-    void vscode.window.showInformationMessage(`No work item has the content of "${name}" yet.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('No work item has the content of "{0}" yet.', name));
     return;
   }
   const picked = await vscode.window.showQuickPick(
-    matches.map((match) => ({ label: `${match.workItemId} ${match.fileName}`, description: match.localPath ?? 'in Azure DevOps', match })),
-    { title: `"${name}" is already attached to ${matches.length} work item(s)`, placeHolder: 'Pick one to open its local copy' },
+    matches.map((match) => ({ label: `${match.workItemId} ${match.fileName}`, description: match.localPath ?? vscode.l10n.t('in Azure DevOps'), match })),
+    { title: vscode.l10n.t('"{0}" is already attached to {1} work item(s)', name, matches.length), placeHolder: vscode.l10n.t('Pick one to open its local copy') },
   );
   if (picked?.match.localPath) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(picked.match.localPath));
 }

@@ -62,8 +62,8 @@ export function withTransferProgress<T>(deps: Pick<CommandDeps, 'sync' | 'retrie
       const wait = deps.retries.current;
       const done = movedAt === undefined ? '' : `${meter.percent()}% · `;
       if (wait) show(`${done}${retryText(wait, now)}`);
-      else if (resends > 0 || waitedSinceMoved) show(`${done}connection lost, retrying${resends > 0 ? ` (try ${resends + 1})` : ''}…`);
-      else if (movedAt !== undefined && now - movedAt >= STALL_MS) show(`${done}no answer from Azure DevOps for ${Math.floor((now - movedAt) / 1000)} s`);
+      else if (resends > 0 || waitedSinceMoved) show(done + (resends > 0 ? vscode.l10n.t('connection lost, retrying (try {0})…', resends + 1) : vscode.l10n.t('connection lost, retrying…')));
+      else if (movedAt !== undefined && now - movedAt >= STALL_MS) show(done + vscode.l10n.t('no answer from Azure DevOps for {0} s', Math.floor((now - movedAt) / 1000)));
     }, 1_000);
     try {
       return await work(abort.signal);
@@ -115,7 +115,7 @@ class TransferMeter {
     const rate = seconds > 0.2 ? ` · ${formatRate((last.bytes - first.bytes) / seconds)}` : '';
     // The title names a single file already; with several, say which one is moving.
     const which = this.files.size > 1 ? `${fileName}: ` : '';
-    return `${which}${this.percent()}% of ${formatBytes(Math.max(this.scope.expectedBytes ?? 0, this.totalSeen()))}${rate}`;
+    return which + vscode.l10n.t('{0}% of {1}', this.percent(), formatBytes(Math.max(this.scope.expectedBytes ?? 0, this.totalSeen()))) + rate;
   }
 
   private doneBytes(): number {
@@ -127,21 +127,22 @@ class TransferMeter {
   }
 }
 
-const DONE: Partial<Record<ItemOutcome['status'], string>> = {
-  uploaded: 'uploaded',
-  linked: 'linked',
-  downloaded: 'downloaded',
-  duplicate: 'already attached',
-  conflict: 'kept as conflict copies',
-  remote_removed: 'removed in ADO',
-  removed: 'removed',
+// Functions, so the words are looked up in the display language when used, not at load.
+const DONE: Partial<Record<ItemOutcome['status'], () => string>> = {
+  uploaded: () => vscode.l10n.t('uploaded'),
+  linked: () => vscode.l10n.t('linked'),
+  downloaded: () => vscode.l10n.t('downloaded'),
+  duplicate: () => vscode.l10n.t('already attached'),
+  conflict: () => vscode.l10n.t('kept as conflict copies'),
+  remote_removed: () => vscode.l10n.t('removed in ADO'),
+  removed: () => vscode.l10n.t('removed'),
 };
 
 /** One line for the user: "2 uploaded, 1 already attached". */
 export function outcomeCounts(items: readonly ItemOutcome[]): string {
   const counts = new Map<string, number>();
   for (const item of items) {
-    const label = DONE[item.status];
+    const label = DONE[item.status]?.();
     if (label) counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   return [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
@@ -158,42 +159,46 @@ const NAMED_FAILURES = 3;
 export async function reportRun(summary: RunSummary, what: string, retry: (items: readonly ItemOutcome[]) => unknown): Promise<void> {
   const failed = summary.items.filter((item) => item.status === 'failed');
   if (summary.status === 'cancelled') {
-    void vscode.window.showWarningMessage(`${what}: cancelled.${summary.items.length > 0 ? ` ${outcomeCounts(summary.items)}` : ''}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0}: cancelled.', what) + (summary.items.length > 0 ? ` ${outcomeCounts(summary.items)}` : ''));
     return;
   }
   const done = outcomeCounts(summary.items);
   if (summary.error && failed.length === 0) {
-    await offerRetry(`${what} failed: ${summary.error.message}${done ? ` (${done})` : ''}`, () => retry([]));
+    await offerRetry(vscode.l10n.t('{0} failed: {1}', what, summary.error.message) + (done ? ` (${done})` : ''), () => retry([]));
     return;
   }
   if (failed.length > 0) {
     const report = failureReport(summary);
     const reason = failed.length <= NAMED_FAILURES
-      ? `failed: ${failed.map((item) => `"${item.fileName}": ${item.error?.message ?? 'failed'}`).join('; ')}`
+      ? vscode.l10n.t('failed: {0}', failed.map((item) => `"${item.fileName}": ${item.error?.message ?? vscode.l10n.t('failed')}`).join('; '))
       : failureText(report);
     const message = failed.length <= NAMED_FAILURES ? `${what} ${reason}${done ? ` (${done})` : ''}` : `${what}: ${done ? `${done}; ` : ''}${reason}`;
-    const retryLabel = report.retryable.length === failed.length ? 'Retry' : `Retry ${report.retryable.length}`;
-    const actions = [...(summary.runId > 0 ? ['Show Details'] : []), 'Show Log', ...(report.retryable.length > 0 ? [retryLabel] : [])];
+    const retryLabel = report.retryable.length === failed.length ? vscode.l10n.t('Retry') : vscode.l10n.t('Retry {0}', report.retryable.length);
+    const showDetails = vscode.l10n.t('Show Details');
+    const showLog = vscode.l10n.t('Show Log');
+    const actions = [...(summary.runId > 0 ? [showDetails] : []), showLog, ...(report.retryable.length > 0 ? [retryLabel] : [])];
     const choice = await vscode.window.showErrorMessage(message, ...actions);
-    if (choice === 'Show Details') await vscode.commands.executeCommand(Commands.showHistory, { runId: summary.runId });
-    if (choice === 'Show Log') await vscode.commands.executeCommand(Commands.showLog);
+    if (choice === showDetails) await vscode.commands.executeCommand(Commands.showHistory, { runId: summary.runId });
+    if (choice === showLog) await vscode.commands.executeCommand(Commands.showLog);
     if (choice === retryLabel) await retry(report.retryable);
     return;
   }
-  void vscode.window.showInformationMessage(`${what}: ${done || 'nothing to do, already in sync'}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1}.', what, done || vscode.l10n.t('nothing to do, already in sync')));
 }
 
 /** An error message with "Show Log" and "Retry". */
 export async function offerRetry(message: string, retry: () => unknown): Promise<void> {
-  const choice = await vscode.window.showErrorMessage(message, 'Show Log', 'Retry');
-  if (choice === 'Show Log') await vscode.commands.executeCommand(Commands.showLog);
-  if (choice === 'Retry') await retry();
+  const showLog = vscode.l10n.t('Show Log');
+  const retryLabel = vscode.l10n.t('Retry');
+  const choice = await vscode.window.showErrorMessage(message, showLog, retryLabel);
+  if (choice === showLog) await vscode.commands.executeCommand(Commands.showLog);
+  if (choice === retryLabel) await retry();
 }
 
 /** A call that threw (not one item): logged, and told to the user with the error's message. */
 export function showFailure(log: vscode.LogOutputChannel, what: string, error: unknown): undefined {
   const message = errorMessage(error);
   log.error(`${what} failed: ${message}`);
-  void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((choice) => choice && vscode.commands.executeCommand(Commands.showLog));
+  void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', what, message), vscode.l10n.t('Show Log')).then((choice) => choice && vscode.commands.executeCommand(Commands.showLog));
   return undefined;
 }

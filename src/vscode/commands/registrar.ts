@@ -73,7 +73,7 @@ function describeView(view: vscode.TreeView<unknown>, connection: Connection, fo
   const name = folder.isMultiRoot ? folder.folder?.name : undefined;
   view.description = name;
   const hasRows = connection.current !== undefined || connection.disconnected.kind === 'consentNeeded';
-  view.message = name && hasRows ? `Syncing folder "${name}" of this workspace (Select Sync Folder... changes it).` : undefined;
+  view.message = name && hasRows ? vscode.l10n.t('Syncing folder "{0}" of this workspace (Select Sync Folder... changes it).', name) : undefined;
 }
 
 function isGroupKind(value: unknown): value is GroupKind {

@@ -16,14 +16,14 @@ export function registerSyncCommands(deps: CommandDeps): vscode.Disposable[] {
 }
 
 async function track(deps: CommandDeps, arg: unknown): Promise<number | undefined> {
-  const target = await workItemTarget(deps, arg, 'Track work item (sync its attachments both ways)');
+  const target = await workItemTarget(deps, arg, vscode.l10n.t('Track work item (sync its attachments both ways)'));
   const engine = target && (await deps.sync.requireEngine());
   if (!target || !engine) return undefined;
   try {
     // The engine checks that the work item exists and is readable before it records it.
     await engine.track([target.id]);
   } catch (error) {
-    return showFailure(deps.log, `Tracking work item ${target.id}`, error);
+    return showFailure(deps.log, vscode.l10n.t('Tracking work item {0}', target.id), error);
   }
   deps.log.info(`Tracking work item ${target.id}: its attachments sync both ways`);
   deps.refresh();
@@ -31,7 +31,7 @@ async function track(deps: CommandDeps, arg: unknown): Promise<number | undefine
 }
 
 async function untrack(deps: CommandDeps, arg: unknown): Promise<number | undefined> {
-  const target = await workItemTarget(deps, arg, 'Stop tracking work item');
+  const target = await workItemTarget(deps, arg, vscode.l10n.t('Stop tracking work item'));
   const engine = target && (await deps.sync.requireEngine());
   if (!target || !engine) return undefined;
   // Files already downloaded stay where they are: untracking only stops the syncing.
@@ -42,13 +42,13 @@ async function untrack(deps: CommandDeps, arg: unknown): Promise<number | undefi
 }
 
 async function syncWorkItem(deps: CommandDeps, arg: unknown): Promise<RunSummary | undefined> {
-  const target = await workItemTarget(deps, arg, 'Force sync work item');
+  const target = await workItemTarget(deps, arg, vscode.l10n.t('Force sync work item'));
   if (!target) return undefined;
-  return runSync(deps, [target.id], `Sync of work item ${target.id}`);
+  return runSync(deps, [target.id], vscode.l10n.t('Sync of work item {0}', target.id));
 }
 
 function syncAll(deps: CommandDeps): Promise<RunSummary | undefined> {
-  return runSync(deps, undefined, 'Sync of tracked work items');
+  return runSync(deps, undefined, vscode.l10n.t('Sync of tracked work items'));
 }
 
 async function runSync(deps: CommandDeps, workItemIds: number[] | undefined, what: string, force = false): Promise<RunSummary | undefined> {
@@ -73,10 +73,14 @@ async function runSync(deps: CommandDeps, workItemIds: number[] | undefined, wha
  * decides, with the counts in front of them. Going on only marks records; local files always stay.
  */
 async function confirmBrake(deps: CommandDeps, ids: number[], detail: string, what: string, summary: RunSummary): Promise<RunSummary | undefined> {
-  const go = 'Mark as Removed';
+  const go = vscode.l10n.t('Mark as Removed');
   const pick = await vscode.window.showWarningMessage(
-    `Many attachments disappeared from ${ids.length === 1 ? `work item ${ids[0]}` : `${ids.length} work items`} in Azure DevOps at once.`,
-    { modal: true, detail: `${detail}\n\nMarking them removed keeps every local file. Cancel leaves the work item${ids.length === 1 ? '' : 's'} paused until you sync again.` },
+    ids.length === 1
+      ? vscode.l10n.t('Many attachments disappeared from work item {0} in Azure DevOps at once.', ids[0])
+      : vscode.l10n.t('Many attachments disappeared from {0} work items in Azure DevOps at once.', ids.length),
+    { modal: true, detail: `${detail}\n\n${ids.length === 1
+      ? vscode.l10n.t('Marking them removed keeps every local file. Cancel leaves the work item paused until you sync again.')
+      : vscode.l10n.t('Marking them removed keeps every local file. Cancel leaves the work items paused until you sync again.')}` },
     go);
   if (pick !== go) return summary;
   return runSync(deps, ids, what, true);

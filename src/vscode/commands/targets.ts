@@ -15,7 +15,7 @@ export async function workItemTarget(deps: CommandDeps, arg: unknown, title: str
 
 export function attachmentTarget(arg: unknown): AttachmentNode | undefined {
   if (arg instanceof AttachmentNode) return arg;
-  void vscode.window.showInformationMessage('Run this command from an attachment in the Work Items view.');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Run this command from an attachment in the Work Items view.'));
   return undefined;
 }
 
@@ -37,7 +37,7 @@ export async function chooseFiles(title: string, canSelectMany = true): Promise<
     canSelectFolders: false,
     canSelectMany,
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    openLabel: 'Attach',
+    openLabel: vscode.l10n.t('Attach'),
   });
   return picked ?? [];
 }
