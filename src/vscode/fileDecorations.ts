@@ -7,17 +7,18 @@ import { errorMessage } from '../core/errorMessage';
 
 interface Badge {
   badge: string;
-  label: string;
+  /** A function, so the word is looked up in the display language when shown, not at load. */
+  label: () => string;
   color?: string;
 }
 
 const BADGES: Record<string, Badge> = {
-  SYNCED: { badge: '✓', label: 'synced', color: 'testing.iconPassed' },
-  PENDING: { badge: '↑', label: 'queued' },
-  UPLOADING: { badge: '↑', label: 'uploading' },
-  FAILED: { badge: '!', label: 'failed', color: 'errorForeground' },
-  CONFLICT: { badge: 'C', label: 'conflict', color: 'list.warningForeground' },
-  REMOTE_REMOVED: { badge: '−', label: 'removed in Azure DevOps' },
+  SYNCED: { badge: '✓', label: () => vscode.l10n.t('synced'), color: 'testing.iconPassed' },
+  PENDING: { badge: '↑', label: () => vscode.l10n.t('queued') },
+  UPLOADING: { badge: '↑', label: () => vscode.l10n.t('uploading') },
+  FAILED: { badge: '!', label: () => vscode.l10n.t('failed'), color: 'errorForeground' },
+  CONFLICT: { badge: 'C', label: () => vscode.l10n.t('conflict'), color: 'list.warningForeground' },
+  REMOTE_REMOVED: { badge: '−', label: () => vscode.l10n.t('removed in Azure DevOps') },
 };
 
 /** Runs finish in bursts of item events: one reload for a burst. */
@@ -84,7 +85,7 @@ function decorationsOf(rows: readonly AttachmentRow[]): Map<string, Decorated> {
     const look = BADGES[row.remoteRemovedAt && row.syncStatus === 'SYNCED' ? 'REMOTE_REMOVED' : row.syncStatus];
     if (!look) continue;
     const reason = row.syncStatus === 'FAILED' && row.errorMessage ? `: ${row.errorMessage}` : '';
-    const tooltip = `Work item ${row.workItemId}: ${look.label}${reason}`;
+    const tooltip = vscode.l10n.t('Work item {0}: {1}', row.workItemId, look.label()) + reason;
     const decoration = new vscode.FileDecoration(look.badge, tooltip, look.color ? new vscode.ThemeColor(look.color) : undefined);
     byPath.set(row.localPath, { decoration, key: `${look.badge}\u0000${look.color ?? ''}\u0000${tooltip}` });
   }

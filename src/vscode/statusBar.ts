@@ -15,7 +15,7 @@ export interface StatusBar extends vscode.Disposable {
 
 export function createStatusBar({ connection, session, retries }: Services): StatusBar {
   const item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
-  item.name = 'Azure DevOps Attachment Sync';
+  item.name = vscode.l10n.t('Azure DevOps Attachment Sync');
   const model = new StatusModel();
   const render = (): void => {
     const view = model.view();
@@ -62,6 +62,6 @@ function tooltipOf(view: StatusView): string | vscode.MarkdownString {
   const text = view.tooltip.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, '\\$&').split('\n').join('\n\n');
   const tooltip = new vscode.MarkdownString(text, true);
   tooltip.isTrusted = { enabledCommands: [Commands.dismissFailures, Commands.showHistory] };
-  tooltip.appendMarkdown(`\n\n[$(close) Dismiss failures](command:${Commands.dismissFailures}) · [$(history) Show Sync History](command:${Commands.showHistory})`);
+  tooltip.appendMarkdown(`\n\n[${vscode.l10n.t('$(close) Dismiss failures')}](command:${Commands.dismissFailures}) · [${vscode.l10n.t('$(history) Show Sync History')}](command:${Commands.showHistory})`);
   return tooltip;
 }

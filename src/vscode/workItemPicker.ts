@@ -22,7 +22,7 @@ interface WorkItemPick extends vscode.QuickPickItem {
 }
 
 export function summaryOf(item: WorkItem): PickedWorkItem {
-  return { id: item.id, title: String(item.fields['System.Title'] ?? ''), type: String(item.fields['System.WorkItemType'] ?? 'Work item') };
+  return { id: item.id, title: String(item.fields['System.Title'] ?? ''), type: String(item.fields['System.WorkItemType'] ?? vscode.l10n.t('Work item')) };
 }
 
 export function recentWorkItems(memento: vscode.Memento): PickedWorkItem[] {
@@ -53,7 +53,7 @@ class WorkItemQuickPick {
 
   constructor(private readonly client: AdoClient, private readonly recent: PickedWorkItem[], title: string) {
     this.quickPick.title = title;
-    this.quickPick.placeholder = 'Type a work item id or words of its title';
+    this.quickPick.placeholder = vscode.l10n.t('Type a work item id or words of its title');
     this.quickPick.matchOnDescription = true;
     this.quickPick.ignoreFocusOut = true;
   }
@@ -81,8 +81,8 @@ class WorkItemQuickPick {
   private showDefaults(): void {
     const recentIds = new Set(this.recent.map((item) => item.id));
     this.quickPick.items = [
-      ...section('Recent', this.recent),
-      ...section('Assigned to Me', this.assigned.filter((item) => !recentIds.has(item.id))),
+      ...section(vscode.l10n.t('Recent'), this.recent),
+      ...section(vscode.l10n.t('Assigned to Me'), this.assigned.filter((item) => !recentIds.has(item.id))),
     ];
   }
 
@@ -92,7 +92,7 @@ class WorkItemQuickPick {
       this.assigned = await this.query(ASSIGNED_TO_ME_WIQL);
       if (this.quickPick.value.trim() === '') this.showDefaults();
     } catch (error) {
-      this.quickPick.items = [...this.quickPick.items, { label: `$(error) Could not load assigned work items: ${errorMessage(error)}` }];
+      this.quickPick.items = [...this.quickPick.items, { label: vscode.l10n.t('$(error) Could not load assigned work items: {0}', errorMessage(error)) }];
     } finally {
       this.quickPick.busy = false;
     }
@@ -113,8 +113,8 @@ class WorkItemQuickPick {
       if (seq !== this.searchSeq) return;
       // alwaysShow: the QuickPick's own filter must not hide what ADO matched (by id, or by words it ranks).
       this.quickPick.items = found.length > 0
-        ? section('Search results', found).map((pick) => ({ ...pick, alwaysShow: true }))
-        : [{ label: `$(search) No work item matches "${text}"`, alwaysShow: true }];
+        ? section(vscode.l10n.t('Search results'), found).map((pick) => ({ ...pick, alwaysShow: true }))
+        : [{ label: vscode.l10n.t('$(search) No work item matches "{0}"', text), alwaysShow: true }];
     } catch (error) {
       if (seq === this.searchSeq) this.quickPick.items = [{ label: `$(error) ${errorMessage(error)}`, alwaysShow: true }];
     } finally {

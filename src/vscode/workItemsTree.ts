@@ -73,11 +73,11 @@ export class WorkItemsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private async groups(): Promise<GroupNode[]> {
     const tracked = await this.trackedIds();
     const specs: GroupSpec[] = [
-      { kind: 'tracked', label: 'Tracked', count: tracked.size },
-      { kind: 'assigned', label: 'Assigned to Me', wiql: ASSIGNED_TO_ME_WIQL },
+      { kind: 'tracked', label: vscode.l10n.t('Tracked'), count: tracked.size },
+      { kind: 'assigned', label: vscode.l10n.t('Assigned to Me'), wiql: ASSIGNED_TO_ME_WIQL },
     ];
     const query = readWorkItemQuery();
-    if (query) specs.push({ kind: 'query', label: 'Query', wiql: query });
+    if (query) specs.push({ kind: 'query', label: vscode.l10n.t('Query'), wiql: query });
     this.shownGroups = specs.map((spec) => new GroupNode(this.env, spec, () => this.trackedIds(), () => this.limits.get(spec.kind) ?? PAGE_SIZE));
     return this.shownGroups;
   }

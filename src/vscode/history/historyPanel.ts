@@ -10,7 +10,6 @@ import { errorMessage } from '../../core/errorMessage';
 /** Answers the view's requests (HistoryController.handle on the current store). */
 export type HistoryBackend = (request: Request) => Promise<ResponseByKind[Request['kind']]>;
 
-export const HISTORY_TITLE = 'Sync History';
 
 /**
  * The one Sync History panel of this window (revealed, not duplicated): made by registerHistory
@@ -37,7 +36,7 @@ export class HistoryPanels implements vscode.Disposable {
       this.current.reveal(selected);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(WebviewTypes.history, HISTORY_TITLE, vscode.ViewColumn.Active,
+    const panel = vscode.window.createWebviewPanel(WebviewTypes.history, vscode.l10n.t('Sync History'), vscode.ViewColumn.Active,
       { enableScripts: true, localResourceRoots: panelRoots(this.extensionUri), retainContextWhenHidden: false });
     this.adopt(panel, selected);
   }

@@ -22,7 +22,7 @@ export function registerHistory({ context, session, connection, log }: Services)
   const host = vscodeHostActions((id) => workItemUrl(connection, id));
   const backend: HistoryBackend = async (request) => {
     const store = await session.historyStore();
-    if (!store) throw new HistoryRequestError('Open a folder to see its sync history.');
+    if (!store) throw new HistoryRequestError(vscode.l10n.t('Open a folder to see its sync history.'));
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
     const retry = engineRetry(store, () => session.requireEngine(), root, (m) => log.warn(m));
     return new HistoryController(store, retry, host).handle(request);

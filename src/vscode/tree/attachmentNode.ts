@@ -13,17 +13,18 @@ export type AttachmentEntry = AttachmentViewEntry;
 /** 'interrupted': the record says uploading but no run of this window moves it (cancelled, or the window closed mid-upload). */
 type AttachmentState = AttachmentViewState | 'interrupted';
 
-const STATES: Record<AttachmentState, { label: string; icon: string; color?: string }> = {
-  synced: { label: 'synced', icon: 'pass', color: 'testing.iconPassed' },
-  uploading: { label: 'uploading', icon: 'sync~spin' },
-  interrupted: { label: 'upload interrupted', icon: 'debug-pause' },
-  queued: { label: 'queued', icon: 'clock' },
-  failed: { label: 'failed', icon: 'error', color: 'errorForeground' },
-  in_ado_only: { label: 'in ADO only', icon: 'cloud' },
-  local_only: { label: 'local only', icon: 'file' },
-  conflict: { label: 'conflict', icon: 'warning', color: 'list.warningForeground' },
-  remote_removed: { label: 'removed in ADO', icon: 'trash' },
-  deleted_locally: { label: 'deleted locally', icon: 'circle-slash' },
+// label is a function, so the word is looked up in the display language when shown, not at load.
+const STATES: Record<AttachmentState, { label: () => string; icon: string; color?: string }> = {
+  synced: { label: () => vscode.l10n.t('synced'), icon: 'pass', color: 'testing.iconPassed' },
+  uploading: { label: () => vscode.l10n.t('uploading'), icon: 'sync~spin' },
+  interrupted: { label: () => vscode.l10n.t('upload interrupted'), icon: 'debug-pause' },
+  queued: { label: () => vscode.l10n.t('queued'), icon: 'clock' },
+  failed: { label: () => vscode.l10n.t('failed'), icon: 'error', color: 'errorForeground' },
+  in_ado_only: { label: () => vscode.l10n.t('in ADO only'), icon: 'cloud' },
+  local_only: { label: () => vscode.l10n.t('local only'), icon: 'file' },
+  conflict: { label: () => vscode.l10n.t('conflict'), icon: 'warning', color: 'list.warningForeground' },
+  remote_removed: { label: () => vscode.l10n.t('removed in ADO'), icon: 'trash' },
+  deleted_locally: { label: () => vscode.l10n.t('deleted locally'), icon: 'circle-slash' },
 };
 
 export interface AttachmentDates {
@@ -52,9 +53,9 @@ export class AttachmentNode extends TreeNode {
   /** The state as the user reads it: "uploading 42%", "failed: TF237082 ...". */
   get stateText(): string {
     const state = this.state;
-    if (state === 'uploading' && this.transfer) return `uploading ${percentOf(this.transfer)}%`;
-    if (state === 'failed' && this.entry.error) return `failed: ${this.entry.error}`;
-    return STATES[state].label;
+    if (state === 'uploading' && this.transfer) return vscode.l10n.t('uploading {0}%', percentOf(this.transfer));
+    if (state === 'failed' && this.entry.error) return vscode.l10n.t('failed: {0}', this.entry.error);
+    return STATES[state].label();
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -62,7 +63,7 @@ export class AttachmentNode extends TreeNode {
     const size = this.entry.size ?? this.transfer?.total;
     // The ADO name is the label; a local name that differs (made safe, numbered, a conflict copy) is said beside it.
     const local = this.entry.localPath ? path.basename(this.entry.localPath) : undefined;
-    const savedAs = local && local !== this.entry.fileName ? `saved as ${displayText(local)}` : undefined;
+    const savedAs = local && local !== this.entry.fileName ? vscode.l10n.t('saved as {0}', displayText(local)) : undefined;
     // State first: a narrow side bar cuts the end of the description.
     item.description = [this.stateText, savedAs, size !== undefined && size > 0 ? formatBytes(size) : undefined].filter(Boolean).join(' · ');
     const look = STATES[this.state];
@@ -70,7 +71,7 @@ export class AttachmentNode extends TreeNode {
     item.tooltip = this.tooltip(size);
     item.contextValue = this.contextValue();
     if (this.entry.localPath) item.resourceUri = vscode.Uri.file(this.entry.localPath);
-    item.command = { command: Commands.openAttachment, title: 'Open Attachment', arguments: [this] };
+    item.command = { command: Commands.openAttachment, title: vscode.l10n.t('Open Attachment'), arguments: [this] };
     return item;
   }
 
@@ -82,11 +83,11 @@ export class AttachmentNode extends TreeNode {
   }
 
   private tooltip(size: number | undefined): vscode.MarkdownString {
-    const lines = [`**${escape(displayText(this.entry.fileName))}**`, '', `State: ${escape(this.stateText)}`];
-    if (size !== undefined) lines.push(`Size: ${formatBytes(size)}`);
-    if (this.dates.addedAt) lines.push(`Added in ADO: ${new Date(this.dates.addedAt).toLocaleString()}`);
-    if (this.entry.comment) lines.push(`Comment: ${escape(this.entry.comment)}`);
-    if (this.entry.localPath) lines.push(`Local: ${escape(this.entry.localPath)}`);
+    const lines = [`**${escape(displayText(this.entry.fileName))}**`, '', vscode.l10n.t('State: {0}', escape(this.stateText))];
+    if (size !== undefined) lines.push(vscode.l10n.t('Size: {0}', formatBytes(size)));
+    if (this.dates.addedAt) lines.push(vscode.l10n.t('Added in ADO: {0}', new Date(this.dates.addedAt).toLocaleString()));
+    if (this.entry.comment) lines.push(vscode.l10n.t('Comment: {0}', escape(this.entry.comment)));
+    if (this.entry.localPath) lines.push(vscode.l10n.t('Local: {0}', escape(this.entry.localPath)));
     if (this.entry.sha256) lines.push(`SHA-256: \`${this.entry.sha256.slice(0, 16)}…\``);
     return new vscode.MarkdownString(lines.join('  \n'));
   }

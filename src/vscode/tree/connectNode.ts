@@ -10,12 +10,11 @@ export class ConnectNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(`Connect to ${this.host}…`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Connect to {0}…', this.host), vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('plug');
-    item.description = 'not connected';
+    item.description = vscode.l10n.t('not connected');
     item.tooltip = new vscode.MarkdownString(
-      `This workspace's settings name \`${this.orgUrl}\`, which you have not connected to from here.\n\n`
-      + 'Nothing is sent to it, and no credentials, until you connect to it yourself.');
+      vscode.l10n.t("This workspace's settings name `{0}`, which you have not connected to from here.\n\nNothing is sent to it, and no credentials, until you connect to it yourself.", this.orgUrl));
     item.contextValue = NodeContext.message;
     item.command = { command: Commands.connect, title: 'Connect' };
     return item;

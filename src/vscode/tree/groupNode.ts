@@ -29,7 +29,7 @@ export class GroupNode extends TreeNode {
     item.contextValue = `${NodeContext.group}:${this.spec.kind}`;
     item.iconPath = new vscode.ThemeIcon(this.spec.kind === 'tracked' ? 'sync' : this.spec.kind === 'assigned' ? 'account' : 'search');
     if (this.spec.wiql && this.spec.kind === 'query') item.tooltip = this.spec.wiql;
-    if (this.spec.count !== undefined && this.spec.count > 0) item.description = `${this.spec.count.toLocaleString('en-US')} work item${this.spec.count === 1 ? '' : 's'}`;
+    if (this.spec.count !== undefined && this.spec.count > 0) item.description = this.spec.count === 1 ? vscode.l10n.t('1 work item') : vscode.l10n.t('{0} work items', this.spec.count.toLocaleString('en-US'));
     return item;
   }
 
@@ -46,12 +46,12 @@ export class GroupNode extends TreeNode {
       return shown < ids.length ? [...nodes, new LoadMoreNode(this, this.spec.kind, shown, ids.length, PAGE_SIZE)] : nodes;
     } catch (error) {
       this.env.log.error(`Loading "${this.spec.label}" failed: ${errorMessage(error)}`);
-      return [new MessageNode(this, `Could not load: ${errorMessage(error)}`, 'error')];
+      return [new MessageNode(this, vscode.l10n.t('Could not load: {0}', errorMessage(error)), 'error')];
     }
   }
 
   private emptyText(): string {
-    if (this.spec.kind === 'tracked') return 'No tracked work items. Attach a file or use Track Work Item.';
-    return this.spec.kind === 'assigned' ? 'Nothing is assigned to you.' : 'The query returned no work items.';
+    if (this.spec.kind === 'tracked') return vscode.l10n.t('No tracked work items. Attach a file or use Track Work Item.');
+    return this.spec.kind === 'assigned' ? vscode.l10n.t('Nothing is assigned to you.') : vscode.l10n.t('The query returned no work items.');
   }
 }

@@ -11,12 +11,12 @@ export class LoadMoreNode extends TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const next = Math.min(this.page, this.total - this.shown);
-    const item = new vscode.TreeItem(`Load ${next} more…`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Load {0} more…', next), vscode.TreeItemCollapsibleState.None);
     item.id = `more-${this.group}-${this.shown}`;
-    item.description = `${this.shown.toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')} shown`;
+    item.description = vscode.l10n.t('{0} of {1} shown', this.shown.toLocaleString('en-US'), this.total.toLocaleString('en-US'));
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = NodeContext.message;
-    item.command = { command: Commands.loadMore, title: 'Load More', arguments: [this.group] };
+    item.command = { command: Commands.loadMore, title: vscode.l10n.t('Load More'), arguments: [this.group] };
     return item;
   }
 }

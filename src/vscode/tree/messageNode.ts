@@ -11,7 +11,7 @@ export class MessageNode extends TreeNode {
     const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
     item.iconPath = this.kind === 'error' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('info');
     item.contextValue = NodeContext.message;
-    if (this.kind === 'error') item.tooltip = `${this.message}\nSee ADO Sync: Show Log for details.`;
+    if (this.kind === 'error') item.tooltip = `${this.message}\n${vscode.l10n.t('See ADO Sync: Show Log for details.')}`;
     return item;
   }
 }

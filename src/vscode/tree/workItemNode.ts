@@ -52,7 +52,7 @@ export class WorkItemNode extends TreeNode {
   }
 
   get type(): string {
-    return String(this.item.fields['System.WorkItemType'] ?? 'Work item');
+    return String(this.item.fields['System.WorkItemType'] ?? vscode.l10n.t('Work item'));
   }
 
   get attachmentRelations(): WorkItemRelation[] {
@@ -65,7 +65,7 @@ export class WorkItemNode extends TreeNode {
     const item = new vscode.TreeItem(`${this.id} ${this.title}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `${nodePath(this.parent)}/wi-${this.id}`;
     // Descriptions render no codicons: the count is in words.
-    item.description = [state, count > 0 ? `${count} file${count === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
+    item.description = [state, count > 0 ? (count === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', count)) : undefined].filter(Boolean).join(' · ');
     const look = TYPE_ICONS[this.type] ?? { icon: 'issues', color: 'foreground' };
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     item.tooltip = this.tooltip(state, count);
@@ -78,10 +78,10 @@ export class WorkItemNode extends TreeNode {
       this.view ??= await this.loadView();
     } catch (error) {
       this.env.log.error(`Attachments of work item ${this.id} could not be loaded: ${errorMessage(error)}`);
-      return [new MessageNode(this, `Could not load attachments: ${errorMessage(error)}`, 'error')];
+      return [new MessageNode(this, vscode.l10n.t('Could not load attachments: {0}', errorMessage(error)), 'error')];
     }
     const nodes = this.attachmentNodes(this.view);
-    return nodes.length > 0 ? nodes : [new MessageNode(this, 'No attachments. Drop files here to attach them.')];
+    return nodes.length > 0 ? nodes : [new MessageNode(this, vscode.l10n.t('No attachments. Drop files here to attach them.'))];
   }
 
   private attachmentNodes(view: { attachments: readonly AttachmentViewEntry[] }): AttachmentNode[] {
@@ -105,9 +105,9 @@ export class WorkItemNode extends TreeNode {
 
   private tooltip(state: string, count: number): vscode.MarkdownString {
     const changedBy = this.item.fields['System.ChangedDate'];
-    const lines = [`**${this.type} ${this.id}**: ${this.title}`, '', `State: ${state}`, `Attachments in ADO: ${count}`];
-    if (typeof changedBy === 'string') lines.push(`Changed: ${new Date(changedBy).toLocaleString()}`);
-    lines.push(this.tracked ? 'Tracked: attachments sync both ways' : 'Not tracked');
+    const lines = [`**${this.type} ${this.id}**: ${this.title}`, '', vscode.l10n.t('State: {0}', state), vscode.l10n.t('Attachments in ADO: {0}', count)];
+    if (typeof changedBy === 'string') lines.push(vscode.l10n.t('Changed: {0}', new Date(changedBy).toLocaleString()));
+    lines.push(this.tracked ? vscode.l10n.t('Tracked: attachments sync both ways') : vscode.l10n.t('Not tracked'));
     return new vscode.MarkdownString(lines.join('  \n'));
   }
 }
