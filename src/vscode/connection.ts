@@ -120,7 +120,7 @@ export class Connection implements vscode.Disposable {
     if (await this.credentials.dropLegacy()) {
       const text = 'ADO Sync now keeps credentials per organization. The PAT or sign-in saved by an earlier version could not be tied to one, so it was removed: connect once more.';
       this.log.warn(text);
-      void vscode.window.showInformationMessage(text, 'Connect').then((pick) => pick && vscode.commands.executeCommand(Commands.connect));
+      void vscode.window.showInformationMessage(vscode.l10n.t('ADO Sync now keeps credentials per organization. The PAT or sign-in saved by an earlier version could not be tied to one, so it was removed: connect once more.'), vscode.l10n.t('Connect')).then((pick) => pick && vscode.commands.executeCommand(Commands.connect));
     }
     if (!vscode.workspace.isTrusted) return this.setState(undefined, { kind: 'restricted' });
     const { orgUrl, project } = readSettings(this.folder.scope);
@@ -170,17 +170,17 @@ export class Connection implements vscode.Disposable {
 
   private refuseInRestrictedMode(): void {
     if (!vscode.workspace.isTrusted) {
-      throw new RestrictedModeError('This workspace is in Restricted Mode: trust it (Manage Workspace Trust) to connect to Azure DevOps.');
+      throw new RestrictedModeError(vscode.l10n.t('This workspace is in Restricted Mode: trust it (Manage Workspace Trust) to connect to Azure DevOps.'));
     }
   }
 
   private async microsoftAuth(interactive: boolean): Promise<BearerAuth> {
     const scopes = microsoftScopes(readTenant());
     const first = await vscode.authentication.getSession(MICROSOFT_PROVIDER, scopes, interactive ? { createIfNone: true } : { silent: true });
-    if (!first) throw new SignInRequiredError('Sign in with Microsoft again: no session is available.');
+    if (!first) throw new SignInRequiredError(vscode.l10n.t('Sign in with Microsoft again: no session is available.'));
     return new BearerAuth(async () => {
       const session = await vscode.authentication.getSession(MICROSOFT_PROVIDER, scopes, { silent: true });
-      if (!session) throw new SignInRequiredError('The Microsoft session ended: run ADO Sync: Connect to Azure DevOps.');
+      if (!session) throw new SignInRequiredError(vscode.l10n.t('The Microsoft session ended: run ADO Sync: Connect to Azure DevOps.'));
       return session.accessToken;
     });
   }

@@ -18,7 +18,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, connection
     };
     const text = redact(JSON.stringify(report, null, 2));
     await vscode.env.clipboard.writeText(text);
-    void vscode.window.showInformationMessage('Azure DevOps Attachment Sync diagnostics copied to the clipboard.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Azure DevOps Attachment Sync diagnostics copied to the clipboard.'));
     return text;
   });
 }

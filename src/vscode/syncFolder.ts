@@ -45,9 +45,9 @@ export class SyncFolder implements vscode.Disposable {
     const folder = this.folder;
     if (!this.isMultiRoot || !folder || this.memento.get<string>(CHOICE_KEY) || this.memento.get<boolean>(ANNOUNCED_KEY)) return;
     await this.memento.update(ANNOUNCED_KEY, true);
-    const change = 'Select Sync Folder...';
+    const change = vscode.l10n.t('Select Sync Folder...');
     const pick = await vscode.window.showInformationMessage(
-      `ADO Sync keeps attachments of this multi-root workspace in the folder "${folder.name}" (its mirror, database and settings).`, change);
+      vscode.l10n.t('ADO Sync keeps attachments of this multi-root workspace in the folder "{0}" (its mirror, database and settings).', folder.name), change);
     if (pick) await this.pick();
   }
 
@@ -55,13 +55,13 @@ export class SyncFolder implements vscode.Disposable {
   async pick(): Promise<vscode.WorkspaceFolder | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) {
-      void vscode.window.showWarningMessage('Open a folder: attachments are synced with a workspace folder.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder: attachments are synced with a workspace folder.'));
       return undefined;
     }
     const current = this.folder;
     const picked = await vscode.window.showQuickPick(
-      folders.map((f) => ({ label: f.name, description: f === current ? 'in use' : undefined, detail: f.uri.fsPath, folder: f })),
-      { title: 'Sync attachments with which folder?', placeHolder: 'Its mirror folder, sync database and adoSync settings are used' });
+      folders.map((f) => ({ label: f.name, description: f === current ? vscode.l10n.t('in use') : undefined, detail: f.uri.fsPath, folder: f })),
+      { title: vscode.l10n.t('Sync attachments with which folder?'), placeHolder: vscode.l10n.t('Its mirror folder, sync database and adoSync settings are used') });
     if (!picked) return undefined;
     await this.memento.update(CHOICE_KEY, picked.folder.uri.toString());
     this.fireIfChanged();

@@ -95,7 +95,7 @@ export class SyncSession implements vscode.Disposable {
       // Not awaited: the command that asked ends now; the button runs on its own.
       void this.explainDisconnected();
     } else if (status.kind === 'noFolder') {
-      void vscode.window.showWarningMessage('Open a folder: attachments are synced with a workspace folder.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder: attachments are synced with a workspace folder.'));
     } else if (status.kind === 'open' && status.readOnly) {
       void this.explainReadOnly(status);
     }
@@ -105,14 +105,14 @@ export class SyncSession implements vscode.Disposable {
   private async explainDisconnected(): Promise<void> {
     const why = this.connection.disconnected;
     if (why.kind === 'restricted') {
-      const pick = await vscode.window.showWarningMessage('ADO Sync does not connect in Restricted Mode: trust this workspace to sync its attachments.', 'Manage Workspace Trust');
+      const pick = await vscode.window.showWarningMessage(vscode.l10n.t('ADO Sync does not connect in Restricted Mode: trust this workspace to sync its attachments.'), vscode.l10n.t('Manage Workspace Trust'));
       if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
     const text = why.kind === 'consentNeeded'
-      ? `This workspace's settings name ${why.host}, which you have not connected to: nothing is sent to it until you connect.`
-      : 'Connect to Azure DevOps first.';
-    const pick = await vscode.window.showWarningMessage(text, 'Connect');
+      ? vscode.l10n.t("This workspace's settings name {0}, which you have not connected to: nothing is sent to it until you connect.", why.host)
+      : vscode.l10n.t('Connect to Azure DevOps first.');
+    const pick = await vscode.window.showWarningMessage(text, vscode.l10n.t('Connect'));
     if (pick) await vscode.commands.executeCommand(Commands.connect);
   }
 
@@ -124,16 +124,17 @@ export class SyncSession implements vscode.Disposable {
     const damage = this.core.openedStore?.damaged;
     if (!damage || damage === this.toldDamage) return;
     this.toldDamage = damage;
-    void vscode.window.showErrorMessage(damage.message, 'Show Log').then((pick) => { if (pick) log.show(); });
+    void vscode.window.showErrorMessage(damage.message, vscode.l10n.t('Show Log')).then((pick) => { if (pick) log.show(); });
   }
 
   private async explainReadOnly(status: Extract<SessionStatus, { readOnly: true }>): Promise<void> {
+    const showHistory = vscode.l10n.t('Show History (read-only)');
+    const tryAgain = vscode.l10n.t('Try Again');
     const pick = await vscode.window.showWarningMessage(
-      `The sync database is in use by another process (pid ${status.lockedBy.pid} on ${status.lockedBy.host}, e.g. the ado-sync CLI). ` +
-      'Sync History is shown read-only and syncing is paused until it is released.',
-      'Show History (read-only)', 'Try Again');
-    if (pick === 'Show History (read-only)') await vscode.commands.executeCommand(Commands.showHistory);
-    if (pick === 'Try Again') await this.core.reopen();
+      vscode.l10n.t('The sync database is in use by another process (pid {0} on {1}, e.g. the ado-sync CLI). Sync History is shown read-only and syncing is paused until it is released.', status.lockedBy.pid, status.lockedBy.host),
+      showHistory, tryAgain);
+    if (pick === showHistory) await vscode.commands.executeCommand(Commands.showHistory);
+    if (pick === tryAgain) await this.core.reopen();
   }
 
   dispose(): void {

@@ -62,13 +62,15 @@ function isCredentials(arg: unknown): arg is CredentialsArgument {
 async function promptCredentials(): Promise<CredentialsArgument | undefined> {
   const config = readWebhookConfig();
   if (config.auth === 'basic') {
-    const username = await vscode.window.showInputBox({ title: 'Webhook receiver: basic auth (1/2)', prompt: 'User name Azure DevOps sends', value: config.username, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a user name') });
+    const username = await vscode.window.showInputBox({ title: vscode.l10n.t('Webhook receiver: basic auth (1/2)'), prompt: vscode.l10n.t('User name Azure DevOps sends'), value: config.username, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a user name')) });
     if (username === undefined) return undefined;
-    const password = await vscode.window.showInputBox({ title: 'Webhook receiver: basic auth (2/2)', prompt: 'Password (kept in SecretStorage)', password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter a password') });
+    const password = await vscode.window.showInputBox({ title: vscode.l10n.t('Webhook receiver: basic auth (2/2)'), prompt: vscode.l10n.t('Password (kept in SecretStorage)'), password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : vscode.l10n.t('Enter a password')) });
     return password === undefined ? undefined : { username: username.trim(), password };
   }
-  const what = config.auth === 'hmac' ? 'HMAC-SHA256 key of the request body' : 'value of the x-webhook-signature header';
-  const secret = await vscode.window.showInputBox({ title: `Webhook receiver: ${config.auth} auth`, prompt: `Shared secret: the ${what} (kept in SecretStorage)`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.length >= 16 ? undefined : 'Use at least 16 characters') });
+  const prompt = config.auth === 'hmac'
+    ? vscode.l10n.t('Shared secret: the HMAC-SHA256 key of the request body (kept in SecretStorage)')
+    : vscode.l10n.t('Shared secret: the value of the x-webhook-signature header (kept in SecretStorage)');
+  const secret = await vscode.window.showInputBox({ title: vscode.l10n.t('Webhook receiver: {0} auth', config.auth), prompt, password: true, ignoreFocusOut: true, validateInput: (v) => (v.length >= 16 ? undefined : vscode.l10n.t('Use at least 16 characters')) });
   return secret === undefined ? undefined : { secret };
 }
 
@@ -119,10 +121,10 @@ async function register(deps: WebhookCommandDeps): Promise<RegisterResult | unde
   }
   const publicUrl = config.publicUrl.trim() || (await promptPublicUrl(await remoteAdvice(deps)));
   if (!publicUrl) return undefined;
-  return withHookErrors(deps, 'Registering webhook subscriptions', async () => {
+  return withHookErrors(deps, vscode.l10n.t('Registering webhook subscriptions'), async () => {
     const settings = { ...toWebhookSettings(config, await readWebhookSecrets(deps.secrets)), publicUrl };
     const project = await access.client.getProject(access.client.project);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Registering webhook subscriptions…' },
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Registering webhook subscriptions…') },
       () => registerWebhook(access.client, { id: project.id, name: project.name }, settings, access.records?.webhooks));
     access.records?.flush();
     const message = registerSummary(result, publicUrl);
@@ -142,17 +144,17 @@ async function remoteAdvice(deps: WebhookCommandDeps): Promise<{ suggestion?: st
     const external = await vscode.env.asExternalUri(vscode.Uri.parse(receiverUrl));
     return remoteReceiverAdvice(remote, receiverUrl, external.toString(true));
   } catch (error) {
-    return { note: `This window runs on "${remote}" and VS Code could not forward the receiver (${errorMessage(error)}): enter the URL of a tunnel or relay to it.` };
+    return { note: vscode.l10n.t('This window runs on "{0}" and VS Code could not forward the receiver ({1}): enter the URL of a tunnel or relay to it.', remote, errorMessage(error)) };
   }
 }
 
 async function promptPublicUrl(remote?: { suggestion?: string; note: string }): Promise<string | undefined> {
   const url = await vscode.window.showInputBox({
-    title: 'Public URL of the webhook receiver',
+    title: vscode.l10n.t('Public URL of the webhook receiver'),
     value: remote?.suggestion,
-    prompt: `${remote ? `${remote.note} ` : ''}The URL Azure DevOps calls (https for Azure DevOps Services: a tunnel or relay to this receiver). Saved as adoSync.webhook.publicUrl.`,
+    prompt: (remote ? `${remote.note} ` : '') + vscode.l10n.t('The URL Azure DevOps calls (https for Azure DevOps Services: a tunnel or relay to this receiver). Saved as adoSync.webhook.publicUrl.'),
     ignoreFocusOut: true,
-    validateInput: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) ? undefined : 'Enter an absolute http(s) URL'),
+    validateInput: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) ? undefined : vscode.l10n.t('Enter an absolute http(s) URL')),
   });
   if (!url?.trim()) return undefined;
   await updateWebhookSetting('publicUrl', url.trim());
@@ -168,18 +170,18 @@ async function ourSubscriptions(access: HookAccess): Promise<WebhookSubscription
 async function list(deps: WebhookCommandDeps): Promise<WebhookSubscriptionView[] | undefined> {
   const access = await hookAccess(deps);
   if (!access) return undefined;
-  const subscriptions = await withHookErrors(deps, 'Listing webhook subscriptions', () => ourSubscriptions(access));
+  const subscriptions = await withHookErrors(deps, vscode.l10n.t('Listing webhook subscriptions'), () => ourSubscriptions(access));
   if (!subscriptions) return undefined;
   if (subscriptions.length === 0) {
-    void vscode.window.showInformationMessage('No webhook subscriptions of this workspace. Run "ADO Sync: Register Webhook Subscriptions" to create them.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No webhook subscriptions of this workspace. Run "ADO Sync: Register Webhook Subscriptions" to create them.'));
     return subscriptions;
   }
   const items = subscriptions.map((s) => ({ ...subscriptionLabel(s), subscription: s }));
-  void vscode.window.showQuickPick(items, { title: 'Webhook subscriptions (pick one to unregister it)', matchOnDetail: true }).then(async (picked) => {
+  void vscode.window.showQuickPick(items, { title: vscode.l10n.t('Webhook subscriptions (pick one to unregister it)'), matchOnDetail: true }).then(async (picked) => {
     if (!picked) return;
-    const remove = 'Unregister';
-    if ((await vscode.window.showWarningMessage(`Unregister the ${picked.subscription.eventType} subscription ${picked.subscription.id}?`, { modal: true }, remove)) !== remove) return;
-    await withHookErrors(deps, 'Unregistering the webhook subscription', () => removeSubscriptions(deps, access, [picked.subscription.id]));
+    const remove = vscode.l10n.t('Unregister');
+    if ((await vscode.window.showWarningMessage(vscode.l10n.t('Unregister the {0} subscription {1}?', picked.subscription.eventType, picked.subscription.id), { modal: true }, remove)) !== remove) return;
+    await withHookErrors(deps, vscode.l10n.t('Unregistering the webhook subscription'), () => removeSubscriptions(deps, access, [picked.subscription.id]));
   });
   return subscriptions;
 }
@@ -189,14 +191,14 @@ async function removeSubscriptions(deps: WebhookCommandDeps, access: HookAccess,
   access.records?.flush();
   const message = removed.length ? `Removed ${removed.length} webhook subscription(s).` : 'No webhook subscriptions of this workspace to remove.';
   deps.log.info(`${message}${removed.length ? ` ${removed.join(', ')}` : ''}`);
-  void vscode.window.showInformationMessage(message);
+  void vscode.window.showInformationMessage(removed.length ? vscode.l10n.t('Removed {0} webhook subscription(s).', removed.length) : vscode.l10n.t('No webhook subscriptions of this workspace to remove.'));
   return removed;
 }
 
 async function unregister(deps: WebhookCommandDeps): Promise<string[] | undefined> {
   const access = await hookAccess(deps);
   if (!access) return undefined;
-  return withHookErrors(deps, 'Unregistering webhook subscriptions', async () => {
+  return withHookErrors(deps, vscode.l10n.t('Unregistering webhook subscriptions'), async () => {
     const ids = (await ourSubscriptions(access)).map((s) => s.id);
     return removeSubscriptions(deps, access, ids);
   });
@@ -212,13 +214,13 @@ async function start(deps: WebhookCommandDeps): Promise<InboundServiceState | un
   if (!readWebhookConfig().enabled) await updateWebhookSetting('enabled', true);
   await deps.host.reconcile({ interactive: true });
   const state = deps.host.state();
-  if (state && wasRunning) void vscode.window.showInformationMessage(`Webhook receiver is listening on ${state.receiver?.url ?? '?'}: ${state.receiver?.accepted ?? 0} event(s) accepted, ${state.receiver?.rejected ?? 0} rejected.`);
-  else if (state) void vscode.window.showInformationMessage(`Webhook receiver listening on ${state.receiver?.url ?? '?'}.`);
+  if (state && wasRunning) void vscode.window.showInformationMessage(vscode.l10n.t('Webhook receiver is listening on {0}: {1} event(s) accepted, {2} rejected.', state.receiver?.url ?? '?', state.receiver?.accepted ?? 0, state.receiver?.rejected ?? 0));
+  else if (state) void vscode.window.showInformationMessage(vscode.l10n.t('Webhook receiver listening on {0}.', state.receiver?.url ?? '?'));
   return state;
 }
 
 async function stop(deps: WebhookCommandDeps): Promise<void> {
   if (readWebhookConfig().enabled) await updateWebhookSetting('enabled', false);
   await deps.host.reconcile();
-  void vscode.window.showInformationMessage('Webhook receiver stopped; attachments keep syncing by polling.');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Webhook receiver stopped; attachments keep syncing by polling.'));
 }

@@ -143,8 +143,8 @@ export class WebhookHost implements vscode.Disposable {
     this.deps.log.warn(`Webhook receiver not started: ${reason}`);
     this.render();
     if (!interactive) return;
-    const action = fix ? 'Set Webhook Credentials...' : undefined;
-    const pick = await vscode.window.showWarningMessage(`Webhook receiver not started: ${reason}. Attachments keep syncing by polling.`, ...(action ? [action] : []));
+    const action = fix ? vscode.l10n.t('Set Webhook Credentials...') : undefined;
+    const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Webhook receiver not started: {0}. Attachments keep syncing by polling.', reason), ...(action ? [action] : []));
     if (pick && fix) await vscode.commands.executeCommand(fix);
   }
 
@@ -156,7 +156,7 @@ export class WebhookHost implements vscode.Disposable {
 
   private render(): void {
     const state = this.running?.service.state();
-    const line = state ? receiverTooltip(state, readSettings().pollIntervalSeconds) : this.problem && `not started: ${this.problem}`;
+    const line = state ? receiverTooltip(state, readSettings().pollIntervalSeconds) : this.problem && vscode.l10n.t('not started: {0}', this.problem);
     this.deps.statusBar.model.setWebhook(line);
     this.deps.statusBar.render();
   }
@@ -176,7 +176,7 @@ function sessionEngine(session: SyncSession, first: SyncEngine): InboundServiceO
   let latest = first;
   const current = async (): Promise<SyncEngine> => {
     const engine = await session.engine();
-    if (!engine) throw new WebhookHostError('Not connected, or the sync database is in use by another process.');
+    if (!engine) throw new WebhookHostError(vscode.l10n.t('Not connected, or the sync database is in use by another process.'));
     latest = engine;
     return engine;
   };
@@ -195,11 +195,10 @@ export class WebhookHostError extends Error {
 }
 
 async function confirmRemote(host: string): Promise<boolean> {
-  const allow = `Listen on ${host}`;
+  const allow = vscode.l10n.t('Listen on {0}', host);
   const pick = await vscode.window.showWarningMessage(
-    `Start the webhook receiver on ${host}?`,
-    { modal: true, detail: `Other machines can reach the receiver on ${host}; anyone who knows its credentials can trigger syncs. `
-      + 'Prefer 127.0.0.1 behind an https reverse proxy or tunnel. You are asked each time it starts on this address.' },
+    vscode.l10n.t('Start the webhook receiver on {0}?', host),
+    { modal: true, detail: vscode.l10n.t('Other machines can reach the receiver on {0}; anyone who knows its credentials can trigger syncs. Prefer 127.0.0.1 behind an https reverse proxy or tunnel. You are asked each time it starts on this address.', host) },
     allow);
   return pick === allow;
 }
