@@ -1,4 +1,5 @@
 // Composition root of the extension: builds the object graph and registers disposables.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { createSyncEngine } from './core/sync/syncEngine';
 import { Commands, LOG_CHANNEL_NAME } from './shared/ids';
@@ -34,6 +35,8 @@ export interface AdoSyncApi extends WorkItemApi {
 
 export function activate(context: vscode.ExtensionContext): AdoSyncApi {
   const started = performance.now();
+  // The vscode-free modules (status bar model, run reports, webhook texts) translate with @vscode/l10n: hand it VS Code's bundle.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   const folder = new SyncFolder(context.workspaceState);
   const retries = new RetryWaits();

@@ -2,6 +2,7 @@
 // notices), for the progress notification and the status bar; and the waits themselves, which end
 // early when the user acts or a poll starts, so that a server that is back is used at once.
 // vscode-free (unit-tested).
+import * as l10n from '@vscode/l10n';
 import { realSleep, type Sleep } from '../core/ado/clock';
 import type { RetryNotice } from '../core/ado/httpTransport';
 import { errorMessage } from '../core/errorMessage';
@@ -77,5 +78,5 @@ export class RetryWaits {
 /** "connection lost, retrying in 7 s (retry 2 of 3)". */
 export function retryText(wait: RetryWait, now: number): string {
   const seconds = Math.max(0, Math.ceil((wait.until - now) / 1000));
-  return `connection lost, retrying in ${seconds} s (retry ${wait.retry} of ${wait.maxRetries})`;
+  return l10n.t('connection lost, retrying in {0} s (retry {1} of {2})', seconds, wait.retry, wait.maxRetries);
 }

@@ -1,5 +1,6 @@
 // What the status bar shows, as a pure state machine fed by connection changes and engine events
 // (vscode-free, unit-tested): not connected, synced, syncing n/m, k failed, offline.
+import * as l10n from '@vscode/l10n';
 import type { RunSummary } from '../core/sync/engineApi';
 
 /** Error classes of the ADO client that mean the service could not be reached. */
@@ -106,34 +107,34 @@ export class StatusModel {
 
   view(): StatusView {
     const c = this.connection;
-    if (!c) return { text: '$(cloud) ADO: not connected', tooltip: 'Azure DevOps Attachment Sync: not connected. Click to connect.', warning: false, command: 'connect', dismissable: false };
-    const lines = [`Azure DevOps Attachment Sync`, `${c.identity} · ${c.orgUrl} (${c.project})`,
-      `Last sync: ${this.lastSyncAt ? this.formatTime(this.lastSyncAt) : 'not yet'}`];
-    if (this.webhook) lines.push(`Webhook receiver: ${this.webhook}`);
-    if (this.readOnly) lines.push('Syncing paused: the sync database is in use by another process.');
-    if (this.runError) lines.push(`Last run failed: ${this.runError}`);
+    if (!c) return { text: l10n.t('$(cloud) ADO: not connected'), tooltip: l10n.t('Azure DevOps Attachment Sync: not connected. Click to connect.'), warning: false, command: 'connect', dismissable: false };
+    const lines = [l10n.t('Azure DevOps Attachment Sync'), `${c.identity} · ${c.orgUrl} (${c.project})`,
+      l10n.t('Last sync: {0}', this.lastSyncAt ? this.formatTime(this.lastSyncAt) : l10n.t('not yet'))];
+    if (this.webhook) lines.push(l10n.t('Webhook receiver: {0}', this.webhook));
+    if (this.readOnly) lines.push(l10n.t('Syncing paused: the sync database is in use by another process.'));
+    if (this.runError) lines.push(l10n.t('Last run failed: {0}', this.runError));
     const reasons = [...new Set(this.failures.values())];
-    if (reasons.length > 0) lines.push(`Failed: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? ` (+${reasons.length - 3} more)` : ''}`);
+    if (reasons.length > 0) lines.push(l10n.t('Failed: {0}', reasons.slice(0, 3).join('; ')) + (reasons.length > 3 ? l10n.t(' (+{0} more)', reasons.length - 3) : ''));
     if (this.storeProblem) lines.push(this.storeProblem);
-    lines.push('Click to open Sync History.');
+    lines.push(l10n.t('Click to open Sync History.'));
     const tooltip = lines.join('\n');
     const dismissable = this.failures.size > 0 || this.runError !== undefined;
     if (this.retryWait) {
       const { retry, maxRetries, reason } = this.retryWait;
-      return { text: '$(cloud-offline) ADO: connection lost, retrying…', tooltip: `${tooltip}\nAzure DevOps did not answer (${reason}): retry ${retry} of ${maxRetries} waits. Click to retry now.`, warning: true, command: 'retryNow', dismissable };
+      return { text: l10n.t('$(cloud-offline) ADO: connection lost, retrying…'), tooltip: `${tooltip}\n${l10n.t('Azure DevOps did not answer ({0}): retry {1} of {2} waits. Click to retry now.', reason, retry, maxRetries)}`, warning: true, command: 'retryNow', dismissable };
     }
     if (this.running.size > 0) {
       let done = 0, total = 0;
       for (const r of this.running.values()) { done += r.done; total += r.total; }
       // Before a sync has planned, it knows no count yet: no "0/0".
-      return { text: total > 0 ? `$(sync~spin) ADO: syncing ${done}/${total}` : '$(sync~spin) ADO: syncing…', tooltip, warning: false, command: 'showHistory', dismissable };
+      return { text: total > 0 ? l10n.t('$(sync~spin) ADO: syncing {0}/{1}', done, total) : l10n.t('$(sync~spin) ADO: syncing…'), tooltip, warning: false, command: 'showHistory', dismissable };
     }
-    if (this.storeProblem) return { text: '$(error) ADO: database not saved', tooltip, warning: true, command: 'showHistory', dismissable };
-    if (this.offline) return { text: '$(cloud-offline) ADO: offline', tooltip: `${tooltip}\nAzure DevOps could not be reached.`, warning: false, command: 'showHistory', dismissable };
-    if (this.failures.size > 0) return { text: `$(warning) ADO: ${this.failures.size} failed`, tooltip, warning: true, command: 'showHistory', dismissable };
-    if (this.runError) return { text: '$(warning) ADO: sync failed', tooltip, warning: true, command: 'showHistory', dismissable };
-    if (this.readOnly) return { text: '$(lock) ADO: read-only', tooltip, warning: false, command: 'showHistory', dismissable };
-    return { text: '$(check) ADO: synced', tooltip, warning: false, command: 'showHistory', dismissable };
+    if (this.storeProblem) return { text: l10n.t('$(error) ADO: database not saved'), tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.offline) return { text: l10n.t('$(cloud-offline) ADO: offline'), tooltip: `${tooltip}\n${l10n.t('Azure DevOps could not be reached.')}`, warning: false, command: 'showHistory', dismissable };
+    if (this.failures.size > 0) return { text: l10n.t('$(warning) ADO: {0} failed', this.failures.size), tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.runError) return { text: l10n.t('$(warning) ADO: sync failed'), tooltip, warning: true, command: 'showHistory', dismissable };
+    if (this.readOnly) return { text: l10n.t('$(lock) ADO: read-only'), tooltip, warning: false, command: 'showHistory', dismissable };
+    return { text: l10n.t('$(check) ADO: synced'), tooltip, warning: false, command: 'showHistory', dismissable };
   }
 }
 

@@ -1,6 +1,7 @@
 // The adoSync.webhook.* settings plus the SecretStorage entries, as the core's WebhookSettings
 // (vscode-free, unit-tested). The core validates; this file only maps the extension's names and
 // says what is missing in the extension's words (settings and commands, not environment names).
+import * as l10n from '@vscode/l10n';
 import { isLoopbackHost } from '../../core/ado/orgUrl';
 import { validateWebhookSettings, WEBHOOK_DEFAULTS, WebhookSettingsError, type WebhookAuthMode, type WebhookSettings } from '../../core/webhook/settings';
 
@@ -38,10 +39,10 @@ const SET_CREDENTIALS = '"ADO Sync: Set Webhook Credentials..."';
 /** The credential the chosen mode lacks, said as what to run or set; undefined when complete. */
 export function missingCredential(config: WebhookConfig, secrets: WebhookSecrets): string | undefined {
   if (config.auth === 'basic') {
-    if (!config.username.trim()) return `basic auth needs a user name (adoSync.webhook.username, or run ${SET_CREDENTIALS})`;
-    if (!secrets.password) return `basic auth needs a password: run ${SET_CREDENTIALS}`;
+    if (!config.username.trim()) return l10n.t('basic auth needs a user name (adoSync.webhook.username, or run {0})', SET_CREDENTIALS);
+    if (!secrets.password) return l10n.t('basic auth needs a password: run {0}', SET_CREDENTIALS);
   } else if (!secrets.secret) {
-    return `${config.auth} auth needs a shared secret: run ${SET_CREDENTIALS}`;
+    return l10n.t('{0} auth needs a shared secret: run {1}', config.auth, SET_CREDENTIALS);
   }
   return undefined;
 }
@@ -50,7 +51,7 @@ export function missingCredential(config: WebhookConfig, secrets: WebhookSecrets
 export function toWebhookSettings(config: WebhookConfig, secrets: WebhookSecrets): WebhookSettings {
   const missing = missingCredential(config, secrets);
   if (missing) throw new WebhookSettingsError(missing);
-  if (!config.path.startsWith('/')) throw new WebhookSettingsError(`adoSync.webhook.path must start with "/"; got "${config.path}"`);
+  if (!config.path.startsWith('/')) throw new WebhookSettingsError(l10n.t('adoSync.webhook.path must start with "/"; got "{0}"', config.path));
   const settings: WebhookSettings = {
     ...WEBHOOK_DEFAULTS,
     enabled: config.enabled,

@@ -18,7 +18,7 @@ import type { SyncSession } from '../syncSession';
 import { toWebhookSettings, type WebhookSecrets } from './receiverConfig';
 import type { WebhookHost } from './webhookHost';
 import { readWebhookConfig, readWebhookSecrets, storeWebhookSecrets, updateWebhookSetting } from './webhookSettings';
-import { HMAC_REGISTER_MESSAGE, permissionMessage, registerSummary, remoteReceiverAdvice, subscriptionLabel } from './webhookText';
+import { hmacRegisterMessage, permissionMessage, registerSummary, remoteReceiverAdvice, subscriptionLabel } from './webhookText';
 import { errorMessage } from '../../core/errorMessage';
 
 export interface WebhookCommandDeps {
@@ -116,7 +116,7 @@ async function register(deps: WebhookCommandDeps): Promise<RegisterResult | unde
   if (!access) return undefined;
   const config = readWebhookConfig();
   if (config.auth === 'hmac') {
-    void vscode.window.showWarningMessage(HMAC_REGISTER_MESSAGE);
+    void vscode.window.showWarningMessage(hmacRegisterMessage());
     return undefined;
   }
   const publicUrl = config.publicUrl.trim() || (await promptPublicUrl(await remoteAdvice(deps)));
