@@ -1,8 +1,10 @@
 // Keeps package.json and the code in agreement (after vscode-pull-request-github's
 // check-commands): every contributed command is registered, every registered command is
-// contributed, and every custom context key used in a `when` clause is set somewhere.
+// contributed, every custom context key used in a `when` clause is set somewhere, and
+// l10n/bundle.l10n.json holds exactly the strings the code passes to l10n.t (`npm run l10n`).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -15,7 +17,8 @@ function sourceFiles(dir) {
   });
 }
 
-const sources = sourceFiles(path.join(root, 'src')).map((file) => readFileSync(file, 'utf8'));
+const sourcePaths = sourceFiles(path.join(root, 'src'));
+const sources = sourcePaths.map((file) => readFileSync(file, 'utf8'));
 const code = sources.join('\n');
 
 // Ids live in src/shared/ids.ts as `key: 'adoSync.x'` entries of the Commands/ContextKeys objects.
@@ -65,7 +68,37 @@ for (const used of usedKeys) {
   }
 }
 
-console.log(`contributions: ${contributed.size} commands contributed, ${registered.size} registered, ${usedKeys.size} context keys in when clauses`);
+// Every message given to vscode.l10n.t or @vscode/l10n's t is a literal (the export tool reads only
+// literals) and a key of the bundle; the bundle has no key the code no longer uses.
+function l10nMessages(file, text) {
+  const found = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && /^(vscode\.)?l10n\.t$/.test(node.expression.getText())) {
+      const [first] = node.arguments;
+      if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.push(first.text);
+      else problems.push(`${path.relative(root, file)}: l10n.t needs a literal message, got ${first ? first.getText() : 'nothing'}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true));
+  return found;
+}
+const messages = new Set(sourcePaths.flatMap((file, i) => l10nMessages(file, sources[i])));
+if (manifest.l10n !== './l10n') problems.push(`package.json's "l10n" must be "./l10n" (it is ${JSON.stringify(manifest.l10n)})`);
+let bundle = {};
+try {
+  bundle = JSON.parse(readFileSync(path.join(root, 'l10n/bundle.l10n.json'), 'utf8'));
+} catch (error) {
+  problems.push(`l10n/bundle.l10n.json cannot be read (${error.message}): run npm run l10n`);
+}
+for (const message of messages) {
+  if (!(message in bundle)) problems.push(`l10n.t(${JSON.stringify(message)}) is missing from l10n/bundle.l10n.json: run npm run l10n`);
+}
+for (const key of Object.keys(bundle)) {
+  if (!messages.has(key)) problems.push(`l10n/bundle.l10n.json has ${JSON.stringify(key)}, which no l10n.t call uses: run npm run l10n`);
+}
+
+console.log(`contributions: ${contributed.size} commands contributed, ${registered.size} registered, ${usedKeys.size} context keys in when clauses, ${messages.size} l10n messages`);
 if (problems.length > 0) {
   for (const problem of problems) console.error(`  ${problem}`);
   process.exit(1);

@@ -1,5 +1,5 @@
 // Checks what the VSIX would contain (vsce's own file list): the bundles, the wasm, media,
-// README, LICENSE and the manifest, and nothing of test/, bench/, src/, node_modules or maps.
+// README, LICENSE, the manifest and the l10n bundle, and nothing of test/, bench/, src/, node_modules or maps.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,7 +12,7 @@ const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies']
 });
 const files = listing.split('\n').map((line) => line.trim()).filter(Boolean);
 
-const required = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/cli.js', 'dist/webview.js', 'dist/sql-wasm.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
+const required = ['package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/cli.js', 'dist/webview.js', 'dist/sql-wasm.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
 const forbidden = [/^test\//, /^bench\//, /^src\//, /^node_modules\//, /\.map$/, /^dist\/emulator/, /^\.ci\//, /\.ts$/];
 
 const missing = required.filter((file) => !files.includes(file));
