@@ -2,9 +2,9 @@
 // could share). The receiver's connection limits apply (few connections, short header and idle
 // deadlines); there is no whole-request deadline, since an upload may take long (the API lifts
 // the idle deadline for callers with a valid token).
-import { createServer, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { RECEIVER_LIMITS } from '../core/webhook';
+import { listenLimited } from '../core/webhook/limitedServer';
 
 export interface ApiListener {
   readonly port: number;
@@ -12,21 +12,9 @@ export interface ApiListener {
 }
 
 export async function startApiListener(host: string, port: number, handler: RequestListener): Promise<ApiListener> {
-  const limits = RECEIVER_LIMITS;
-  const server = createServer({
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: 0,
-    keepAliveTimeout: limits.idleTimeoutMs,
-    connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
-  }, handler);
-  server.maxConnections = limits.maxConnections;
-  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  const { server, port: bound } = await listenLimited(host, port, { ...RECEIVER_LIMITS, requestTimeoutMs: 0 }, handler);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: bound,
     async close() {
       // Event streams never end on their own.
       server.closeAllConnections();

@@ -4,9 +4,9 @@
 // It is exposed to whatever can reach its port, so it holds little: a cap on connections, a
 // deadline for the headers and for the whole request, idle sockets closed within seconds, the
 // credentials checked from the headers before any body is read, and only plausible work item ids.
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { authorizeHeaders, bodySignatureValid } from './auth';
+import { listenLimited } from './limitedServer';
 import { RECEIVER_LIMITS, type WebhookSettings } from './settings';
 import { errorMessage } from '../errorMessage';
 
@@ -242,21 +242,7 @@ export async function startWebhookReceiver(
 
   // The HTTP API shares the port when otherRoutes is given: an upload may take longer than the
   // webhook's whole-request deadline, so that deadline is kept per webhook request instead.
-  const server: Server = createServer({
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: otherRoutes ? 0 : limits.requestTimeoutMs,
-    keepAliveTimeout: limits.idleTimeoutMs,
-    // Node checks the two deadlines above on this period (30 s by default).
-    connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
-  }, handle);
-  // Beyond the cap a new connection is closed at once; a silent or stalled one is closed when idle.
-  server.maxConnections = limits.maxConnections;
-  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { server, port } = await listenLimited(settings.host, settings.port, { ...limits, requestTimeoutMs: otherRoutes ? 0 : limits.requestTimeoutMs }, handle);
   const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${hostForUrl}:${port}${settings.path}`;
   st.listening = true;
