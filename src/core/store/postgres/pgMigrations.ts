@@ -3,6 +3,7 @@
 // compare them alike; flags stay 0/1 integers. Numbered, forward-only; never edit a shipped one.
 import type { Pool } from 'pg';
 import { StoreVersionError } from '../errors';
+import { inPgTransaction } from './pgSql';
 
 const MIGRATIONS: readonly string[] = [
   `
@@ -239,10 +240,8 @@ export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 const MIGRATION_LOCK = 0x4144_4f53;
 
 /** Brings the database to PG_SCHEMA_VERSION; returns the version it had. */
-export async function migratePostgres(pool: Pool): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function migratePostgres(pool: Pool): Promise<number> {
+  return inPgTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS ado_sync_schema (version INTEGER NOT NULL)');
     const row = (await client.query<{ version: number }>('SELECT version FROM ado_sync_schema')).rows[0];
@@ -251,12 +250,6 @@ export async function migratePostgres(pool: Pool): Promise<number> {
     for (let v = from; v < PG_SCHEMA_VERSION; v++) await client.query(MIGRATIONS[v]);
     if (!row) await client.query('INSERT INTO ado_sync_schema (version) VALUES ($1)', [PG_SCHEMA_VERSION]);
     else await client.query('UPDATE ado_sync_schema SET version = $1', [PG_SCHEMA_VERSION]);
-    await client.query('COMMIT');
     return from;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -46,3 +46,19 @@ export class PgSql {
     return Number(await this.scalar(`${sql} RETURNING id`, params));
   }
 }
+
+/** fn on one connection of the pool between BEGIN and COMMIT (ROLLBACK when it throws); the connection goes back after. */
+export async function inPgTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}

@@ -1,6 +1,6 @@
 // The store on PostgreSQL (`--database-url postgres://...`): one database shared by several
 // processes (serve workers, CLI runs). Every statement commits at once; there is nothing to flush.
-import { Pool, types as pgTypes, type PoolClient } from 'pg';
+import { Pool, types as pgTypes } from 'pg';
 import { StoreError } from '../errors';
 import type { SyncDb, SyncDbRepositories } from '../syncDb';
 import { PgAttachmentRepository } from './pgAttachments';
@@ -10,7 +10,7 @@ import { PgHistoryRepository } from './pgHistory';
 import { migratePostgres } from './pgMigrations';
 import { PgApiTokenRepository, PgAuditRepository, PgDedupRepository, PgEventRepository, PgTrackedItemRepository, PgUploadSessionRepository,
   PgWatermarkRepository } from './pgSmallRepositories';
-import { PgSql } from './pgSql';
+import { inPgTransaction, PgSql } from './pgSql';
 
 export interface PgSyncDbOptions {
   /** postgres://user:password@host:port/database */
@@ -77,19 +77,8 @@ export class PgSyncDb implements SyncDb {
     return { sql, now: this.now, tx: inside ? (fn) => fn(this.context(sql, true)) : (fn) => this.inTransaction(fn) };
   }
 
-  private async inTransaction<T>(fn: (c: PgContext) => Promise<T>): Promise<T> {
-    const client: PoolClient = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(this.context(new PgSql(client), true));
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(fn: (c: PgContext) => Promise<T>): Promise<T> {
+    return inPgTransaction(this.pool, (client) => fn(this.context(new PgSql(client), true)));
   }
 }
 
