@@ -24,7 +24,12 @@ export function serveCalls(resultsFile: string, harness: Record<string, () => Pr
     try {
       for (const name of readdirSync(dir).filter((n) => n.endsWith('.request.json'))) {
         const file = path.join(dir, name);
-        const request = JSON.parse(readFileSync(file, 'utf8')) as CallRequest;
+        let request: CallRequest;
+        try {
+          request = JSON.parse(readFileSync(file, 'utf8')) as CallRequest;
+        } catch {
+          continue; // another window took it between the listing and the read
+        }
         if (request.folder !== folder) continue;
         try {
           renameSync(file, `${file}.taken`);
@@ -37,7 +42,11 @@ export function serveCalls(resultsFile: string, harness: Record<string, () => Pr
         } catch (error) {
           outcome = { ok: false, error: describeError(error) };
         }
-        writeFileSync(path.join(dir, `${request.id}.result.json`), JSON.stringify(outcome));
+        // Written whole, then renamed into place: the suite polls for this name and must never
+        // read half an answer (it did once in CI: "Unexpected end of JSON input").
+        const result = path.join(dir, `${request.id}.result.json`);
+        writeFileSync(`${result}.tmp`, JSON.stringify(outcome));
+        renameSync(`${result}.tmp`, result);
       }
     } finally {
       busy = false;
