@@ -109,5 +109,14 @@ describe('team server uploads into the mirror folder', function () {
     assert.equal(r.body.attachment?.status, 'failed');
     assert.deepEqual(await filesIn(path.join(f.mirror, '5')), []);
     assert.deepEqual(await filesIn(path.join(f.mirror, STAGING_DIR)), []);
+
+    // Sent again once ADO answers, with other bytes and then the same: the name stays the caller's.
+    assert.equal((await fetch(`${origin}/_emulator/faults`, { method: 'DELETE' })).status, 200);
+    for (const content of ['refused, fixed\n', 'refused\n']) {
+      const again: { status: number; body: UploadAnswer } = await api.call<UploadAnswer>('POST', '/api/sync/upload', { json: { fileName: 'refused.txt', workItemId: 5, file: Buffer.from(content).toString('base64') } });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+    }
+    const names = (f.ado.state.workItems.get(5)?.relations ?? []).filter((rel) => rel.rel === 'AttachedFile').map((rel) => String(rel.attributes?.name));
+    assert.deepEqual(names.filter((n) => n.startsWith('refused')), ['refused.txt', 'refused (2).txt'], 'the first retry takes the name the failed upload had');
   });
 });
