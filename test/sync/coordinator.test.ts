@@ -141,6 +141,29 @@ describe('sync coordinator on the emulator', function () {
     assert.equal((await w.relations(5)).filter((r) => r.attributes.name?.startsWith('same-')).length, 6);
   });
 
+  it('an attach to a tracked work item costs the floor of requests: the batch read, the upload and the PATCH, no read of its own before linking', async () => {
+    await w.engine.track([5]);
+    const before = w.emulator.state.requestLog.length;
+    const run = await w.engine.attach({ files: [w.file('docs/floor.txt', 'the floor')], workItemId: 5 });
+    assert.equal(run.counters.uploaded, 1, JSON.stringify(run.items));
+    const requests = w.emulator.state.requestLog.slice(before).map((r) => `${r.method} ${r.path.replace(/\/[0-9a-f-]{36}.*$/, '/{guid}').replace(/\?.*$/, '')}`);
+    assert.deepEqual(requests, ['POST /DefaultCollection/Demo/_apis/wit/workitemsbatch', 'POST /DefaultCollection/Demo/_apis/wit/attachments',
+      'PATCH /DefaultCollection/Demo/_apis/wit/workitems/5']);
+  });
+
+  it('a work item changed while its file uploads: the link is refused as stale (412), read again and made, the colleague\'s change kept', async () => {
+    await w.engine.track([5]);
+    await faults(w, [{ kinds: ['delay'], rate: 1, delayMs: 800, route: '/_apis/wit/attachments', method: 'POST', count: 1 }]);
+    const attaching = w.engine.attach({ files: [w.file('docs/slow.txt', 'a slow upload')], workItemId: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await w.colleagueAttaches(5, 'meanwhile.txt', 'added while ours uploads');
+    const run = await attaching;
+    assert.deepEqual(run.items.map((i) => `${i.fileName} ${i.status}`), ['slow.txt uploaded']);
+    const names = (await w.relations(5)).map((r) => r.attributes.name).sort();
+    assert.deepEqual(names.filter((n) => n === 'slow.txt' || n === 'meanwhile.txt'), ['meanwhile.txt', 'slow.txt']);
+    assert.ok(w.emulator.state.requestLog.some((r) => r.method === 'PATCH' && r.status === 412), 'the stale link was refused once');
+  });
+
   it('links the files attached to one work item in one PATCH', async () => {
     await w.engine.track([5]);
     const files = Array.from({ length: 20 }, (_, i) => w.file(`docs/f${i}.txt`, `file ${i}`));

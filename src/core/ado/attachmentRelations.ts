@@ -97,11 +97,18 @@ const RELATION_ALREADY_EXISTS = 'RelationAlreadyExistsException';
  * reads again and plans again (bounded). When ADO refuses a batch with a 400 (a relation that
  * exists, a comment, VS403313), the links of that batch go one by one so each gets its own result.
  */
-export async function linkAttachments(context: AdoContext, workItemId: number, links: readonly LinkSpec[], options: { signal?: AbortSignal } = {}): Promise<BatchLinkResult> {
+export interface BatchLinkOptions {
+  signal?: AbortSignal;
+  /** The work item with its relations as the caller last read it: saves a read (a change since is a 412, then read). */
+  current?: WorkItem;
+}
+
+export async function linkAttachments(context: AdoContext, workItemId: number, links: readonly LinkSpec[], options: BatchLinkOptions = {}): Promise<BatchLinkResult> {
   const results: (LinkOutcome | undefined)[] = links.map((link) => (validAttachmentUrl(link.url) ? undefined : { url: link.url, status: 'failed', error: new TypeError(`Not an attachment URL: "${link.url}"`) }));
   const read = () => getWorkItem(context, workItemId, { expand: 'relations', signal: options.signal });
-  let item = await read();
-  let conflicts = 0;
+  let item = options.current ?? await read();
+  // A work item read by the caller may have changed since: its first conflict is that, not a race.
+  let conflicts = options.current ? -1 : 0;
   for (;;) {
     const pending = plan(item, links, results);
     if (pending.length === 0) return { workItem: item, results: results as LinkOutcome[] };

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DownloadOptions, DownloadResult } from './attachmentDownload';
 import { downloadAttachment } from './attachmentDownload';
-import { type BatchLinkResult, type LinkOptions, type LinkResult, type LinkSpec, linkAttachment, linkAttachments, removeAttachmentRelation, type UnlinkResult } from './attachmentRelations';
+import { type BatchLinkOptions, type BatchLinkResult, type LinkOptions, type LinkResult, type LinkSpec, linkAttachment, linkAttachments, removeAttachmentRelation, type UnlinkResult } from './attachmentRelations';
 import { type ChunkedUploadOptions, type SimpleUploadOptions, uploadAttachment, uploadAttachmentChunked, type UploadResult } from './attachmentUpload';
 import { ApiVersionNegotiator, type ApiVersion, type ApiVersionSetting } from './apiVersion';
 import type { AuthStrategy } from './auth';
@@ -100,7 +100,7 @@ export interface AdoClient {
   downloadAttachment(urlOrId: string, destPath: string, options?: DownloadOptions): Promise<DownloadResult>;
   linkAttachment(workItemId: number, url: string, options?: LinkOptions): Promise<LinkResult>;
   /** Several attachments in one PATCH where ADO allows it; one result per link, in order. */
-  linkAttachments(workItemId: number, links: readonly LinkSpec[], options?: { signal?: AbortSignal }): Promise<BatchLinkResult>;
+  linkAttachments(workItemId: number, links: readonly LinkSpec[], options?: BatchLinkOptions): Promise<BatchLinkResult>;
   removeAttachmentRelation(workItemId: number, urlOrId: string, options?: { signal?: AbortSignal }): Promise<UnlinkResult>;
   createSubscription(input: SubscriptionInput, signal?: AbortSignal): Promise<Subscription>;
   listSubscriptions(filter?: SubscriptionFilter, signal?: AbortSignal): Promise<Subscription[]>;

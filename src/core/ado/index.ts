@@ -7,7 +7,7 @@ export { parseOrgUrl, OrgUrlError, type OrgUrl, type DeploymentKind } from './or
 export type { ApiVersion, ApiVersionSetting } from './apiVersion';
 export type { UploadResult, UploadSessionRecord, ChunkedUploadOptions, SimpleUploadOptions, TransferProgress } from './attachmentUpload';
 export type { DownloadOptions, DownloadResult } from './attachmentDownload';
-export { attachmentIdFromUrl, findAttachmentRelation, ATTACHED_FILE, MAX_LINKS_PER_PATCH, type LinkResult, type LinkSpec, type LinkOutcome, type BatchLinkResult, type LinkOptions, type UnlinkResult } from './attachmentRelations';
+export { attachmentIdFromUrl, findAttachmentRelation, ATTACHED_FILE, MAX_LINKS_PER_PATCH, type LinkResult, type LinkSpec, type LinkOutcome, type BatchLinkOptions, type BatchLinkResult, type LinkOptions, type UnlinkResult } from './attachmentRelations';
 export { fitRelationComment, MAX_RELATION_COMMENT_LENGTH } from './relationComment';
 export { webHookSubscription, type WebHookInput } from './serviceHooks';
 export { wiqlString } from './wiql';

@@ -486,7 +486,7 @@ export class SyncCoordinator {
     if (actions.some((a) => a.kind === 'upload' || a.kind === 'download' || a.kind === 'verify')) await run.record();
     const executed = await executePlan({
       client: this.o.client, store: this.store, settings: this.o.settings, mirrorRoot: this.o.mirrorRoot, journal: this.journal,
-      collectionUrl: this.o.client.org.baseUrl, transfers: this.limiter, now: this.now, signal,
+      collectionUrl: this.o.client.org.baseUrl, transfers: this.limiter, now: this.now, signal, workItem: item,
       onProgress: (fileName, direction, bytes, total) => this.o.events.emit('itemProgress', { runId: run.runId, workItemId: item.id, fileName, direction, bytes, total }),
       log: (level, message) => this.o.log(level, message),
     }, item.id, actions);

@@ -3,7 +3,7 @@
 // request at the end (ADO makes one revision of it). Nothing here writes the store: every change of
 // our records is returned as an effect for commit to apply in one transaction, with the outcomes.
 import path from 'node:path';
-import type { AdoClient, AuthenticationError, LinkSpec } from '../ado';
+import type { AdoClient, AuthenticationError, LinkSpec, WorkItem } from '../ado';
 import type { SyncSettings } from '../settings';
 import type { SyncDbRepositories } from '../store/syncDb';
 import { commentWithMarker } from './contentMarker';
@@ -28,6 +28,8 @@ export interface ExecuteContext {
   signal?: AbortSignal;
   onProgress?: (fileName: string, direction: 'outbound' | 'inbound', bytes: number, total: number) => void;
   log: (level: 'info' | 'warn', message: string) => void;
+  /** The work item as planned (its rev and relations): the link needs no read of its own. */
+  workItem?: WorkItem;
 }
 
 export interface ItemResult {
@@ -109,7 +111,7 @@ async function link(ctx: ExecuteContext, workItemId: number, ready: { action: Of
   }));
   let answer;
   try {
-    answer = await ctx.client.linkAttachments(workItemId, specs, { signal: ctx.signal });
+    answer = await ctx.client.linkAttachments(workItemId, specs, { signal: ctx.signal, current: ctx.workItem });
   } catch (error) {
     for (const { action } of ready) fail(action, 'outbound', error);
     return;
