@@ -120,6 +120,8 @@ export class SyncCoordinator {
    * after every change this process makes and at every poll.
    */
   private tracked: number[] = [];
+  /** Tracked items synced whole at least once (so a sync need not mark them again: a write per item). */
+  private checked = new Set<number>();
   private dirtyRows: DirtyItemRow[] = [];
   private dirtyReadTimer: NodeJS.Timeout | undefined;
   /** Settles when the first reading of tracked items and dirty rows has arrived. */
@@ -465,7 +467,12 @@ export class SyncCoordinator {
     const fx = recordEffects(item.id);
     const result: Reconciled = { outcomes: [], effects: [], retry: [] };
     // A whole sync of a tracked item: the poll no longer treats it as never synced.
-    if (state.options.scope !== 'explicit') result.effects.push((store) => store.trackedItems.markChecked(item.id, item.rev));
+    if (state.options.scope !== 'explicit' && !this.checked.has(item.id)) {
+      result.effects.push(async (store) => {
+        await store.trackedItems.markChecked(item.id, item.rev);
+        this.checked.add(item.id);
+      });
+    }
     for (const m of missing) {
       result.outcomes.push({ workItemId: item.id, fileName: m.fileName, direction: 'outbound', status: 'failed', localPath: m.localPath ?? undefined,
         error: { message: `File not found: ${m.localPath ?? m.fileName}`, code: 'FileNotFound', kind: 'PreflightError' } });
@@ -542,6 +549,8 @@ export class SyncCoordinator {
         else await tx.dirtyItems.complete(this.project, id, row.markSeq);
       });
     } catch (error) {
+      // Rolled back: what the effects noted is not so.
+      this.checked.delete(id);
       this.o.log('error', `Work item ${id}: recording the sync failed (${toItemError(error).message}); it is tried again.`);
       await this.store.dirtyItems.fail(this.project, id, row.markSeq, toItemError(error), this.retryAt(row, result));
     }
@@ -729,7 +738,9 @@ export class SyncCoordinator {
 
   /** Reads the tracked work items (and keeps them for trackedIds()). */
   async readTracked(): Promise<number[]> {
-    this.tracked = (await this.store.trackedItems.list(this.project)).map((t) => t.workItemId);
+    const rows = await this.store.trackedItems.list(this.project);
+    this.tracked = rows.map((t) => t.workItemId);
+    this.checked = new Set(rows.filter((t) => t.lastCheckedAt !== null).map((t) => t.workItemId));
     return this.tracked;
   }
 

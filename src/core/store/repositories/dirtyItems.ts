@@ -140,11 +140,14 @@ export class DirtyItemRepository {
       `SELECT ${DIRTY_COLS} FROM sync_job_queue WHERE project_name = ? AND ${CLAIMABLE}
        ORDER BY next_run_at, work_item_id LIMIT ?`, [projectName, t, t, owner, t, limit + exclude.size]).map(decodeDirty)
       .filter((r) => !exclude.has(r.workItemId)).slice(0, limit);
+    if (due.length === 0) return due;
+    // One statement for the batch: a statement per row was most of a 2,000-item sync's claim time.
+    this.c.sql.run(`UPDATE sync_job_queue SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+      WHERE project_name = ? AND work_item_id IN (${due.map(() => '?').join(',')})`, [owner, addMs(t, leaseMs), t, projectName, ...due.map((r) => r.workItemId)]);
     for (const row of due) {
-      this.c.sql.run(`UPDATE sync_job_queue SET status = 'IN_PROGRESS', lease_owner = ?, lease_expires_at = ?, updated_at = ?
-        WHERE project_name = ? AND work_item_id = ?`, [owner, addMs(t, leaseMs), t, projectName, row.workItemId]);
       row.status = 'IN_PROGRESS';
       row.leaseOwner = owner;
+      row.leaseExpiresAt = addMs(t, leaseMs);
     }
     return due;
   }
