@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256OfFile } from '../core/ado';
-import { moveNoReplace, NameTakenError, stagingDir } from '../core/sync/inbound';
+import { stagingDir } from '../core/sync/inbound';
 import { allocateName, nameKey, sanitizeFileName } from '../core/sync/localFileName';
 
 /** An upload written to a folder of its own in staging; `discard()` removes it. */
@@ -18,14 +18,14 @@ export interface StagedUpload<T = unknown> {
   discard(): Promise<void>;
 }
 
-/** A staged upload moved into the mirror folder; `created` is false when an identical file there was taken instead. */
-export interface PlacedUpload {
+/** Where an upload goes in the mirror folder: a free name, or (`existing`) the same file already there under its name. */
+export interface MirrorName {
   path: string;
-  created: boolean;
+  existing: boolean;
 }
 
 /** A name taken by others between our look and our move, this many times in a row, is a fault, not a race. */
-const PLACE_ATTEMPTS = 20;
+export const PLACE_ATTEMPTS = 20;
 
 /**
  * Writes the upload (through `write`) into a folder of its own in staging; nothing stays if writing
@@ -59,31 +59,19 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 }
 
 /**
- * Moves the staged upload into `<mirrorRoot>/<workItemId>/` as `fileName`, sanitized. A file of that name (by the core's
- * name identity: case and Unicode form folded) with the same bytes is the upload already there:
- * it is used and the staged copy dropped. Otherwise the first free name of `name`, `name (2)`, ...
- * is taken, free of files on disk and of `reserved` names (paths our records still point at).
- * The staged copy is gone afterwards, whether or not the move succeeded.
+ * Where the staged upload goes in `<mirrorRoot>/<workItemId>/`, as `fileName` sanitized. A file of
+ * that name (by the core's name identity: case and Unicode form folded) with the same bytes is the
+ * upload already there: `existing`. Otherwise the first name of `name`, `name (2)`, ... free of
+ * files on disk and of `reserved` names (paths our records still point at). Nothing is moved: the
+ * engine moves the bytes once their request is written, and a name taken meanwhile is refused
+ * there (NameTakenError); then ask again.
  */
-export async function placeInMirror(mirrorRoot: string, workItemId: number, staged: StagedUpload, fileName: string, reserved: Iterable<string>): Promise<PlacedUpload> {
+export async function chooseMirrorName(mirrorRoot: string, workItemId: number, staged: StagedUpload, fileName: string, reserved: Iterable<string>): Promise<MirrorName> {
   const dir = path.join(mirrorRoot, String(workItemId));
   const safe = sanitizeFileName(fileName);
-  try {
-    await mkdir(dir, { recursive: true });
-    for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
-      const names = await readdir(dir);
-      const holder = names.find((n) => nameKey(n) === nameKey(safe));
-      if (holder && (await sameContent(path.join(dir, holder), staged.path))) return { path: path.join(dir, holder), created: false };
-      const target = path.join(dir, allocateName(safe, new Set([...names, ...reserved].map(nameKey))));
-      try {
-        await moveNoReplace(staged.path, target);
-        return { path: target, created: true };
-      } catch (error) {
-        if (!(error instanceof NameTakenError)) throw error;
-      }
-    }
-    throw new Error(`could not find a free name for ${safe} in ${dir}: names kept being taken while the upload was placed`);
-  } finally {
-    await staged.discard();
-  }
+  await mkdir(dir, { recursive: true });
+  const names = await readdir(dir);
+  const holder = names.find((n) => nameKey(n) === nameKey(safe));
+  if (holder && (await sameContent(path.join(dir, holder), staged.path))) return { path: path.join(dir, holder), existing: true };
+  return { path: path.join(dir, allocateName(safe, new Set([...names, ...reserved].map(nameKey)))), existing: false };
 }

@@ -1,7 +1,7 @@
 // The routes of the HTTP API: seed 000's /api/sync/*, seed 002's history and audit log, health and
 // readiness. Each answers what the matching CLI command prints with --json (one answer builder,
 // in core/answers, serves both). Every input is checked before anything is stored or sent.
-import { rm, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { attachmentIdFromUrl, type AdoClient } from '../core/ado';
@@ -14,10 +14,11 @@ import type { SyncSettings } from '../core/settings';
 import { StoreError } from '../core/store';
 import type { SyncDb } from '../core/store/syncDb';
 import type { RunSummary, SyncEngine } from '../core/sync/engineApi';
+import { NameTakenError } from '../core/sync/inbound';
 import { listWorkItemAttachments } from '../core/sync/workItemAttachments';
 import type { EventStreams } from './eventStream';
 import { badRequest, HttpError, notFound } from './httpError';
-import { nameStaged, placeInMirror, stageUpload, type StagedUpload } from './mirrorUpload';
+import { chooseMirrorName, nameStaged, PLACE_ATTEMPTS, stageUpload, type StagedUpload } from './mirrorUpload';
 import { isMultipart, streamMultipartToFile } from './multipartBody';
 import { openApiDocument } from './openapi';
 import { TOKEN_ROUTES } from './tokenRoutes';
@@ -111,43 +112,57 @@ function withoutLocalPath<T extends { localPath?: string }>(a: T): Omit<T, 'loca
 interface UploadTarget { workItemId: number; fileName: string; comment?: string; link: boolean }
 
 /**
- * Attaches a staged upload (mirrorUpload.ts): moved into the work item's mirror folder and attached
- * from there. An upload that is not linked stays out of the mirror (the next sync would link it) and
- * is removed once sent. A file we placed is removed again when its attach failed: the caller was
- * told so, and the server must not send it later on its own.
+ * Attaches a staged upload (mirrorUpload.ts): its bytes go into the work item's mirror folder, moved
+ * there by the engine once the request is written (no sync ever sees them there as a file of its
+ * own), and are attached from there. An upload that is not linked stays out of the mirror (the next
+ * sync would link it) and is removed once sent. A file we placed is removed again when its attach
+ * failed: the caller was told so, and the server must not send it later on its own.
  */
 async function attachStaged(c: RouteContext, target: UploadTarget, staged: StagedUpload): Promise<Answer> {
-  const { engine, store } = c.deps;
+  const { engine } = c.deps;
+  let summary: RunSummary;
   let file: string;
-  let created = false;
   try {
     // An unknown work item is refused before the file is kept anywhere.
     await engine.track([target.workItemId]);
     if (target.link) {
-      const dir = path.join(engine.mirrorRoot, String(target.workItemId));
-      // A failed request without a remote attachment holds no name: its file was removed when it failed.
-      const reserved = (await store.attachments.forWorkItem(target.workItemId))
-        .flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir && !(r.attachmentGuid === null && r.syncStatus === 'FAILED') ? [path.basename(r.localPath)] : []));
-      ({ path: file, created } = await placeInMirror(engine.mirrorRoot, target.workItemId, staged, target.fileName, reserved));
+      ({ file, summary } = await attachIntoMirror(c, target, staged));
     } else {
       file = await nameStaged(staged, target.fileName);
+      summary = await engine.attach({ files: [file], workItemId: target.workItemId, comment: target.comment, link: false, trigger: 'attach', signal: c.signal });
     }
-  } catch (error) {
-    await staged.discard();
-    throw error;
-  }
-  let summary: RunSummary;
-  try {
-    summary = await engine.attach({ files: [file], workItemId: target.workItemId, comment: target.comment, link: target.link, trigger: 'attach', signal: c.signal });
-  } catch (error) {
-    if (created) await rm(file, { force: true });
-    throw error;
   } finally {
-    if (!target.link) await staged.discard();
+    await staged.discard();
   }
-  if (created && summary.items.some((i) => i.localPath === file && i.status === 'failed')) await rm(file, { force: true });
   const answer = attachAnswer(summary, target.link, [file]);
   return runAnswer(summary, { ...answer, attachment: answer.attachment && withoutLocalPath(answer.attachment), attachments: answer.attachments.map(withoutLocalPath) });
+}
+
+/** The attach of an upload into the mirror folder, under a free name (another one if the name is taken meanwhile). */
+async function attachIntoMirror(c: RouteContext, target: UploadTarget, staged: StagedUpload): Promise<{ file: string; summary: RunSummary }> {
+  const { engine, store } = c.deps;
+  const dir = path.join(engine.mirrorRoot, String(target.workItemId));
+  for (let attempt = 1; ; attempt++) {
+    // A failed request without a remote attachment holds no name: its file was removed when it failed.
+    const reserved = (await store.attachments.forWorkItem(target.workItemId))
+      .flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir && !(r.attachmentGuid === null && r.syncStatus === 'FAILED') ? [path.basename(r.localPath)] : []));
+    const name = await chooseMirrorName(engine.mirrorRoot, target.workItemId, staged, target.fileName, reserved);
+    const request = { files: [name.path], workItemId: target.workItemId, comment: target.comment, trigger: 'attach' as const, signal: c.signal };
+    try {
+      const summary = await engine.attach(name.existing ? request : { ...request, moveFrom: staged.path });
+      if (!name.existing && summary.items.some((i) => i.localPath === name.path && i.status === 'failed')) await rm(name.path, { force: true });
+      return { file: name.path, summary };
+    } catch (error) {
+      if (error instanceof NameTakenError && attempt < PLACE_ATTEMPTS) continue;
+      // Moved in, then the attach broke: the file is not kept.
+      if (!name.existing && !(await exists(staged.path))) await rm(name.path, { force: true });
+      throw error;
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(() => true, () => false);
 }
 
 /** Validates the target first (a refused request reads no body), then stages the body. */

@@ -82,6 +82,29 @@ describe('team server uploads into the mirror folder', function () {
     assert.deepEqual(await filesIn(dir), ['Notes.txt', 'a_b__c.txt', 'notes (2).txt']);
   });
 
+  it('an upload is reported as the upload it is while syncs of its work item run: never a duplicate of itself', async () => {
+    api = await startApi(f, { ATTACHMENT_MAX_FILE_SIZE: String(64 * 1024 * 1024) });
+    let uploading = true;
+    // Whole syncs of the same work item, one after another, while the files arrive.
+    const syncs = (async () => {
+      while (uploading) await api!.call('POST', '/api/sync/force-sync/5');
+    })();
+    const answers: UploadAnswer[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const bytes = Buffer.alloc(12 * 1024 * 1024, i + 1);
+        const r: { status: number; body: UploadAnswer } = await api.call<UploadAnswer>('POST', `/api/sync/upload?workItemId=5&fileName=race-${i}.bin`, { body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        answers.push(r.body);
+      }
+    } finally {
+      uploading = false;
+      await syncs;
+    }
+    assert.deepEqual(answers.map((a) => `${a.attachment?.fileName} ${a.attachment?.status} ${a.attachment?.isDuplicate}`),
+      Array.from({ length: 6 }, (_, i) => `race-${i}.bin uploaded false`));
+  });
+
   it('a refused or failed upload leaves nothing in the mirror folder', async () => {
     api = await startApi(f);
     const tooBig = Buffer.alloc(1024 * 1024 + 1, 1);

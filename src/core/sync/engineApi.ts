@@ -99,6 +99,12 @@ export interface AttachRequest {
   link?: boolean;
   trigger?: RunTrigger;
   signal?: AbortSignal;
+  /**
+   * One file whose bytes wait elsewhere (an API upload in staging): they are moved to `files[0]`
+   * (never replacing a file: NameTakenError) only once its request is written, so no sync sees the
+   * file there as one of its own.
+   */
+  moveFrom?: string;
 }
 
 export interface SyncRequest {

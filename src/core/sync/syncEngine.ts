@@ -9,7 +9,7 @@ import type { SyncDb, SyncDbRepositories } from '../store/syncDb';
 import { SyncCoordinator, type CoordinatorState } from './coordinator';
 import type { AttachRequest, BlockedPlan, ItemOutcome, RunSummary, SyncEngine, SyncEngineOptions, SyncRequest } from './engineApi';
 import { SyncEvents } from './events';
-import { downloadToStaging, placeStaged } from './inbound';
+import { downloadToStaging, moveNoReplace, placeStaged } from './inbound';
 import { SyncRequestError } from './itemError';
 import { allocateName, conflictFileName, nameKey, sanitizeFileName } from './localFileName';
 import { scanMirrorFolder, type HashCache } from './mirrorFolder';
@@ -55,20 +55,34 @@ class Engine implements SyncEngine {
     await this.track([workItemId]);
     // One request per file: a file named twice (a glob and a path) is attached once.
     const files = [...new Set(request.files.map((f) => path.resolve(this.o.workspaceRoot, f)))];
+    if (request.moveFrom !== undefined && files.length !== 1) throw new TypeError('moveFrom names the bytes of one file');
     const refused: ItemOutcome[] = [];
     const accepted: { file: string; sha256: string; size: number }[] = [];
     for (const file of files) {
       try {
-        accepted.push({ file, ...(await identify(file, this.o.settings.maxFileSize, request.signal)) });
+        accepted.push({ file, ...(await identify(request.moveFrom ?? file, this.o.settings.maxFileSize, request.signal)) });
       } catch (error) {
         refused.push({ workItemId, fileName: path.basename(file), direction: 'outbound', status: 'failed', localPath: file, error: toItemError(error) });
       }
     }
     if (request.link === false) return this.uploadOnly(workItemId, accepted, refused, request.signal);
-    const prepare = () => this.store.transaction(async (tx) => {
-      const earlier = (await tx.attachments.forWorkItem(workItemId)).filter((r) => r.attachmentGuid === null);
-      for (const a of accepted) await this.requestAttach(tx, workItemId, earlier, a.file, a.sha256, a.size, request.comment);
-    });
+    const prepare = async () => {
+      const ids = await this.store.transaction(async (tx) => {
+        const earlier = (await tx.attachments.forWorkItem(workItemId)).filter((r) => r.attachmentGuid === null);
+        const written: { id: number; created: boolean }[] = [];
+        for (const a of accepted) written.push(await this.requestAttach(tx, workItemId, earlier, a.file, a.sha256, a.size, request.comment));
+        return written;
+      });
+      if (request.moveFrom === undefined || accepted.length === 0) return;
+      try {
+        await moveNoReplace(request.moveFrom, accepted[0].file);
+      } catch (error) {
+        // Its file never arrived: a request written for it is withdrawn (the caller may try another
+        // name); one it joined (the same bytes asked for at that path) stays its asker's.
+        if (ids[0].created) await this.store.attachments.softDelete(ids[0].id);
+        throw error;
+      }
+    };
     return this.coordinator.request([workItemId], request.trigger ?? 'attach', 'attach', {
       signal: request.signal, retryFailed: true, preflight: refused, files: accepted.map((a) => a.file), prepare,
     });
@@ -229,16 +243,19 @@ class Engine implements SyncEngine {
   }
 
   /** An attach request is a record of ours without a remote identity, until the coordinator carries it out. */
-  private async requestAttach(tx: SyncDbRepositories, workItemId: number, pending: readonly AttachmentRow[], file: string, sha256: string, size: number, comment: string | undefined): Promise<void> {
+  /** The request's record: an earlier one for the same file and bytes, or a new one (`created`). */
+  private async requestAttach(tx: SyncDbRepositories, workItemId: number, pending: readonly AttachmentRow[], file: string, sha256: string, size: number,
+    comment: string | undefined): Promise<{ id: number; created: boolean }> {
     const records = tx.attachments;
     const earlier = pending.find((r) => r.localPath === file && r.sha256 === sha256);
     if (earlier) {
       await records.setStatus(earlier.id, 'PENDING');
-      return;
+      return { id: earlier.id, created: false };
     }
     // A failed request for other content at this path is superseded by this one (one record a path).
     for (const r of pending) if (r.localPath === file && r.syncStatus === 'FAILED') await records.softDelete(r.id);
-    await records.insert({ workItemId, fileName: path.basename(file), fileSize: size, source: 'TOOL', localPath: file, sha256, syncStatus: 'PENDING', comment: comment ?? null });
+    const row = await records.insert({ workItemId, fileName: path.basename(file), fileSize: size, source: 'TOOL', localPath: file, sha256, syncStatus: 'PENDING', comment: comment ?? null });
+    return { id: row.id, created: true };
   }
 
   /** The seed's upload without link: bytes into ADO, remembered for de-duplication, no relation. */
