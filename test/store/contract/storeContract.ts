@@ -334,6 +334,21 @@ export function storeContract(open: OpenStore): void {
       assert.equal(await db.dedup.find('c1', 'h'), undefined);
     });
 
+    it('webhook subscriptions: recorded once per id, updated, listed per project, removed', async () => {
+      await db.webhooks.upsert({ subscriptionId: 's2', eventType: 'workitem.updated', url: 'https://hooks/a', project: 'P', status: 'enabled' });
+      time.advance(1000);
+      await db.webhooks.upsert({ subscriptionId: 's1', eventType: 'workitem.created', url: 'https://hooks/a', project: 'P', status: 'enabled' });
+      await db.webhooks.upsert({ subscriptionId: 's3', eventType: 'workitem.created', url: 'https://hooks/b', project: null, status: 'enabled' });
+      await db.webhooks.upsert({ subscriptionId: 's2', eventType: 'workitem.updated', url: 'https://hooks/c', project: 'P', status: 'disabledByUser' });
+      assert.deepEqual(await db.webhooks.get('s2'), { subscriptionId: 's2', eventType: 'workitem.updated', url: 'https://hooks/c', project: 'P',
+        status: 'disabledByUser', createdAt: '2026-05-01T10:00:00.000Z' }, 'updated in place, created when first recorded');
+      assert.deepEqual((await db.webhooks.list()).map((w) => w.subscriptionId), ['s2', 's1', 's3']);
+      assert.deepEqual((await db.webhooks.list('P')).map((w) => w.subscriptionId), ['s2', 's1']);
+      assert.equal(await db.webhooks.remove('s2'), true);
+      assert.equal(await db.webhooks.remove('s2'), false);
+      assert.equal(await db.webhooks.get('s2'), undefined);
+    });
+
     it('tracked items and the feed position', async () => {
       await db.trackedItems.track({ workItemId: 2, projectName: 'P', title: 'Two' });
       await db.trackedItems.track({ workItemId: 1, projectName: 'P' });
