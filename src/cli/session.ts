@@ -81,7 +81,7 @@ const DB_SETTING = '--db (ATTACHMENT_SYNC_DB_PATH)';
  * storeLog); a reader cannot show anything true from it and fails (exit 1) instead of printing an
  * empty answer.
  */
-export async function storeFor(context: Pick<CommandContext, 'cwd' | 'output'>, settings: SyncSettings, readOnly = false): Promise<SyncStore> {
+async function storeFor(context: Pick<CommandContext, 'cwd' | 'output'>, settings: SyncSettings, readOnly = false): Promise<SyncStore> {
   let store: SyncStore;
   try {
     store = await openStore({ path: path.resolve(context.cwd, settings.dbPath), readOnly, retentionDays: settings.retentionDays, log: storeLog(context.output) });
@@ -110,7 +110,7 @@ export function storeLog(output: Pick<CommandContext['output'], 'warn'>): (messa
  * Closes the store; a final save that fails (a full disk) ends the command with exit 1 and says
  * what was kept and what to do.
  */
-export function closeStore(store: SyncStore): void {
+function closeStore(store: SyncStore): void {
   try {
     store.close();
   } catch (error) {

@@ -1,5 +1,5 @@
-// The commands that used to open the sql.js file whatever the database URL said (list, webhook),
-// run in process with ADO_SYNC_DATABASE_URL: they read and write the PostgreSQL store, and no
+// The commands that used to open the sql.js file whatever the database URL said (list, webhook,
+// import-backlog), run in process with ADO_SYNC_DATABASE_URL: they read and write the PostgreSQL store, and no
 // state file appears in the workspace.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openPgSyncDb } from '../../src/core/store/postgres/pgSyncDb';
 import type { SyncDb } from '../../src/core/store/syncDb';
+import { generateBacklog } from '../ardoq-emulator';
 import { startPostgresOrSkip, type PostgresServer } from '../support/postgres';
 import { CliFixture } from './support';
 
@@ -73,5 +74,22 @@ describe('CLI commands on PostgreSQL (ADO_SYNC_DATABASE_URL)', function () {
     assert.equal(removed.code, 0, removed.err);
     assert.deepEqual(await withPg(url, (db) => db.webhooks.list()), []);
     assert.equal(existsSync(f.dbPath), false, 'no sql.js file was opened');
+  });
+
+  it('import-backlog records its run in PostgreSQL', async () => {
+    const { url, env } = await database();
+    await writeFile(path.join(f.dir, 'backlog.json'), JSON.stringify({ values: generateBacklog({ workspaceId: 'ws-pg', epics: 1, featuresPerEpic: 1, storiesPerFeature: 2 }) }));
+    const imported = await f.run(['import-backlog', '--from', 'file', '--file', 'backlog.json', '--json'], { env });
+    assert.equal(imported.code, 0, imported.err);
+    const { historyId } = JSON.parse(imported.out) as { historyId: number };
+    const run = await withPg(url, (db) => db.history.get(historyId));
+    assert.deepEqual([run?.kind, run?.status, run?.itemsCreated, run?.userStoriesCreated], ['backlog_import', 'completed', 4, 2]);
+    assert.equal(existsSync(f.dbPath), false, 'no sql.js file was opened');
+  });
+
+  it('import-backlog refuses a database URL that is not PostgreSQL\'s', async () => {
+    const r = await f.run(['import-backlog', '--from', 'file', '--file', 'backlog.json'], { env: { ADO_SYNC_DATABASE_URL: 'mysql://db/sync' } });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /ADO_SYNC_DATABASE_URL\) must be a postgres:\/\/ URL/);
   });
 });
