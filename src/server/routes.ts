@@ -125,7 +125,9 @@ async function attachStaged(c: RouteContext, target: UploadTarget, staged: Stage
     await engine.track([target.workItemId]);
     if (target.link) {
       const dir = path.join(engine.mirrorRoot, String(target.workItemId));
-      const reserved = (await store.attachments.forWorkItem(target.workItemId)).flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir ? [path.basename(r.localPath)] : []));
+      // A failed request without a remote attachment holds no name: its file was removed when it failed.
+      const reserved = (await store.attachments.forWorkItem(target.workItemId))
+        .flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir && !(r.attachmentGuid === null && r.syncStatus === 'FAILED') ? [path.basename(r.localPath)] : []));
       ({ path: file, created } = await placeInMirror(engine.mirrorRoot, target.workItemId, staged, target.fileName, reserved));
     } else {
       file = await nameStaged(staged, target.fileName);
@@ -144,7 +146,7 @@ async function attachStaged(c: RouteContext, target: UploadTarget, staged: Stage
     if (!target.link) await staged.discard();
   }
   if (created && summary.items.some((i) => i.localPath === file && i.status === 'failed')) await rm(file, { force: true });
-  const answer = attachAnswer(summary, target.link);
+  const answer = attachAnswer(summary, target.link, [file]);
   return runAnswer(summary, { ...answer, attachment: answer.attachment && withoutLocalPath(answer.attachment), attachments: answer.attachments.map(withoutLocalPath) });
 }
 

@@ -6,6 +6,7 @@
 // the database beside it, so the key opens nothing that file access did not already.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { pidAlive } from '../core/pidAlive';
 
 export interface ServeControl {
   pid: number;
@@ -48,20 +49,10 @@ async function readControlFile(file: string): Promise<ServeControl | undefined> 
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The running server of this database, when its control file names a live process. */
 export async function runningServe(dbPath: string): Promise<ServeControl | undefined> {
   const control = await readControlFile(controlFilePath(dbPath));
-  return control && alive(control.pid) ? control : undefined;
+  return control && pidAlive(control.pid) ? control : undefined;
 }
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { STAGING_DIR } from '../../src/core/sync/inbound';
 import { mirrorFile, readOrUndefined, withStore } from '../webhook/support';
-import { serveFixture, startApi, trackItems, type RunningApi, type ServeFixture } from './support';
+import { serveFixture, stagedFiles, startApi, trackItems, type RunningApi, type ServeFixture } from './support';
 
 interface UploadAnswer { success: boolean; attachment: { attachmentGuid: string | null; fileName: string; status: string; isDuplicate: boolean } | null }
 interface SyncAnswer { run: { counters: Record<string, number>; items: { fileName: string; status: string }[] } }
@@ -47,7 +46,7 @@ describe('team server uploads into the mirror folder', function () {
     assert.deepEqual([c.uploaded, c.linked, c.downloaded, c.conflicts, c.failed], [0, 0, 0, 0, 0], JSON.stringify(sync.body.run.items));
     assert.equal(f.ado.state.attachments.size, attachmentsBefore, 'nothing sent again');
     assert.deepEqual(await filesIn(path.join(f.mirror, '5')), ['build.log'], 'no second local copy');
-    assert.deepEqual(await filesIn(path.join(f.mirror, STAGING_DIR)), [], 'nothing left in staging');
+    assert.deepEqual(await stagedFiles(f.mirror), [], 'nothing left in staging');
 
     assert.equal((await api.stop()).code, 0);
     api = undefined;
@@ -95,7 +94,7 @@ describe('team server uploads into the mirror folder', function () {
     assert.equal(missing.status, 404, JSON.stringify(missing.body));
     assert.deepEqual(await filesIn(path.join(f.mirror, '5')), []);
     assert.deepEqual(await filesIn(path.join(f.mirror, '999999')), []);
-    assert.deepEqual(await filesIn(path.join(f.mirror, STAGING_DIR)), []);
+    assert.deepEqual(await stagedFiles(f.mirror), []);
   });
 
   it('an upload Azure DevOps refuses answers 502 and its file does not stay in the mirror (the server would send it later on its own)', async () => {
@@ -108,6 +107,15 @@ describe('team server uploads into the mirror folder', function () {
     assert.equal(r.status, 502, JSON.stringify(r.body));
     assert.equal(r.body.attachment?.status, 'failed');
     assert.deepEqual(await filesIn(path.join(f.mirror, '5')), []);
-    assert.deepEqual(await filesIn(path.join(f.mirror, STAGING_DIR)), []);
+    assert.deepEqual(await stagedFiles(f.mirror), []);
+
+    // Sent again once ADO answers, with other bytes and then the same: the name stays the caller's.
+    assert.equal((await fetch(`${origin}/_emulator/faults`, { method: 'DELETE' })).status, 200);
+    for (const content of ['refused, fixed\n', 'refused\n']) {
+      const again: { status: number; body: UploadAnswer } = await api.call<UploadAnswer>('POST', '/api/sync/upload', { json: { fileName: 'refused.txt', workItemId: 5, file: Buffer.from(content).toString('base64') } });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+    }
+    const names = (f.ado.state.workItems.get(5)?.relations ?? []).filter((rel) => rel.rel === 'AttachedFile').map((rel) => String(rel.attributes?.name));
+    assert.deepEqual(names.filter((n) => n.startsWith('refused')), ['refused.txt', 'refused (2).txt'], 'the first retry takes the name the failed upload had');
   });
 });

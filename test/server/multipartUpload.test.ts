@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { STAGING_DIR } from '../../src/core/sync/inbound';
 import { mirrorFile, readOrUndefined, waitFor, withStore } from '../webhook/support';
-import { serveFixture, startApi, trackItems, type RunningApi, type ServeFixture } from './support';
+import { serveFixture, stagedFiles, startApi, trackItems, type RunningApi, type ServeFixture } from './support';
 
 interface UploadAnswer { success: boolean; attachment: { attachmentGuid: string | null; fileName: string; size: number | null } | null }
 interface ErrorAnswer { success: false; error: { message: string; code: string } }
@@ -115,7 +114,7 @@ describe('team server multipart uploads', function () {
     }
     assert.equal(f.ado.state.attachments.size, before);
     assert.deepEqual(await filesIn(path.join(f.mirror, '6')), []);
-    assert.deepEqual(await filesIn(path.join(f.mirror, STAGING_DIR)), []);
+    assert.deepEqual(await stagedFiles(f.mirror), []);
     await withStore(f, (store) => assert.deepEqual(store.attachments.forWorkItem(6), []), true);
   });
 
@@ -125,9 +124,9 @@ describe('team server multipart uploads', function () {
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(`POST /api/sync/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.token}\r\nContent-Type: multipart/form-data; boundary=cut-boundary\r\nContent-Length: ${body.length}\r\n\r\n`);
     socket.write(body.subarray(0, 128 * 1024));
-    await waitFor('the part in staging', async () => (await filesIn(path.join(f.mirror, STAGING_DIR))).length > 0);
+    await waitFor('the part in staging', async () => (await stagedFiles(f.mirror)).length > 0);
     socket.destroy();
-    await waitFor('staging emptied', async () => (await filesIn(path.join(f.mirror, STAGING_DIR))).length === 0);
+    await waitFor('staging emptied', async () => (await stagedFiles(f.mirror)).length === 0);
     assert.equal((await api.call('GET', '/api/sync/status/6')).status, 200, 'the server goes on');
   });
 });

@@ -1,11 +1,20 @@
 // The HTTP API under test: `ado-sync serve` run in process through main() (as the bundled CLI
 // runs it) on a free loopback port, over the real emulator and a real sql.js file, with a token
 // made by `ado-sync token create`.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main';
+import { STAGING_DIR } from '../../src/core/sync/inbound';
 import { freePort, serveFixture, trackItems, waitFor, type ServeFixture } from '../webhook/support';
 
 export { serveFixture, trackItems, type ServeFixture };
+
+/** Files (not folders) anywhere in the mirror's staging: each process stages in a folder of its own. */
+export async function stagedFiles(mirror: string): Promise<string[]> {
+  const entries = await readdir(path.join(mirror, STAGING_DIR), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+}
 
 /** A stream that keeps what is written, to read a command's output while it runs. */
 export class Capture extends Writable {

@@ -56,23 +56,28 @@ export async function startServe(f: ServeFixture): Promise<Server> {
 }
 
 /**
- * A load balancer in a few lines: the next live server; a failed, refused or timed-out call goes to
- * another. The timeout matters: a request whose work item another process synced meanwhile can
- * wait on (a known defect: its run waits for this process's own processing of the item).
+ * A load balancer in a few lines: the next live server; a refused call, or one cut off by a server
+ * that died, goes to another. No timeout: a request whose work item another process synced
+ * meanwhile must still be answered (it once waited forever).
  */
 export async function uploadAnywhere(servers: Server[], token: string, u: Upload, start: number): Promise<number> {
+  const answers: string[] = [];
   for (let attempt = 0; attempt < 20; attempt++) {
     const live = servers.filter((s) => s.alive);
     const s = live[(start + attempt) % live.length];
     try {
       const res = await fetch(`${s.base}/api/sync/upload`, {
         method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ fileName: u.name, workItemId: u.workItemId, file: u.bytes.toString('base64') }), signal: AbortSignal.timeout(20_000),
+        body: JSON.stringify({ fileName: u.name, workItemId: u.workItemId, file: u.bytes.toString('base64') }),
       });
-      await res.arrayBuffer();
+      const text = await res.text();
       if (res.status === 200) return attempt + 1;
-    } catch { /* the server went away mid-call, or did not answer in time: another one takes it */ }
+      answers.push(`${s.base} ${res.status} ${text.slice(0, 300)}`);
+    } catch (error) {
+      // The server went away mid-call: another one takes it.
+      answers.push(`${s.base} ${String(error)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${u.name} was not taken after 20 tries`);
+  throw new Error(`${u.name} was not taken after 20 tries:\n${answers.join('\n')}`);
 }

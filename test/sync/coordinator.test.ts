@@ -130,6 +130,17 @@ describe('sync coordinator on the emulator', function () {
     assert.deepEqual(retried.items.map((i) => i.status), ['uploaded'], 'Retry attaches it');
   });
 
+  it('attaches asked for at once on one work item: each run answers for its own file, none for another\'s', async () => {
+    await w.engine.track([5]);
+    const files = Array.from({ length: 6 }, (_, i) => w.file(`docs/same-${i}.txt`, `same item ${i}`));
+    // Started together: one processing of the work item finds several requests waiting.
+    const runs = await Promise.all(files.map((file) => w.engine.attach({ files: [file], workItemId: 5 })));
+    runs.forEach((run, i) => {
+      assert.deepEqual(run.items.map((item) => `${item.fileName} ${item.status}`), [`same-${i}.txt uploaded`], `run ${i}: ${JSON.stringify(run.items)}`);
+    });
+    assert.equal((await w.relations(5)).filter((r) => r.attributes.name?.startsWith('same-')).length, 6);
+  });
+
   it('links the files attached to one work item in one PATCH', async () => {
     await w.engine.track([5]);
     const files = Array.from({ length: 20 }, (_, i) => w.file(`docs/f${i}.txt`, `file ${i}`));

@@ -28,9 +28,10 @@ export interface ServeFixture {
   close(): Promise<void>;
 }
 
-export async function serveFixture(extraEnv: NodeJS.ProcessEnv = {}): Promise<ServeFixture> {
+/** `workItems`: generated work items beside the demo ones (a load spread over many). */
+export async function serveFixture(extraEnv: NodeJS.ProcessEnv = {}, workItems = 0): Promise<ServeFixture> {
   // Service-hook retries in tens of ms, so a refused delivery does not hold a test up.
-  const ado = await startEmulator({ hookRetryDelaysMs: [50, 100, 200], pats: [PAT, COLLEAGUE_PAT] });
+  const ado = await startEmulator({ hookRetryDelaysMs: [50, 100, 200], pats: [PAT, COLLEAGUE_PAT], workItems });
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'ado-sync-serve-'));
   const settings: SyncSettings = {
     ...DEFAULT_SETTINGS, orgUrl: ado.baseUrl, project: ado.project, apiVersion: '7.1',

@@ -24,16 +24,20 @@ export function attachmentJson(i: ItemOutcome) {
   };
 }
 
-function attachMessage(s: RunSummary, link: boolean): string {
-  const ok = s.items.length - s.counters.failed;
+function attachMessage(items: readonly ItemOutcome[], link: boolean): string {
+  const ok = items.filter((i) => i.status !== 'failed').length;
   const what = link ? 'uploaded and linked' : 'uploaded';
-  return s.items.length === 1 ? (ok ? `Attachment ${what}` : 'Attachment failed') : `${ok} of ${s.items.length} attachments ${what}`;
+  return items.length === 1 ? (ok ? `Attachment ${what}` : 'Attachment failed') : `${ok} of ${items.length} attachments ${what}`;
 }
 
-/** POST /api/sync/upload, `ado-sync attach --json`. */
-export function attachAnswer(summary: RunSummary, link: boolean) {
-  const attachments = summary.items.map(attachmentJson);
-  return { success: summary.status === 'completed', message: attachMessage(summary, link), attachment: attachments[0] ?? null, attachments, run: summary };
+/**
+ * POST /api/sync/upload, `ado-sync attach --json`. `files`: the files this answer is about, when
+ * the run also carried out others' requests (its work item's failure, without a file, stays).
+ */
+export function attachAnswer(summary: RunSummary, link: boolean, files?: readonly string[]) {
+  const items = files ? summary.items.filter((i) => !i.localPath || files.includes(i.localPath)) : summary.items;
+  const attachments = items.map(attachmentJson);
+  return { success: summary.status === 'completed', message: attachMessage(items, link), attachment: attachments[0] ?? null, attachments, run: summary };
 }
 
 /** POST /api/sync/link-attachment, `ado-sync link --json`. */

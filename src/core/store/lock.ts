@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { StoreLockedError } from './errors';
+import { pidAlive } from '../pidAlive';
 
 export interface LockInfo { pid: number; host: string; startedAt: string }
 
@@ -74,13 +75,4 @@ function staleReason(held: LockInfo, lockPath: string, staleMs: number): string 
   const age = Date.now() - fs.statSync(lockPath).mtimeMs;
   if (age > staleMs) return `not refreshed for ${Math.round(age / 1000)} s`;
   return undefined;
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

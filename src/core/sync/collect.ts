@@ -17,12 +17,19 @@ export interface Collected {
   missing: AttachmentRow[];
 }
 
-export async function collectWorkItem(item: WorkItem, store: SyncDbRepositories, mirrorRoot: string, hashes: HashCache, options: PlanOptions): Promise<Collected> {
+/**
+ * `carryOut`: which attach requests (by file) this sync carries out; the others are left as they
+ * are, their files too (their own run carries them out), as if not there.
+ */
+export async function collectWorkItem(item: WorkItem, store: SyncDbRepositories, mirrorRoot: string, hashes: HashCache, options: PlanOptions,
+  carryOut: (localPath: string) => boolean = () => true): Promise<Collected> {
   const records = await store.attachments.forWorkItem(item.id, true);
   const mirrorDir = path.join(mirrorRoot, String(item.id));
   const mirror: LocalFile[] = (await scanMirrorFolder(mirrorRoot, [item.id], hashes)).map((f) => ({ fileName: f.fileName, path: f.path, sha256: f.sha256, size: f.size, inMirror: true }));
-  const { present, missing } = await explicitRequests(records, mirrorDir);
-  const explicitPaths = new Set(present.map((f) => f.path));
+  const requests = records.filter((r) => isExplicitRequest(r, mirrorDir));
+  const others = new Set(requests.flatMap((r) => (carryOut(r.localPath as string) ? [] : [r.localPath as string])));
+  const { present, missing } = await explicitRequests(requests.filter((r) => !others.has(r.localPath as string)));
+  const explicitPaths = new Set([...present.map((f) => f.path), ...others]);
   const remote = remoteAttachmentsOf(item);
   const ownUploads = new Map<string, string>();
   for (const r of remote) {
@@ -50,10 +57,10 @@ function isExplicitRequest(r: AttachmentRow, mirrorDir: string): boolean {
   return r.syncStatus === 'PENDING' || r.syncStatus === 'UPLOADING' || r.syncStatus === 'FAILED';
 }
 
-async function explicitRequests(records: readonly AttachmentRow[], mirrorDir: string): Promise<{ present: LocalFile[]; missing: AttachmentRow[] }> {
+async function explicitRequests(requests: readonly AttachmentRow[]): Promise<{ present: LocalFile[]; missing: AttachmentRow[] }> {
   const present: LocalFile[] = [];
   const missing: AttachmentRow[] = [];
-  for (const r of records.filter((x) => isExplicitRequest(x, mirrorDir))) {
+  for (const r of requests) {
     const info = await stat(r.localPath as string).catch(() => undefined);
     if (!info?.isFile() || r.sha256 === null) {
       missing.push(r);

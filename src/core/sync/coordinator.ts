@@ -63,6 +63,16 @@ export interface CoordinatorState {
   paused?: string;
 }
 
+export interface RequestOptions extends MarkOptions {
+  signal?: AbortSignal;
+  /** Outcomes known before any processing (files refused before they were requested). */
+  preflight?: readonly ItemOutcome[];
+  /** An attach: the files asked for (absolute paths); see Run.files. */
+  files?: readonly string[];
+  /** Writes the attach requests, once their files are known as this run's. */
+  prepare?: () => Promise<void>;
+}
+
 /** A sync's result with what commit needs beyond execute's: the brake, and whether to plan again at once. */
 type Reconciled = ItemResult & { blocked?: Plan['blocked']; again?: boolean };
 
@@ -86,6 +96,9 @@ export class SyncCoordinator {
   private readonly active = new Map<number, Promise<void>>();
   private readonly exclusive = new Map<number, Promise<unknown>>();
   private readonly waiters = new Map<number, Run[]>();
+  /** The files of attach runs not ended yet (path -> runs asking): each is carried out by its own run's processing. */
+  private readonly requested = new Map<string, number>();
+  private rechecking = false;
   private readonly closing = new AbortController();
   private pumping = false;
   private again = false;
@@ -182,19 +195,41 @@ export class SyncCoordinator {
    * Marks the items and waits until each has been processed (a transient failure is tried again up
    * to uploadMaxRetries times within this run); the run is recorded at once.
    */
-  request(workItemIds: readonly number[], trigger: RunTrigger, reason: DirtyReason,
-    options: MarkOptions & { signal?: AbortSignal; preflight?: readonly ItemOutcome[] } = {}): Promise<RunSummary> {
+  request(workItemIds: readonly number[], trigger: RunTrigger, reason: DirtyReason, options: RequestOptions = {}): Promise<RunSummary> {
     // A user action is also the moment to try again after refused credentials.
     this.paused = undefined;
     this.started = true;
     const ids = [...new Set(workItemIds)];
     const run = this.newRun(trigger, ids, options.signal);
+    if (options.files) {
+      // Known before the requests are written: no other processing takes them for its own run.
+      run.files = new Set(options.files);
+      this.countRequested(run.files, 1);
+      const forget = () => this.countRequested(run.files ?? new Set(), -1);
+      void run.done.then(forget, forget);
+    }
     this.enqueuing++;
     return this.enqueue(run, ids, reason, options);
   }
 
-  private async enqueue(run: Run, ids: number[], reason: DirtyReason, options: MarkOptions & { signal?: AbortSignal; preflight?: readonly ItemOutcome[] }): Promise<RunSummary> {
+  private countRequested(files: ReadonlySet<string>, delta: 1 | -1): void {
+    for (const file of files) {
+      const n = (this.requested.get(file) ?? 0) + delta;
+      if (n > 0) this.requested.set(file, n);
+      else this.requested.delete(file);
+    }
+  }
+
+  private async enqueue(run: Run, ids: number[], reason: DirtyReason, options: RequestOptions): Promise<RunSummary> {
     try {
+      if (options.prepare) {
+        try {
+          await options.prepare();
+        } catch (error) {
+          run.finish();
+          throw error;
+        }
+      }
       await run.record();
       for (const o of options.preflight ?? []) await run.add(o);
       for (const o of options.preflight ?? []) run.announce(o);
@@ -350,7 +385,7 @@ export class SyncCoordinator {
     } catch (error) {
       for (const row of batch) {
         this.active.delete(row.workItemId);
-        await this.settle(row, [], { outcomes: [], effects: [], retry: [toItemError(error)], authFailed: error instanceof AuthenticationError ? error : undefined }, error);
+        await this.settle(row, { outcomes: [], effects: [], retry: [toItemError(error)], authFailed: error instanceof AuthenticationError ? error : undefined }, error);
       }
       read();
       return;
@@ -373,46 +408,48 @@ export class SyncCoordinator {
    */
   private async process(row: DirtyItemRow, item: WorkItem | null): Promise<void> {
     const id = row.workItemId;
-    const runs = this.takeWaiters(id);
-    const run = runs[0] ?? this.newRun(triggerOf(row), [id], undefined);
+    const waiting = this.takeWaiters(id);
+    const runs = waiting.length > 0 ? waiting : [this.newRun(triggerOf(row), [id], undefined)];
     try {
-      await this.rounds(row, item, run, runs);
+      await this.rounds(row, item, runs);
     } catch (error) {
       // Something we did not foresee (the store closed under us): the runs waiting still end, with the error.
       this.o.log('error', `Work item ${id}: ${toItemError(error).message}`);
-      for (const r of runs.length > 0 ? runs : [run]) {
+      for (const r of runs) {
         r.fail(error);
         if (r.waitsFor(id)) r.itemDone(id);
       }
     }
   }
 
-  private async rounds(row: DirtyItemRow, item: WorkItem | null, run: Run, runs: Run[]): Promise<void> {
+  /** `runs`: the runs this processing answers (never empty); the first one's signal and plan counts stand for the item. */
+  private async rounds(row: DirtyItemRow, item: WorkItem | null, runs: Run[]): Promise<void> {
     const id = row.workItemId;
+    const run = runs[0];
     const signal = AbortSignal.any([this.closing.signal, ...(run.signal ? [run.signal] : [])]);
     let current = item;
     for (let round = 1; ; round++) {
-      const { result, failure, again } = await this.round(row, current, run, signal);
+      const { result, failure, again } = await this.round(row, current, runs, signal);
       const last = !again || round >= MAX_ROUNDS || failure !== undefined || result.retry.length > 0 || result.authFailed !== undefined || signal.aborted;
       if (!last) {
-        await this.commit(row, run, result, undefined, false);
+        await this.commit(row, runs, result, undefined, false);
         try {
           current = await this.o.client.getWorkItem(id, { expand: 'relations', signal });
           continue;
         } catch (error) {
           const next = this.failed(id, error, signal);
-          await this.commit(row, run, next, error, true);
-          for (const r of runs.length > 0 ? runs : [run]) await this.itemProcessed(r, id, next);
+          await this.commit(row, runs, next, error, true);
+          for (const r of runs) await this.itemProcessed(r, id, next);
           return;
         }
       }
-      await this.commit(row, run, result, failure, true);
-      for (const r of runs.length > 0 ? runs : [run]) await this.itemProcessed(r, id, result);
+      await this.commit(row, runs, result, failure, true);
+      for (const r of runs) await this.itemProcessed(r, id, result);
       return;
     }
   }
 
-  private async round(row: DirtyItemRow, item: WorkItem | null, run: Run, signal: AbortSignal): Promise<{ result: Reconciled; failure?: unknown; again: boolean }> {
+  private async round(row: DirtyItemRow, item: WorkItem | null, runs: Run[], signal: AbortSignal): Promise<{ result: Reconciled; failure?: unknown; again: boolean }> {
     const id = row.workItemId;
     if (!item) {
       this.o.log('warn', `Work item ${id} is gone or not readable with these credentials; it is not synced.`);
@@ -420,7 +457,7 @@ export class SyncCoordinator {
         error: { message: `Work item ${id} is gone or not readable with these credentials.`, code: 'WorkItemNotFound' } }], effects: [], retry: [] } };
     }
     try {
-      const result = await this.reconcile(row, item, run, signal);
+      const result = await this.reconcile(row, item, runs, signal);
       return { result, again: result.again === true };
     } catch (error) {
       return { result: this.failed(id, error, signal), failure: error, again: false };
@@ -435,8 +472,9 @@ export class SyncCoordinator {
     return result;
   }
 
-  private async reconcile(row: DirtyItemRow, item: WorkItem, run: Run, signal: AbortSignal): Promise<Reconciled> {
-    const { state, missing } = await collectWorkItem(item, this.store, this.o.mirrorRoot, this.hashes, this.planOptions(row));
+  private async reconcile(row: DirtyItemRow, item: WorkItem, runs: Run[], signal: AbortSignal): Promise<Reconciled> {
+    const run = runs[0];
+    const { state, missing } = await collectWorkItem(item, this.store, this.o.mirrorRoot, this.hashes, this.planOptions(row), this.carriesOut(runs));
     const plan = planWorkItem(state);
     const fx = recordEffects(item.id);
     const result: Reconciled = { outcomes: [], effects: [], retry: [] };
@@ -473,21 +511,42 @@ export class SyncCoordinator {
     return { outcomes: [...result.outcomes, ...executed.outcomes], effects: [...result.effects, ...executed.effects], retry: executed.retry, authFailed: executed.authFailed, again };
   }
 
+  /**
+   * Which pending attach requests this processing carries out: those its runs asked for, and on the
+   * one-writer sql.js file also those no live run asks for (left by an earlier process). Never those
+   * of a run waiting for the item's next processing, nor, on a shared database, another process's:
+   * each run reports its own files, and another machine's file is not on this one.
+   */
+  private carriesOut(runs: readonly Run[]): (localPath: string) => boolean {
+    const mine = new Set(runs.flatMap((r) => [...(r.files ?? [])]));
+    if (this.store.kind === 'postgres') return (file) => mine.has(file);
+    return (file) => mine.has(file) || !this.requested.has(file);
+  }
+
+  /** The runs an outcome is reported to: those that asked for its file, else the first that asked for the whole item. */
+  private static reportTo(outcome: ItemOutcome, runs: readonly Run[]): Run[] {
+    if (!outcome.localPath) return [...runs];
+    const asked = runs.filter((r) => r.files?.has(outcome.localPath as string));
+    return asked.length > 0 ? asked : [runs.find((r) => !r.files) ?? runs[0]];
+  }
+
   /** One transaction: records, history items and counters, and the dirty mark cleared or kept with backoff. */
-  private async commit(row: DirtyItemRow, run: Run, result: Reconciled, failure: unknown, lastRound: boolean): Promise<void> {
+  private async commit(row: DirtyItemRow, runs: Run[], result: Reconciled, failure: unknown, lastRound: boolean): Promise<void> {
     const id = row.workItemId;
+    const run = runs[0];
     const attempt = (run.attempts.get(id) ?? 0) + (lastRound ? 1 : 0);
     run.attempts.set(id, attempt);
     const transient = result.retry.length > 0 || result.authFailed !== undefined;
     const final = !transient || attempt >= Math.max(1, this.o.settings.uploadMaxRetries) || run.signal?.aborted === true || this.closing.signal.aborted;
     // A try that will be repeated within this run is not history yet; its successes are.
-    const recorded = final ? result.outcomes : result.outcomes.filter((o) => o.status !== 'failed' && o.status !== 'cancelled');
-    // The run's row first: its items are written in the item's transaction below.
-    if (recorded.length > 0) await run.record();
+    const recorded = (final ? result.outcomes : result.outcomes.filter((o) => o.status !== 'failed' && o.status !== 'cancelled'))
+      .map((outcome) => ({ outcome, runs: SyncCoordinator.reportTo(outcome, runs) }));
+    // The runs' rows first: their items are written in the item's transaction below.
+    for (const r of new Set(recorded.flatMap((x) => x.runs))) await r.record();
     try {
       await this.store.transaction(async (tx) => {
         for (const effect of result.effects) await effect(tx);
-        for (const outcome of recorded) await run.add(outcome, tx);
+        for (const { outcome, runs: to } of recorded) for (const r of to) await r.add(outcome, tx);
         if (!lastRound) return;
         if (result.blocked) await tx.dirtyItems.block(this.project, id, 'max-delete', { ...result.blocked });
         // An attach the user asked for and was told has failed is not tried again behind their back
@@ -501,10 +560,12 @@ export class SyncCoordinator {
       await this.store.dirtyItems.fail(this.project, id, row.markSeq, toItemError(error), this.retryAt(row, result));
     }
     if (lastRound) this.readDirtySoon();
-    for (const outcome of recorded) run.announce(outcome);
+    for (const { outcome, runs: to } of recorded) for (const r of to) r.announce(outcome);
     if (result.authFailed) this.pause(result.authFailed);
-    if (failure && !transient) run.fail(failure);
-    if (result.blocked) run.fail(new Error(result.outcomes.find((o) => o.status === 'blocked')?.error?.message ?? 'blocked by the max-delete brake'));
+    for (const r of runs) {
+      if (failure && !transient) r.fail(failure);
+      if (result.blocked) r.fail(new Error(result.outcomes.find((o) => o.status === 'blocked')?.error?.message ?? 'blocked by the max-delete brake'));
+    }
   }
 
   private async itemProcessed(run: Run, id: number, result: ItemResult): Promise<void> {
@@ -518,12 +579,12 @@ export class SyncCoordinator {
     run.itemDone(id);
   }
 
-  private async settle(row: DirtyItemRow, runs: Run[], result: ItemResult, failure: unknown): Promise<void> {
-    const waiting = runs.length > 0 ? runs : this.takeWaiters(row.workItemId);
-    const run = waiting[0] ?? this.newRun(triggerOf(row), [row.workItemId], undefined);
+  private async settle(row: DirtyItemRow, result: ItemResult, failure: unknown): Promise<void> {
+    const waiting = this.takeWaiters(row.workItemId);
+    const runs = waiting.length > 0 ? waiting : [this.newRun(triggerOf(row), [row.workItemId], undefined)];
     result.outcomes.push({ workItemId: row.workItemId, fileName: `work item ${row.workItemId}`, direction: 'inbound', status: 'failed', error: toItemError(failure) });
-    await this.commit(row, run, result, failure, true);
-    for (const r of waiting.length > 0 ? waiting : [run]) await this.itemProcessed(r, row.workItemId, result);
+    await this.commit(row, runs, result, failure, true);
+    for (const r of runs) await this.itemProcessed(r, row.workItemId, result);
   }
 
   private retryAt(row: DirtyItemRow, result: ItemResult): Date {
@@ -625,14 +686,39 @@ export class SyncCoordinator {
     for (const id of ids) {
       const row = await this.store.dirtyItems.get(this.project, id);
       if (row?.status === 'BLOCKED') {
-        const details = row.blockedDetails ?? {};
-        const outcome: ItemOutcome = { workItemId: id, fileName: `work item ${id}`, direction: 'inbound', status: 'blocked',
-          error: { message: `Sync of work item ${id} waits for your confirmation (max-delete brake: ${String(details.removals)} of ${String(details.total)} synced attachments gone from Azure DevOps).`, code: 'MaxDeleteBrake' } };
-        run.items.push(outcome);
-        run.itemDone(id);
+        endBlocked(run, row);
         continue;
       }
       this.waiters.set(id, [...(this.waiters.get(id) ?? []), run]);
+    }
+  }
+
+  /**
+   * On a shared database a run here can wait for an item that no longer needs it from this process:
+   * another one claimed the item with this run's mark in it (or after this reservation expired) and
+   * synced it, or its brake now holds it. Nothing would bring such an item back here: it is marked
+   * again, reserved, and one the brake holds ends the runs as blocked.
+   */
+  private async recheckWaiters(): Promise<void> {
+    if (this.rechecking) return;
+    this.rechecking = true;
+    try {
+      await this.readDirty();
+      const rows = new Map(this.dirtyRows.map((r) => [r.workItemId, r]));
+      for (const [id, runs] of [...this.waiters]) {
+        const row = rows.get(id);
+        if (row && row.status !== 'BLOCKED') continue;
+        if (this.waiters.get(id) !== runs || this.active.has(id) || this.exclusive.has(id)) continue;
+        if (row) {
+          this.waiters.delete(id);
+          for (const r of runs) endBlocked(r, row);
+          continue;
+        }
+        this.o.log('debug', `Work item ${id} was synced by another process while runs here waited for it; it is queued again for them.`);
+        await this.store.dirtyItems.mark(this.project, [id], runs.some((r) => r.files) ? 'attach' : 'manual', { reserve: { owner: this.owner, leaseMs: this.leaseMs } });
+      }
+    } finally {
+      this.rechecking = false;
     }
   }
 
@@ -704,6 +790,9 @@ export class SyncCoordinator {
 
   private tick(): void {
     this.timer = undefined;
+    if (this.store.kind === 'postgres' && this.waiters.size > 0) {
+      this.recheckWaiters().catch((error) => this.o.log('warn', `Looking for work items synced elsewhere failed: ${toItemError(error).message}`)).finally(() => this.wake());
+    }
     if (this.nextPollAt && this.now() >= this.nextPollAt) {
       this.nextPollAt = new Date(this.now().getTime() + this.jittered(this.pollIntervalMs));
       this.poll().catch((error) => this.o.log('warn', `Background sync failed: ${toItemError(error).message}`)).finally(() => this.arm());
@@ -727,6 +816,15 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
     else groups.set(k, [item]);
   }
   return groups;
+}
+
+/** The run asked for an item the max-delete brake holds: it ends there, as blocked. */
+function endBlocked(run: Run, row: DirtyItemRow): void {
+  const id = row.workItemId;
+  const details = row.blockedDetails ?? {};
+  run.items.push({ workItemId: id, fileName: `work item ${id}`, direction: 'inbound', status: 'blocked',
+    error: { message: `Sync of work item ${id} waits for your confirmation (max-delete brake: ${String(details.removals)} of ${String(details.total)} synced attachments gone from Azure DevOps).`, code: 'MaxDeleteBrake' } });
+  run.itemDone(id);
 }
 
 function triggerOf(row: DirtyItemRow): RunTrigger {

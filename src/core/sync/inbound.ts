@@ -2,11 +2,13 @@
 // same volume that the mirror scan never reads (`<mirror>/.ado-sync-staging`), are checked (size,
 // and SHA-256 when we trust the expected content), then moved to the name the planner allocated
 // without ever replacing a file (a hard link fails if the name exists: DESIGN.md principle 4). A
-// download killed mid-way leaves only a staging file, removed at the next start.
+// download killed mid-way leaves only a staging file, removed at the next start. Each process has a
+// folder of its own there: serve processes sharing a mirror folder never clear each other's.
 import { randomBytes } from 'node:crypto';
-import { constants, copyFile, link, mkdir, rm, unlink } from 'node:fs/promises';
+import { constants, copyFile, link, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type AdoClient, type DownloadResult } from '../ado';
+import { pidAlive } from '../pidAlive';
 
 export const STAGING_DIR = '.ado-sync-staging';
 
@@ -31,13 +33,22 @@ export interface Staged extends DownloadResult {
   discard(): Promise<void>;
 }
 
+/** This process's staging folder (`p<pid>`). */
 export function stagingDir(mirrorRoot: string): string {
-  return path.join(mirrorRoot, STAGING_DIR);
+  return path.join(mirrorRoot, STAGING_DIR, `p${process.pid}`);
 }
 
-/** Removes what killed downloads left behind. */
+/**
+ * Removes what killed processes left behind: every staging folder but those of other processes
+ * still running (on one machine, several serve processes share the mirror folder).
+ */
 export async function clearStaging(mirrorRoot: string): Promise<void> {
-  await rm(stagingDir(mirrorRoot), { recursive: true, force: true });
+  const root = path.join(mirrorRoot, STAGING_DIR);
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const pid = Number(/^p(\d+)$/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && pidAlive(pid)) continue;
+    await rm(path.join(root, name), { recursive: true, force: true });
+  }
 }
 
 export async function downloadToStaging(ctx: DownloadContext, incoming: Incoming): Promise<Staged> {

@@ -15,6 +15,11 @@ export class Run {
   readonly done: Promise<RunSummary>;
   /** Processing attempts per work item within this run (transient failures are tried again). */
   readonly attempts = new Map<number, number>();
+  /**
+   * An attach run: the files it asked for (absolute paths). Their outcomes are this run's, and what
+   * else its work items' processing did belongs to the runs that asked for that.
+   */
+  files: ReadonlySet<string> | undefined;
   private readonly remaining: Set<number>;
   private readonly startedAt: Date;
   private planned = 0;

@@ -65,11 +65,13 @@ class Engine implements SyncEngine {
       }
     }
     if (request.link === false) return this.uploadOnly(workItemId, accepted, refused, request.signal);
-    await this.store.transaction(async (tx) => {
+    const prepare = () => this.store.transaction(async (tx) => {
       const earlier = (await tx.attachments.forWorkItem(workItemId)).filter((r) => r.attachmentGuid === null);
       for (const a of accepted) await this.requestAttach(tx, workItemId, earlier, a.file, a.sha256, a.size, request.comment);
     });
-    return this.coordinator.request([workItemId], request.trigger ?? 'attach', 'attach', { signal: request.signal, retryFailed: true, preflight: refused });
+    return this.coordinator.request([workItemId], request.trigger ?? 'attach', 'attach', {
+      signal: request.signal, retryFailed: true, preflight: refused, files: accepted.map((a) => a.file), prepare,
+    });
   }
 
   link(workItemId: number, attachmentUrl: string, options: { comment?: string; fileName?: string; signal?: AbortSignal } = {}): Promise<RunSummary> {
@@ -234,6 +236,8 @@ class Engine implements SyncEngine {
       await records.setStatus(earlier.id, 'PENDING');
       return;
     }
+    // A failed request for other content at this path is superseded by this one (one record a path).
+    for (const r of pending) if (r.localPath === file && r.syncStatus === 'FAILED') await records.softDelete(r.id);
     await records.insert({ workItemId, fileName: path.basename(file), fileSize: size, source: 'TOOL', localPath: file, sha256, syncStatus: 'PENDING', comment: comment ?? null });
   }
 

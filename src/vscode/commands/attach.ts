@@ -17,7 +17,7 @@ export function registerAttachCommands(deps: CommandDeps): vscode.Disposable[] {
 async function attachCommand(deps: CommandDeps, arg: unknown, selection: unknown): Promise<RunSummary | undefined> {
   const fromTree = arg instanceof WorkItemNode ? arg : undefined;
   let files = fromTree ? [] : invokedFiles(arg, selection);
-  if (files.length === 0) files = await chooseFiles(fromTree ? vscode.l10n.t('Attach files to work item {0}', fromTree.id) : vscode.l10n.t('Attach files to a work item'));
+  if (files.length === 0) files = await chooseFiles(fromTree ? vscode.l10n.t('Attach files to work item {0}', fromTree.id) : vscode.l10n.t('Attach files to a work item'), deps.syncFolder());
   files = await regularFiles(files);
   if (files.length === 0) return undefined;
   const target = await workItemTarget(deps, fromTree ?? (typeof arg === 'number' ? arg : undefined), vscode.l10n.t('Attach {0} to work item', describeFiles(files)));

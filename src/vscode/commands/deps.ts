@@ -18,6 +18,8 @@ export interface CommandDeps {
   readonly memento: vscode.Memento;
   /** The client's retry waits: shown in progress notifications, ended early by a user action. */
   readonly retries: RetryWaits;
+  /** The folder attachments are synced with (the chosen one of a multi-root workspace). */
+  syncFolder(): vscode.Uri | undefined;
   /** Refreshes the Work Items tree (and the Explorer badges). */
   refresh(): void;
 }

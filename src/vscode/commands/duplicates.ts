@@ -22,7 +22,7 @@ export function registerDuplicateCommands(deps: CommandDeps): vscode.Disposable[
 
 async function findDuplicates(deps: CommandDeps, arg: unknown): Promise<DuplicateMatch[] | undefined> {
   const invoked = invokedFiles(arg, undefined);
-  const [file] = invoked.length > 0 ? invoked : await chooseFiles(vscode.l10n.t('Find work items that already have this file'), false);
+  const [file] = invoked.length > 0 ? invoked : await chooseFiles(vscode.l10n.t('Find work items that already have this file'), deps.syncFolder(), false);
   if (!file) return undefined;
   const store = await deps.sync.store();
   if (!store) {

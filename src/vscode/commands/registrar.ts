@@ -35,6 +35,7 @@ export function registerWorkItemFeature(services: Services): WorkItemFeature {
     transfers,
     log,
     memento: context.workspaceState,
+    syncFolder: () => folder.folder?.uri,
     refresh: () => {
       tree.refreshSoon();
       decorations.scheduleReload();

@@ -30,13 +30,14 @@ export function invokedFiles(arg: unknown, selection: unknown): vscode.Uri[] {
   return uris.filter((uri): uri is vscode.Uri => uri instanceof vscode.Uri && uri.scheme === 'file');
 }
 
-export async function chooseFiles(title: string, canSelectMany = true): Promise<vscode.Uri[]> {
+/** `from`: where the dialog opens (the sync folder). */
+export async function chooseFiles(title: string, from: vscode.Uri | undefined, canSelectMany = true): Promise<vscode.Uri[]> {
   const picked = await vscode.window.showOpenDialog({
     title,
     canSelectFiles: true,
     canSelectFolders: false,
     canSelectMany,
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    defaultUri: from,
     openLabel: vscode.l10n.t('Attach'),
   });
   return picked ?? [];

@@ -18,12 +18,13 @@ export interface HistoryWiring {
   readonly disposables: vscode.Disposable[];
 }
 
-export function registerHistory({ context, session, connection, log }: Services): HistoryWiring {
-  const host = vscodeHostActions((id) => workItemUrl(connection, id));
+export function registerHistory({ context, session, connection, log, folder }: Services): HistoryWiring {
+  const host = vscodeHostActions((id) => workItemUrl(connection, id), () => folder.folder?.uri);
   const backend: HistoryBackend = async (request) => {
     const store = await session.historyStore();
     if (!store) throw new HistoryRequestError(vscode.l10n.t('Open a folder to see its sync history.'));
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    // Relative recorded paths are the sync folder's (the chosen one of a multi-root workspace).
+    const root = folder.folder?.uri.fsPath ?? '';
     const retry = engineRetry(store, () => session.requireEngine(), root, (m) => log.warn(m));
     return new HistoryController(store, retry, host).handle(request);
   };

@@ -76,4 +76,17 @@ describe('multi-root workspace', function () {
     await page.locator('.part.sidebar', { hasText: 'Syncing folder "backend"' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await saveScreenshot(page, 'multi-root-second-folder');
   });
+
+  it('Attach Files from the palette opens its file dialog in the synced folder, not the first one', async () => {
+    const { page } = e2eSession();
+    await startCommand(page, 'ADO Sync: Attach Files to Work Item...');
+    // code-server's file dialog is a quick input whose box holds the folder it opened in.
+    const input = page.locator('.quick-input-widget input');
+    const opened = await pollUntil('the file dialog names a folder', 15_000, async () => {
+      const value = await input.inputValue().catch(() => '');
+      return /(frontend|backend)/.test(value) ? value : undefined;
+    });
+    await page.keyboard.press('Escape');
+    assert.match(opened, /backend/, `the dialog opened in ${opened}`);
+  });
 });

@@ -156,6 +156,20 @@ export function storeContract(open: OpenStore): void {
       assert.equal((await db.dirtyItems.get('P', 1))?.status, 'PENDING');
     });
 
+    it('a live reservation is not taken over by another asker; the reserver\'s completed processing ends it', async () => {
+      await db.dirtyItems.mark('P', [1], 'attach', { reserve: { owner: 'first', leaseMs: 30_000 } });
+      await db.dirtyItems.mark('P', [1], 'attach', { reserve: { owner: 'second', leaseMs: 30_000 } });
+      assert.equal((await db.dirtyItems.get('P', 1))?.reservedBy, 'first');
+      assert.deepEqual(await db.dirtyItems.claimDue('P', 'second', 10, 30_000), [], 'the first asker claims first');
+      const [row] = await db.dirtyItems.claimDue('P', 'first', 10, 30_000);
+      await db.dirtyItems.mark('P', [1], 'attach', { reserve: { owner: 'second', leaseMs: 30_000 } });
+      await db.dirtyItems.complete('P', 1, row.markSeq);
+      const after = await db.dirtyItems.get('P', 1);
+      assert.equal(after?.status, 'PENDING', 'marked again meanwhile: due again');
+      assert.equal(after?.reservedBy, null, 'served: the reservation ended');
+      assert.equal((await db.dirtyItems.claimDue('P', 'second', 10, 30_000)).length, 1);
+    });
+
     it('release gives an owner\'s leases back; exclude skips items in hand', async () => {
       await db.dirtyItems.mark('P', [1, 2, 3], 'feed');
       assert.deepEqual((await db.dirtyItems.claimDue('P', 'w', 10, 60_000, new Set([2]))).map((r) => r.workItemId), [1, 3]);

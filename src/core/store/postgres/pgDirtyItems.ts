@@ -1,5 +1,5 @@
 import type { AsyncRepository } from '../syncDb';
-import { addMs, bit, CLAIMABLE, FRESH_START, userAsked, RELEASED, RENEW, UNRESERVE, decodeDirty, DIRTY_COLS as COLS, remark, reservation, RESERVE, type DirtyItemRepository, type DirtyItemRow, type DirtyReason,
+import { addMs, bit, CLAIMABLE, FRESH_START, userAsked, RELEASED, RENEW, UNRESERVE, decodeDirty, DIRTY_COLS as COLS, remark, reservation, RESERVE, SERVED, type DirtyItemRepository, type DirtyItemRow, type DirtyReason,
   type MarkOptions, type RawDirtyRow } from '../repositories/dirtyItems';
 import type { PgContext } from './pgContext';
 
@@ -43,7 +43,8 @@ export class PgDirtyItemRepository implements AsyncRepository<DirtyItemRepositor
     const removed = await this.c.sql.run(`DELETE FROM sync_job_queue WHERE project_name = ? AND work_item_id = ? AND mark_seq = ?`, [projectName, workItemId, markSeq]);
     if (removed === 0) {
       await this.c.sql.run(`UPDATE sync_job_queue SET status = 'PENDING', attempts = 0, lease_owner = NULL, lease_expires_at = NULL,
-        last_error = NULL, last_error_code = NULL, force = 0, replace_versions = 0, retry_failed = 0, next_run_at = ?, updated_at = ?
+        last_error = NULL, last_error_code = NULL, force = 0, replace_versions = 0, retry_failed = 0, next_run_at = ?, updated_at = ?,
+        ${SERVED}
         WHERE project_name = ? AND work_item_id = ? AND status <> 'BLOCKED'`, [t, t, projectName, workItemId]);
     }
   }
@@ -111,6 +112,6 @@ async function markOne(c: PgContext, projectName: string, id: number, reason: Di
      WHERE project_name = ? AND work_item_id = ?`,
     [JSON.stringify(reasons), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t,
       bit(unblock), t, bit(unblock), bit(unblock), bit(unblock), projectName, id]);
-  if (options.reserve) await c.sql.run(RESERVE, [...reservation(options, t), projectName, id]);
+  if (options.reserve) await c.sql.run(RESERVE, [...reservation(options, t), projectName, id, options.reserve.owner, t]);
   if (userAsked(reason)) await c.sql.run(FRESH_START, [projectName, id]);
 }

@@ -8,6 +8,8 @@ export type DirtyStatus = 'PENDING' | 'IN_PROGRESS' | 'BLOCKED';
 export interface DirtyItemRow {
   workItemId: number; projectName: string; reasons: DirtyReason[]; force: boolean; replace: boolean; retryFailed: boolean;
   status: DirtyStatus; attempts: number; nextRunAt: string; leaseOwner: string | null; leaseExpiresAt: string | null;
+  /** The process whose runs wait for the item (see MarkOptions.reserve). */
+  reservedBy: string | null;
   blockedReason: string | null; blockedDetails: Record<string, unknown> | null; lastError: string | null; lastErrorCode: string | null;
   markSeq: number; firstMarkedAt: string; lastMarkedAt: string; updatedAt: string;
 }
@@ -21,7 +23,8 @@ export interface MarkOptions {
   retryFailed?: boolean;
   /**
    * The process that asked waits for the items: they stay its to claim (other owners skip them)
-   * until the reservation expires; one processing them now finishes first.
+   * until it has processed them or the reservation expires; one processing them now finishes first. A
+   * live reservation of another process is not taken over: that one claims first.
    */
   reserve?: { owner: string; leaseMs: number };
 }
@@ -39,7 +42,7 @@ export interface RawDirtyRow extends Omit<DirtyItemRow, 'reasons' | 'force' | 'r
 
 export const DIRTY_COLS = `work_item_id AS workItemId, project_name AS projectName, reasons, force, replace_versions AS replace,
   retry_failed AS retryFailed, status, attempts, next_run_at AS nextRunAt, lease_owner AS leaseOwner,
-  lease_expires_at AS leaseExpiresAt, blocked_reason AS blockedReason, blocked_details AS blockedDetails,
+  lease_expires_at AS leaseExpiresAt, reserved_by AS reservedBy, blocked_reason AS blockedReason, blocked_details AS blockedDetails,
   last_error AS lastError, last_error_code AS lastErrorCode, mark_seq AS markSeq, first_marked_at AS firstMarkedAt,
   last_marked_at AS lastMarkedAt, updated_at AS updatedAt`;
 
@@ -57,7 +60,15 @@ export function remark(row: DirtyItemRow, reason: DirtyReason, options: MarkOpti
 /** A claimed row given back: pending again. */
 export const RELEASED = `status = CASE WHEN status = 'IN_PROGRESS' THEN 'PENDING' ELSE status END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?`;
 
-export const RESERVE = `UPDATE sync_job_queue SET reserved_by = ?, reserved_until = ? WHERE project_name = ? AND work_item_id = ?`;
+/** Params: owner, until, project, work item, owner, now. */
+export const RESERVE = `UPDATE sync_job_queue SET reserved_by = ?, reserved_until = ? WHERE project_name = ? AND work_item_id = ?
+  AND (reserved_by IS NULL OR reserved_by = ? OR reserved_until < ?)`;
+/**
+ * A completed processing by the process that reserved the item served its waiting runs: the
+ * reservation ends (SET clause, old values). One made by another process meanwhile stays.
+ */
+export const SERVED = `reserved_until = CASE WHEN reserved_by = lease_owner THEN NULL ELSE reserved_until END,
+  reserved_by = CASE WHEN reserved_by = lease_owner THEN NULL ELSE reserved_by END`;
 export const UNRESERVE = `UPDATE sync_job_queue SET reserved_by = NULL, reserved_until = NULL WHERE project_name = ? AND reserved_by = ?`;
 export const RENEW = `UPDATE sync_job_queue SET lease_expires_at = CASE WHEN lease_owner = ? THEN ? ELSE lease_expires_at END,
   reserved_until = CASE WHEN reserved_by = ? THEN ? ELSE reserved_until END WHERE project_name = ? AND (lease_owner = ? OR reserved_by = ?)`;
@@ -105,7 +116,7 @@ export class DirtyItemRepository {
          WHERE project_name = ? AND work_item_id = ?`,
         [JSON.stringify(reasons), bit(options.force), bit(options.replace), bit(options.retryFailed), t, t,
           bit(unblock), t, bit(unblock), bit(unblock), bit(unblock), projectName, id]);
-      if (options.reserve) this.c.sql.run(RESERVE, [...reservation(options, t), projectName, id]);
+      if (options.reserve) this.c.sql.run(RESERVE, [...reservation(options, t), projectName, id, options.reserve.owner, t]);
       if (userAsked(reason)) this.c.sql.run(FRESH_START, [projectName, id]);
     }
   }
@@ -144,7 +155,8 @@ export class DirtyItemRepository {
     const removed = this.c.sql.run(`DELETE FROM sync_job_queue WHERE project_name = ? AND work_item_id = ? AND mark_seq = ?`, [projectName, workItemId, markSeq]);
     if (removed === 0) {
       this.c.sql.run(`UPDATE sync_job_queue SET status = 'PENDING', attempts = 0, lease_owner = NULL, lease_expires_at = NULL,
-        last_error = NULL, last_error_code = NULL, force = 0, replace_versions = 0, retry_failed = 0, next_run_at = ?, updated_at = ?
+        last_error = NULL, last_error_code = NULL, force = 0, replace_versions = 0, retry_failed = 0, next_run_at = ?, updated_at = ?,
+        ${SERVED}
         WHERE project_name = ? AND work_item_id = ? AND status <> 'BLOCKED'`, [t, t, projectName, workItemId]);
     }
   }
