@@ -81,7 +81,7 @@ const DB_SETTING = '--db (ATTACHMENT_SYNC_DB_PATH)';
  * storeLog); a reader cannot show anything true from it and fails (exit 1) instead of printing an
  * empty answer.
  */
-export async function storeFor(context: Pick<CommandContext, 'cwd' | 'output'>, settings: SyncSettings, readOnly = false): Promise<SyncStore> {
+async function storeFor(context: Pick<CommandContext, 'cwd' | 'output'>, settings: SyncSettings, readOnly = false): Promise<SyncStore> {
   let store: SyncStore;
   try {
     store = await openStore({ path: path.resolve(context.cwd, settings.dbPath), readOnly, retentionDays: settings.retentionDays, log: storeLog(context.output) });
@@ -110,7 +110,7 @@ export function storeLog(output: Pick<CommandContext['output'], 'warn'>): (messa
  * Closes the store; a final save that fails (a full disk) ends the command with exit 1 and says
  * what was kept and what to do.
  */
-export function closeStore(store: SyncStore): void {
+function closeStore(store: SyncStore): void {
   try {
     store.close();
   } catch (error) {
@@ -173,9 +173,8 @@ export async function closeDb(db: SyncDb): Promise<void> {
   else await db.close();
 }
 
-export interface StoreSession { settings: SyncSettings; store: SyncStore }
 export interface DbSession { settings: SyncSettings; db: SyncDb }
-export interface ClientSession extends StoreSession { client: AdoClient }
+export interface ClientSession extends DbSession { client: AdoClient }
 
 /**
  * Store only, read-only: for commands that just report (status, history, dedup, upload-session).
@@ -192,19 +191,20 @@ export async function withReadStore<T>(context: CommandContext, run: (session: D
 }
 
 /**
- * The client, checked against the server (connectionCheck.ts), and the store. readOnly: for commands that only look at ADO beside our records
- * (list); they take no lock, so they work while another process syncs.
+ * The client, checked against the server (connectionCheck.ts), and the store (dbFor: PostgreSQL
+ * when a database URL is given). readOnly: for commands that only look at ADO beside our records
+ * (list); on sql.js they take no lock, so they work while another process syncs.
  */
 export async function withClient<T>(context: CommandContext, run: (session: ClientSession) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
   const settings = settingsFor(context);
   const { client, proxy } = clientFor(context, settings);
   // The store first: a database that cannot be used is said before anything is sent.
-  const store = await storeFor(context, settings, options.readOnly === true);
+  const db = await dbFor(context, settings, options.readOnly === true);
   try {
     await checkConnection(client, proxy, context.signal);
-    return await serverErrors(client, proxy, () => run({ settings, client, store }));
+    return await serverErrors(client, proxy, () => run({ settings, client, db }));
   } finally {
-    closeStore(store);
+    await closeDb(db);
   }
 }
 

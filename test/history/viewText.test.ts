@@ -27,12 +27,12 @@ describe('history view cells', () => {
     const store = await openStore({ path: path.join(dir, 'state.sqlite') });
     try {
       const h = storeBacklogHistory(store);
-      const id = h.start({ sourceType: 'file', sourceConfigId: 'ws', targetType: 'azure_devops', targetConfigId: 'x/Demo', projectName: 'Demo',
-        overwriteMode: true, totalItems: 3, startedAt: new Date(), origin: { userAgent: 'test' } }) as number;
-      h.addDeletions(id, 4);
-      h.recordItem(id, { ardoqId: 'a', itemName: 'E', itemType: 'epic', status: 'created' });
-      h.recordItem(id, { ardoqId: 'b', itemName: 'F', itemType: 'feature', status: 'failed', errorMessage: 'no' });
-      h.recordItem(id, { ardoqId: 'c', itemName: 'S', itemType: 'user_story', status: 'created' });
+      const id = await h.start({ sourceType: 'file', sourceConfigId: 'ws', targetType: 'azure_devops', targetConfigId: 'x/Demo', projectName: 'Demo',
+        overwriteMode: true, totalItems: 3, startedAt: new Date(), origin: { userAgent: 'test' } });
+      await h.addDeletions(id, 4);
+      await h.recordItem(id, { ardoqId: 'a', itemName: 'E', itemType: 'epic', status: 'created' });
+      await h.recordItem(id, { ardoqId: 'b', itemName: 'F', itemType: 'feature', status: 'failed', errorMessage: 'no' });
+      await h.recordItem(id, { ardoqId: 'c', itemName: 'S', itemType: 'user_story', status: 'created' });
       const row = store.history.get(id)!;
       const cells = Object.fromEntries(runCounterCells(row).map((c) => [c.title, c.text]));
       assert.deepEqual(cells, { Uploaded: '–', Linked: '–', Downloaded: '–', 'Skipped (dup)': '–', Created: '2', Failed: '1', Deleted: '4' });

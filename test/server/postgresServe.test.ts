@@ -4,37 +4,25 @@
 // history in the shared database has every file.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { startPostgresOrSkip, type PostgresServer } from '../support/postgres';
-import { serveFixture, type ServeFixture } from '../webhook/support';
-import { CLI, cli, startServe, uploadAnywhere, type Server, type Upload } from './teamServers';
+import { serveFixture, waitFor } from '../webhook/support';
+import { cli, startServe, teamOnPostgres, uploadAnywhere, type Upload } from './teamServers';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('team server on PostgreSQL: several serve processes, one killed', function () {
   this.timeout(600_000);
-  let pg: PostgresServer | undefined;
-  let f: ServeFixture | undefined;
-  const servers: Server[] = [];
-
-  before(async function () {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run "npm run build" first');
-    pg = await startPostgresOrSkip(this);
-  });
-  after(async () => {
-    for (const s of servers) if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
-    await f?.close();
-    await pg?.stop();
-  });
+  const team = teamOnPostgres();
+  const servers = team.servers;
 
   it('files through three serve processes under 20% faults, one SIGKILLed mid-run: each linked once, bytes equal, history complete', async () => {
     const files = Number(process.env.PG_SERVE_FILES ?? 30);
-    const url = await pg!.createDatabase('team');
+    const url = await team.pg!.createDatabase('team');
     // Azure DevOps takes at most 100 attachments per work item: 40 files to each at most.
     const spread = Math.max(4, Math.ceil(files / 40));
-    const fx = await serveFixture({ ADO_SYNC_DATABASE_URL: url, ADO_SYNC_LEASE_SECONDS: '3' }, spread);
-    f = fx;
+    const f = await serveFixture({ ADO_SYNC_DATABASE_URL: url, ADO_SYNC_LEASE_SECONDS: '3' }, spread);
+    team.fixture = f;
     const ids = [...f.ado.state.workItems.keys()].slice(0, spread);
     const { token } = JSON.parse(await cli(f, ['token', 'create', '--name', 'team', '--json'])) as { token: string };
     await cli(f, ['track', ...ids.map(String)]);
@@ -75,8 +63,8 @@ describe('team server on PostgreSQL: several serve processes, one killed', funct
 
     // Each file linked exactly once on its work item, with the bytes sent.
     for (const u of uploads) {
-      const item = fx.ado.state.workItems.get(u.workItemId)!;
-      const linked = item.relations.filter((r) => r.rel === 'AttachedFile').map((r) => fx.ado.state.attachments.get(r.url.split('/').pop() ?? ''))
+      const item = f.ado.state.workItems.get(u.workItemId)!;
+      const linked = item.relations.filter((r) => r.rel === 'AttachedFile').map((r) => f.ado.state.attachments.get(r.url.split('/').pop() ?? ''))
         .filter((a) => a && a.complete && sha256(readFileSync(a.path)) === sha256(u.bytes));
       assert.equal(linked.length, 1, `${u.name} is linked ${linked.length} times on work item ${u.workItemId}`);
     }
@@ -90,6 +78,11 @@ describe('team server on PostgreSQL: several serve processes, one killed', funct
       assert.deepEqual(uploads.filter((u) => !names.has(u.name)).map((u) => u.name), [], 'every file is in the history');
       const { rows: queue } = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM sync_job_queue WHERE status = 'IN_PROGRESS'`);
       assert.equal(queue[0].n, 0, 'nothing is left claimed');
+      // The killed process's runs do not stay open: the others end them once their lease has run out.
+      const killed = `coordinator-${servers[0].proc.pid}-%`;
+      await waitFor('no run of the killed process left open', async () => (await db.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM sync_history WHERE status IN ('pending', 'in_progress') AND lease_owner LIKE $1`, [killed])).rows[0].n === 0, 15_000);
+      assert.ok((await db.query(`SELECT 1 FROM sync_history WHERE error_message = 'interrupted' AND lease_owner LIKE $1`, [killed])).rows.length > 0, 'it had runs in flight');
     } finally {
       await db.end();
     }

@@ -3,10 +3,30 @@
 // each upload to whichever server is up.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { startPostgresOrSkip, type PostgresServer } from '../support/postgres';
 import { freePort, waitFor, type ServeFixture } from '../webhook/support';
 
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+/** What a team test set up, for its after(): the servers are killed, the fixture closed, PostgreSQL stopped. */
+export interface Team { pg?: PostgresServer; fixture?: ServeFixture; servers: Server[] }
+
+/** In a describe(): dist/cli.js checked and PostgreSQL started (or the suite skipped) before; everything ended after. */
+export function teamOnPostgres(): Team {
+  const team: Team = { servers: [] };
+  before(async function () {
+    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run "npm run build" first');
+    team.pg = await startPostgresOrSkip(this);
+  });
+  after(async () => {
+    for (const s of team.servers) if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
+    await team.fixture?.close();
+    await team.pg?.stop();
+  });
+  return team;
+}
 
 export interface Server { base: string; proc: ChildProcess; alive: boolean; err: string }
 export interface Upload { name: string; workItemId: number; bytes: Buffer }

@@ -25,6 +25,26 @@ describe('store: open, persist, close', () => {
     db.close();
   });
 
+  it('transactions: a throw rolls back a plain or an awaiting one; a plain one inside joins; an awaiting one inside is refused', async () => {
+    const s = await t.open();
+    const track = (id: number) => s.trackedItems.track({ workItemId: id, projectName: 'P' });
+    const ids = () => s.trackedItems.list('P').map((r) => r.workItemId);
+    assert.throws(() => s.transaction(() => { track(1); throw new Error('plain'); }), /plain/);
+    await assert.rejects(s.transactionAsync(async () => { track(2); await Promise.resolve(); throw new Error('awaiting'); }), /awaiting/);
+    assert.deepEqual(ids(), []);
+    assert.equal(s.transaction(() => { track(3); return 'done'; }), 'done');
+    assert.equal(await s.transactionAsync(async () => {
+      await Promise.resolve();
+      assert.throws(() => s.transaction(() => { track(4); throw new Error('inner'); }), /inner/);
+      await assert.rejects(s.transactionAsync(() => Promise.resolve()), /cannot start inside another transaction/);
+      track(5);
+      return 'awaited';
+    }), 'awaited');
+    assert.deepEqual(ids(), [3, 4, 5], 'the inner one joined: its write stays with the outer commit');
+    s.transaction(() => track(6));
+    assert.deepEqual(ids(), [3, 4, 5, 6], 'nothing is left open');
+  });
+
   it('persists on flush and reopens with the same rows; close releases the lock', async () => {
     const s = await t.open();
     const a = s.attachments.insert({ workItemId: 7, fileName: 'a.pdf', fileSize: 10, source: 'TOOL' });

@@ -15,17 +15,17 @@ import type { HostToView, ViewToHost } from '../../src/shared/historyProtocol';
 import { storeBacklogHistory } from '../../src/core/backlog';
 
 /** A backlog import recorded the way the importer records it (storeBacklogHistory). */
-function seedBacklogRun(store: SyncStore): number {
+async function seedBacklogRun(store: SyncStore): Promise<number> {
   const h = storeBacklogHistory(store);
-  const id = h.start({ sourceType: 'file', sourceConfigId: 'ws', targetType: 'azure_devops', targetConfigId: 'http://ado/Demo', projectName: 'Demo',
-    overwriteMode: true, totalItems: 4, startedAt: new Date(Date.now() - 90 * 60_000), origin: { userAgent: 'test' } }) as number;
-  h.markInProgress(id);
-  h.addDeletions(id, 3);
-  h.recordItem(id, { ardoqId: 'e1', itemName: 'Billing', itemType: 'epic', status: 'created', azureDevopsId: 501, azureDevopsUrl: 'http://ado/Demo/_workitems/edit/501' });
-  h.recordItem(id, { ardoqId: 'f1', itemName: 'Invoices', itemType: 'feature', status: 'created', azureDevopsId: 502 });
-  h.recordItem(id, { ardoqId: 'f2', itemName: 'Refunds', itemType: 'feature', status: 'failed', errorMessage: 'TF401320: rule error' });
-  h.recordItem(id, { ardoqId: 's1', itemName: 'Pay by card', itemType: 'user_story', status: 'created', azureDevopsId: 503 });
-  h.finish(id, { status: 'completed', completedAt: new Date(), durationMs: 1200, details: {} }, { userAgent: 'test' });
+  const id = await h.start({ sourceType: 'file', sourceConfigId: 'ws', targetType: 'azure_devops', targetConfigId: 'http://ado/Demo', projectName: 'Demo',
+    overwriteMode: true, totalItems: 4, startedAt: new Date(Date.now() - 90 * 60_000), origin: { userAgent: 'test' } });
+  await h.markInProgress(id);
+  await h.addDeletions(id, 3);
+  await h.recordItem(id, { ardoqId: 'e1', itemName: 'Billing', itemType: 'epic', status: 'created', azureDevopsId: 501, azureDevopsUrl: 'http://ado/Demo/_workitems/edit/501' });
+  await h.recordItem(id, { ardoqId: 'f1', itemName: 'Invoices', itemType: 'feature', status: 'created', azureDevopsId: 502 });
+  await h.recordItem(id, { ardoqId: 'f2', itemName: 'Refunds', itemType: 'feature', status: 'failed', errorMessage: 'TF401320: rule error' });
+  await h.recordItem(id, { ardoqId: 's1', itemName: 'Pay by card', itemType: 'user_story', status: 'created', azureDevopsId: 503 });
+  await h.finish(id, { status: 'completed', completedAt: new Date(), durationMs: 1200, details: {} }, { userAgent: 'test' });
   return id;
 }
 
@@ -60,7 +60,7 @@ describe('history webview in Chromium', function () {
       store.history.increment(run.id, i === 5 ? { itemsFailed: 1 } : { uploaded: 1, bytesTransferred: 2048 * (i + 1) });
       store.history.update(run.id, { status: i === 5 ? 'failed' : 'completed' });
     }
-    backlogRunId = seedBacklogRun(store);
+    backlogRunId = await seedBacklogRun(store);
     server = http.createServer((req, res) => {
       const asked = new URL(req.url ?? '/', 'http://x').searchParams.get('theme') ?? 'light';
       const themeName: keyof typeof THEMES = asked in THEMES ? (asked as keyof typeof THEMES) : 'light';

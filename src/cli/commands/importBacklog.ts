@@ -16,11 +16,12 @@ import {
   typeMapping,
   TypeMappingError,
 } from '../../core/backlog';
-import { openStore, type SyncStore } from '../../core/store';
+import type { SyncSettings } from '../../core/settings';
+import type { SyncDb } from '../../core/store/syncDb';
 import type { Command, CommandContext, OptionValues } from '../command';
 import { CliError, ExitCode, type ExitCodeValue } from '../exitCodes';
 import { progressBar } from '../progress';
-import { clientFor, optionText as text, settingsFor, storeLog, USER_AGENT, userName } from '../session';
+import { clientFor, closeDb, databaseUrlFor, dbFor, optionText as text, settingsFor, USER_AGENT, userName } from '../session';
 
 const USAGE = `--from ardoq|file [options]
 
@@ -102,11 +103,15 @@ function humanSummary(s: BacklogImportSummary): string {
   return lines.join('\n');
 }
 
-/** History in the state database; a locked or unreadable database only costs the history. */
-async function openHistory(context: CommandContext, dbPath: string): Promise<{ history?: BacklogHistory; store?: SyncStore }> {
+/**
+ * History in the state database: PostgreSQL when a database URL is given, else the sql.js file. A
+ * locked, unreadable or unreachable database only costs the history; a malformed URL is said.
+ */
+async function openHistory(context: CommandContext, settings: SyncSettings): Promise<{ history?: BacklogHistory; db?: SyncDb }> {
+  databaseUrlFor(context);
   try {
-    const store = await openStore({ path: path.resolve(context.cwd, dbPath), log: storeLog(context.output) });
-    return { history: storeBacklogHistory(store), store };
+    const db = await dbFor(context, settings);
+    return { history: storeBacklogHistory(db), db };
   } catch (error) {
     context.output.warn(`History will not be recorded: ${(error as Error).message}`);
     return {};
@@ -146,7 +151,7 @@ export const importBacklogCommand: Command = {
     const settings = settingsFor(context);
     const { client } = clientFor(context, settings);
     const dryRun = values['dry-run'] === true;
-    const { history, store } = dryRun ? {} : await openHistory(context, settings.dbPath);
+    const { history, db } = dryRun ? {} : await openHistory(context, settings);
     try {
       const summary = await importBacklog({
         source,
@@ -165,7 +170,7 @@ export const importBacklogCommand: Command = {
       output.result(summary, () => humanSummary(summary));
       return exitCodeFor(summary);
     } finally {
-      store?.close();
+      if (db) await closeDb(db);
     }
   },
 };

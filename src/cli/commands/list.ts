@@ -30,8 +30,8 @@ export const listCommand: Command = {
   options: {},
   async run(context) {
     const id = workItemId(onePositional(context.positionals, 'work item id'), 'The argument');
-    return withClient(context, async ({ client, store }) => {
-      const listing = await listWorkItemAttachments(client, store, id, context.signal);
+    return withClient(context, async ({ client, db }) => {
+      const listing = await listWorkItemAttachments(client, db, id, context.signal);
       context.output.result(listJson(listing), () => listHuman(listing));
       return ExitCode.ok;
     }, { readOnly: true });

@@ -28,8 +28,9 @@ const USAGE = `register|list|unregister [--public-url <url>] [--id <subscription
 Credentials the service sends, from the environment only: ${WEBHOOK_ENV.username} and
 ${WEBHOOK_ENV.password} (basic auth, https only on Azure DevOps Services), ${WEBHOOK_ENV.secret}
 (sent as the x-webhook-signature header). Managing subscriptions needs the "Edit subscription"
-permission (project or collection administrators). register and unregister write the state
-database, so run them while \`ado-sync serve\` is stopped; list works beside it.`;
+permission (project or collection administrators). On the sql.js file, register and unregister
+write the state database, so run them while \`ado-sync serve\` is stopped (list works beside it);
+on PostgreSQL (--database-url or ADO_SYNC_DATABASE_URL) each of them works beside it.`;
 
 function publicUrlOf(context: CommandContext): string | undefined {
   return optionText(context.values, 'public-url') ?? (context.env[WEBHOOK_ENV.publicUrl]?.trim() || undefined);
@@ -54,11 +55,11 @@ function subscriptionsTable(subs: readonly WebhookSubscriptionView[]): string {
   return table(['ID', 'EVENT', 'STATUS', 'URL'], subs.map((s) => [s.id, s.eventType, s.status, s.url]));
 }
 
-async function register(context: CommandContext, { client, settings, store }: ClientSession): Promise<ExitCodeValue> {
+async function register(context: CommandContext, { client, settings, db }: ClientSession): Promise<ExitCodeValue> {
   const publicUrl = publicUrlOf(context);
   const hook = webhookSettingsFromEnv({ ...context.env, [WEBHOOK_ENV.publicUrl]: publicUrl });
   const project = await client.getProject(settings.project);
-  const result = await registerWebhook(client, { id: project.id, name: project.name }, hook, store.webhooks);
+  const result = await registerWebhook(client, { id: project.id, name: project.name }, hook, db.webhooks);
   for (const w of result.warnings) context.output.warn(w);
   context.output.result(result, () => [
     `Registered ${result.created.length} new, kept ${result.existing.length} existing subscription(s) for ${hook.publicUrl ?? ''}.`,
@@ -67,19 +68,19 @@ async function register(context: CommandContext, { client, settings, store }: Cl
   return ExitCode.ok;
 }
 
-async function list(context: CommandContext, { client, store }: ClientSession): Promise<ExitCodeValue> {
-  const subscriptions = await listWebhooks(client, publicUrlOf(context), store.webhooks.list());
+async function list(context: CommandContext, { client, db }: ClientSession): Promise<ExitCodeValue> {
+  const subscriptions = await listWebhooks(client, publicUrlOf(context), await db.webhooks.list());
   context.output.result({ subscriptions }, () => subscriptionsTable(subscriptions));
   return ExitCode.ok;
 }
 
-async function unregister(context: CommandContext, { client, store }: ClientSession): Promise<ExitCodeValue> {
+async function unregister(context: CommandContext, { client, db }: ClientSession): Promise<ExitCodeValue> {
   const given = context.values.id;
   const ids = Array.isArray(given) ? given.map(String) : typeof given === 'string' ? [given] : undefined;
   const publicUrl = publicUrlOf(context);
   if (!ids && !publicUrl) throw new CliError(`Say which subscriptions to remove: --public-url (or ${WEBHOOK_ENV.publicUrl}) or --id.`);
-  const targets = ids ?? (await listWebhooks(client, publicUrl, store.webhooks.list())).map((s) => s.id);
-  const removed = await unregisterWebhooks(client, targets, store.webhooks);
+  const targets = ids ?? (await listWebhooks(client, publicUrl, await db.webhooks.list())).map((s) => s.id);
+  const removed = await unregisterWebhooks(client, targets, db.webhooks);
   context.output.result({ removed }, () => (removed.length ? `Removed ${removed.length} subscription(s): ${removed.join(', ')}` : 'Nothing to remove.'));
   return ExitCode.ok;
 }
@@ -99,7 +100,7 @@ export const webhookCommand: Command = {
     if (!ACTIONS.includes(action as Action) || extra.length > 0) {
       throw new CliError(`expected one of ${ACTIONS.join(', ')}; got "${context.positionals.join(' ')}"${action && extra.length === 0 ? didYouMean(action, ACTIONS) : ''}.`);
     }
-    // list only reads our records, so it works beside a running `serve`; the others write them.
+    // list only reads our records, so it works beside a running `serve` on the sql.js file; the others write them.
     return withClient(context, (session) => hookErrors(() => RUN[action as Action](context, session)), { readOnly: action === 'list' });
   },
 };

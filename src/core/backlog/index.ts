@@ -11,4 +11,4 @@ export type { BacklogProgressEvent, BacklogProgressListener, BacklogImportSummar
 export type { BacklogHistory, RunOrigin, RunStart, RunEnd, ItemRecord, RunStatus, AuditAction } from './importHistory';
 export { sourceTag, componentTag, SOURCE_TAG_PREFIX, COMPONENT_TAG_PREFIX } from './importMarkers';
 export { deleteWorkItemsInChunks, DELETE_CHUNK, type BatchDeleteResult } from './batchDelete';
-export { storeBacklogHistory, type HistoryStore } from './storeHistory';
+export { storeBacklogHistory } from './storeHistory';

@@ -2,10 +2,10 @@
 // one sync_history_items row per item with single-statement counter increments, and the
 // sync_started / completed / failed / cancelled audit entries with their origin.
 import type { HistoryCounters, HistoryItemStatus, SyncStore } from '../store';
+import { asSyncDb } from '../store/sqlJsDb';
+import type { SyncDb } from '../store/syncDb';
 import type { BacklogHistory, ItemRecord, RunEnd, RunOrigin, RunStart } from './importHistory';
 import type { BacklogKind } from './typeMapping';
-
-export type HistoryStore = Pick<SyncStore, 'history' | 'audit' | 'flush'>;
 
 const CREATED: Record<BacklogKind, keyof HistoryCounters> = { epic: 'epicsCreated', feature: 'featuresCreated', user_story: 'userStoriesCreated' };
 const FAILED: Record<BacklogKind, keyof HistoryCounters> = { epic: 'epicsFailed', feature: 'featuresFailed', user_story: 'userStoriesFailed' };
@@ -17,10 +17,12 @@ function originColumns(origin: RunOrigin) {
   return { sourceIp: null, userAgent: origin.userAgent, host: origin.host ?? null, userName: origin.userName ?? null, clientVersion: origin.clientVersion ?? null };
 }
 
-export function storeBacklogHistory(store: HistoryStore): BacklogHistory {
+/** On either store: the sql.js file (the extension, the CLI by default) or PostgreSQL (--database-url). */
+export function storeBacklogHistory(given: SyncStore | SyncDb): BacklogHistory {
+  const store = asSyncDb(given);
   return {
-    start(run: RunStart): number {
-      const row = store.history.create({
+    async start(run: RunStart): Promise<number> {
+      const row = await store.history.create({
         kind: 'backlog_import',
         trigger: 'import',
         status: 'pending',
@@ -32,8 +34,8 @@ export function storeBacklogHistory(store: HistoryStore): BacklogHistory {
         overwriteMode: String(run.overwriteMode),
         startedAt: run.startedAt.toISOString(),
       });
-      store.history.update(row.id, { totalItems: run.totalItems });
-      store.audit.log({
+      await store.history.update(row.id, { totalItems: run.totalItems });
+      await store.audit.log({
         actionType: 'sync_started',
         entityType: 'sync',
         entityId: String(row.id),
@@ -42,14 +44,14 @@ export function storeBacklogHistory(store: HistoryStore): BacklogHistory {
       });
       return row.id;
     },
-    markInProgress(id: number): void {
-      store.history.update(id, { status: 'in_progress' });
+    async markInProgress(id: number): Promise<void> {
+      await store.history.update(id, { status: 'in_progress' });
     },
-    addDeletions(id: number, count: number): void {
-      store.history.increment(id, { deletionCount: count });
+    async addDeletions(id: number, count: number): Promise<void> {
+      await store.history.increment(id, { deletionCount: count });
     },
-    recordItem(id: number, item: ItemRecord): void {
-      store.history.addItems(id, [
+    async recordItem(id: number, item: ItemRecord): Promise<void> {
+      await store.history.addItems(id, [
         {
           ardoqId: item.ardoqId,
           itemName: item.itemName,
@@ -60,14 +62,14 @@ export function storeBacklogHistory(store: HistoryStore): BacklogHistory {
           errorMessage: item.errorMessage ?? null,
         },
       ]);
-      if (item.status === 'created') store.history.increment(id, { itemsCreated: 1, [CREATED[item.itemType]]: 1 });
-      if (item.status === 'failed') store.history.increment(id, { itemsFailed: 1, [FAILED[item.itemType]]: 1 });
+      if (item.status === 'created') await store.history.increment(id, { itemsCreated: 1, [CREATED[item.itemType]]: 1 });
+      if (item.status === 'failed') await store.history.increment(id, { itemsFailed: 1, [FAILED[item.itemType]]: 1 });
     },
-    finish(id: number, end: RunEnd, origin: RunOrigin): void {
-      store.history.update(id, { status: end.status, errorMessage: end.errorMessage ?? null, completedAt: end.completedAt.toISOString() });
-      store.audit.log({ actionType: `sync_${end.status}`, entityType: 'sync', entityId: String(id), ...originColumns(origin), details: end.details });
+    async finish(id: number, end: RunEnd, origin: RunOrigin): Promise<void> {
+      await store.history.update(id, { status: end.status, errorMessage: end.errorMessage ?? null, completedAt: end.completedAt.toISOString() });
+      await store.audit.log({ actionType: `sync_${end.status}`, entityType: 'sync', entityId: String(id), ...originColumns(origin), details: end.details });
       // The end of a run is a flush point (DESIGN.md "Data").
-      store.flush();
+      await store.flush();
     },
   };
 }

@@ -305,6 +305,15 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sync_job_queue ADD COLUMN reserved_by TEXT;
   ALTER TABLE sync_job_queue ADD COLUMN reserved_until TEXT;
   `,
+  // v7: a run has an owner. The process recording it holds a lease on its row (lease_owner,
+  // lease_expires_at, as in sync_job_queue) and renews it while it lives; on a PostgreSQL shared by
+  // several processes, a run whose lease ran out was a process that died, and another process ends
+  // it as interrupted (same columns here; one writer per sql.js file ends every open run).
+  `
+  ALTER TABLE sync_history ADD COLUMN lease_owner TEXT;
+  ALTER TABLE sync_history ADD COLUMN lease_expires_at TEXT;
+  CREATE INDEX idx_history_lease ON sync_history(status, lease_expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -29,7 +29,7 @@ function repositoriesOf(store: SyncStore, before: () => Promise<void>): SyncDbRe
     attachments: promised(store.attachments, before), uploadSessions: promised(store.uploadSessions, before),
     dirtyItems: promised(store.dirtyItems, before), events: promised(store.events, before), dedup: promised(store.dedup, before),
     history: promised(store.history, before), audit: promised(store.audit, before), trackedItems: promised(store.trackedItems, before),
-    watermarks: promised(store.watermarks, before), apiTokens: promised(store.apiTokens, before),
+    watermarks: promised(store.watermarks, before), apiTokens: promised(store.apiTokens, before), webhooks: promised(store.webhooks, before),
   };
 }
 
@@ -58,6 +58,7 @@ export class SqlJsDb implements SyncDb {
   get trackedItems() { return this.outside.trackedItems; }
   get watermarks() { return this.outside.watermarks; }
   get apiTokens() { return this.outside.apiTokens; }
+  get webhooks() { return this.outside.webhooks; }
 
   transaction<T>(fn: (tx: SyncDbRepositories) => Promise<T>): Promise<T> {
     const before = this.current;

@@ -97,19 +97,7 @@ export class Sql {
   tx<T>(fn: () => T): T {
     this.guard();
     if (this.depth > 0) return this.nested(fn);
-    this.db.exec('BEGIN');
-    this.depth = 1;
-    try {
-      const r = fn();
-      this.db.exec('COMMIT');
-      this.onWrite();
-      return r;
-    } catch (e) {
-      this.db.exec('ROLLBACK');
-      throw e;
-    } finally {
-      this.depth = 0;
-    }
+    return this.transaction(fn);
   }
 
   /**
@@ -120,19 +108,42 @@ export class Sql {
   async txAsync<T>(fn: () => Promise<T>): Promise<T> {
     this.guard();
     if (this.depth > 0) throw new Error('an awaiting transaction cannot start inside another transaction');
+    return this.transaction(fn);
+  }
+
+  /** BEGIN, fn, then COMMIT, or ROLLBACK when fn throws; a promise fn returns settles first. */
+  private transaction<T>(fn: () => T): T {
     this.db.exec('BEGIN');
     this.depth = 1;
+    let result: T;
     try {
-      const r = await fn();
-      this.db.exec('COMMIT');
-      this.onWrite();
-      return r;
+      result = fn();
     } catch (e) {
+      return this.rollback(e);
+    }
+    if (result instanceof Promise) return result.then((value: unknown) => this.commit(value), (e: unknown) => this.rollback(e)) as T;
+    return this.commit(result);
+  }
+
+  /** A COMMIT that fails is rolled back and thrown. */
+  private commit<R>(result: R): R {
+    try {
+      this.db.exec('COMMIT');
+    } catch (e) {
+      return this.rollback(e);
+    }
+    this.depth = 0;
+    this.onWrite();
+    return result;
+  }
+
+  private rollback(error: unknown): never {
+    try {
       this.db.exec('ROLLBACK');
-      throw e;
     } finally {
       this.depth = 0;
     }
+    throw error;
   }
 
   private nested<T>(fn: () => T): T {

@@ -12,13 +12,14 @@ import type { HistoryRepository } from './repositories/history';
 import type { TrackedItemRepository } from './repositories/trackedItems';
 import type { UploadSessionRepository } from './repositories/uploadSessions';
 import type { WatermarkRepository } from './repositories/watermarks';
+import type { WebhookRepository } from './repositories/webhooks';
 
 /** The public methods of a repository, each returning a Promise of its result. */
 export type AsyncRepository<R> = {
   [K in keyof R]: R[K] extends (...args: infer A) => infer T ? (...args: A) => Promise<Awaited<T>> : never;
 };
 
-/** The repositories both databases implement (webhook subscriptions stay with the sql.js store for now). */
+/** The repositories both databases implement. */
 export interface SyncDbRepositories {
   attachments: AsyncRepository<AttachmentRepository>;
   uploadSessions: AsyncRepository<UploadSessionRepository>;
@@ -30,6 +31,7 @@ export interface SyncDbRepositories {
   trackedItems: AsyncRepository<TrackedItemRepository>;
   watermarks: AsyncRepository<WatermarkRepository>;
   apiTokens: AsyncRepository<ApiTokenRepository>;
+  webhooks: AsyncRepository<WebhookRepository>;
 }
 
 export type SyncDbKind = 'sqljs' | 'postgres';

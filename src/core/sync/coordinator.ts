@@ -133,6 +133,8 @@ export class SyncCoordinator {
     this.journal = UploadJournal.of(o.store);
     this.now = o.now ?? (() => new Date());
     this.random = o.random ?? Math.random;
+    // The runs it records are this coordinator's: its heartbeat renews them with its leases.
+    o.recorder.ownRuns({ owner: this.owner, leaseMs: this.leaseMs });
     this.ready = Promise.all([this.readTracked(), this.readDirty()]).then(() => undefined, (error) => this.o.log('warn', `Reading the sync state failed: ${toItemError(error).message}`));
   }
 
@@ -141,18 +143,20 @@ export class SyncCoordinator {
 
   /**
    * Takes up what a previous process left: runs it was recording become failed ("interrupted"), its
-   * claimed items go back to the queue (one writer per sql.js file), its staging files are removed.
+   * claimed items go back to the queue, its staging files are removed. sql.js has one writer per
+   * file, so all of them; on PostgreSQL only those whose owner stopped renewing its leases (the
+   * heartbeat goes on ending such runs while this process lives).
    */
   async recover(): Promise<number> {
-    // On PostgreSQL other processes' runs are alive: they are not this process's to end.
-    const stale = this.store.kind === 'postgres' ? [] : (await this.store.history.page({ status: ['pending', 'in_progress'], kind: 'attachment_sync' }, 1000)).rows;
-    for (const run of stale) await this.store.history.update(run.id, { status: 'failed', errorMessage: 'interrupted', completedAt: this.now().toISOString() });
-    // sql.js: every lease was this file's one writer's; PostgreSQL: only expired leases are released.
+    const shared = this.store.kind === 'postgres';
+    const interrupted = await this.store.history.interruptAbandoned({ kind: 'attachment_sync', expiredOnly: shared });
     const released = await this.store.dirtyItems.release(this.project);
     await Promise.all([this.readTracked(), this.readDirty()]);
     await clearStaging(this.o.mirrorRoot);
-    if (stale.length > 0 || released > 0) this.o.log('warn', `Recovered from an interrupted process: ${stale.length} run(s) marked interrupted, ${released} work item(s) queued again.`);
-    return stale.length;
+    if (interrupted > 0 || released > 0) this.o.log('warn', `Recovered from an interrupted process: ${interrupted} run(s) marked interrupted, ${released} work item(s) queued again.`);
+    // A single operation (link, download) records a run without the worker: renewed from now on.
+    if (shared) this.beat();
+    return interrupted;
   }
 
   /** Starts the worker (dirty items left by an earlier process are picked up) and, with an interval, polling. */
@@ -332,13 +336,23 @@ export class SyncCoordinator {
     void this.pump();
   }
 
-  /** Renews this process's leases while it runs (they expire only when it is gone). */
+  /**
+   * Renews this process's leases while it runs (they expire only when it is gone). On a shared
+   * database it also renews its runs and ends other processes' runs whose leases ran out.
+   */
   private beat(): void {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
       this.store.dirtyItems.renew(this.project, this.owner, this.leaseMs).catch((error) => this.o.log('warn', `Renewing the work item leases failed: ${toItemError(error).message}`));
+      if (this.store.kind === 'postgres') this.beatRuns().catch((error) => this.o.log('warn', `Renewing the runs' leases failed: ${toItemError(error).message}`));
     }, Math.max(1000, Math.floor(this.leaseMs / 3)));
     this.heartbeat.unref();
+  }
+
+  private async beatRuns(): Promise<void> {
+    await this.store.history.renewLeases(this.owner, this.leaseMs);
+    const ended = await this.store.history.interruptAbandoned({ kind: 'attachment_sync', expiredOnly: true });
+    if (ended > 0) this.o.log('warn', `${ended} run(s) of a process that stopped were marked interrupted.`);
   }
 
   /** Claims due items while there is room, a batch at a time; processing runs on without it. */

@@ -4,7 +4,7 @@
 // History writing never fails a sync (DESIGN.md principle 5): every store error is logged and the
 // run goes on.
 import os from 'node:os';
-import type { HistoryCounters, HistoryItemStatus } from '../store';
+import type { HistoryCounters, HistoryItemStatus, RunLease } from '../store';
 import type { SyncDb, SyncDbRepositories } from '../store/syncDb';
 import type { ItemOutcome, ItemOutcomeStatus, RunSummary, RunTrigger, SyncEngineOptions } from './engineApi';
 import { errorMessage } from '../errorMessage';
@@ -26,13 +26,23 @@ const COUNTER: Partial<Record<ItemOutcomeStatus, keyof HistoryCounters>> = {
 export const UNRECORDED_RUN = -1;
 
 export class RunRecorder {
+  private lease: RunLease | undefined;
+
   constructor(private readonly store: SyncDb, private readonly project: string, private readonly origin: Origin, private readonly log: Log) {}
+
+  /**
+   * Runs recorded from now on carry this owner's lease, which its heartbeat renews: on a shared
+   * database another process ends them as interrupted only once the owner has stopped renewing.
+   */
+  ownRuns(lease: RunLease): void {
+    this.lease = lease;
+  }
 
   start(trigger: RunTrigger, workItemIds: readonly number[]): Promise<number> {
     return this.safe('start', UNRECORDED_RUN, async () => {
       const row = await this.store.history.create({
         kind: 'attachment_sync', trigger, status: 'pending', projectName: this.project,
-        workItemId: workItemIds.length === 1 ? workItemIds[0] : null, sourceType: 'workspace', targetType: 'azure_devops',
+        workItemId: workItemIds.length === 1 ? workItemIds[0] : null, sourceType: 'workspace', targetType: 'azure_devops', lease: this.lease,
       });
       await this.store.history.update(row.id, { status: 'in_progress' });
       await this.audit('sync_started', row.id, { trigger, work_item_ids: workItemIds.slice(0, 50), project_name: this.project });

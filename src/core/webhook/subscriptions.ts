@@ -7,7 +7,7 @@ import type { AdoClient } from '../ado/client';
 import { NotFoundError } from '../ado/errors';
 import { webHookSubscription } from '../ado/serviceHooks';
 import type { Subscription } from '../ado/types';
-import type { WebhookRepository, WebhookRow } from '../store/repositories/webhooks';
+import type { NewWebhook, WebhookRow } from '../store/repositories/webhooks';
 import { SECRET_HEADER } from './auth';
 import type { WebhookSettings } from './settings';
 
@@ -18,7 +18,11 @@ export class WebhookRegistrationError extends Error {
 }
 
 type HookClient = Pick<AdoClient, 'createSubscription' | 'listSubscriptions' | 'deleteSubscription'>;
-type HookRecords = Pick<WebhookRepository, 'upsert' | 'remove'>;
+/** Where ours are recorded: the repository of either store (sql.js answers at once, PostgreSQL with a Promise). */
+interface HookRecords {
+  upsert(w: NewWebhook): void | Promise<void>;
+  remove(subscriptionId: string): boolean | Promise<boolean>;
+}
 
 /** What may be shown of a subscription: never its consumer inputs (they hold the password). */
 export interface WebhookSubscriptionView {
@@ -97,7 +101,7 @@ export async function registerWebhook(
     const found = ours.find((x) => x.eventType === eventType && x.publisherInputs?.projectId === project.id);
     const sub = found ?? (await client.createSubscription(webHookSubscription({ eventType, projectId: project.id, url: publicUrl, basicAuth, httpHeaders })));
     (found ? result.existing : result.created).push(subscriptionView(sub));
-    records?.upsert({ subscriptionId: sub.id, eventType, url: publicUrl, project: project.name, status: sub.status ?? 'enabled' });
+    await records?.upsert({ subscriptionId: sub.id, eventType, url: publicUrl, project: project.name, status: sub.status ?? 'enabled' });
   }
   return result;
 }
@@ -123,7 +127,7 @@ export async function unregisterWebhooks(client: Pick<HookClient, 'deleteSubscri
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
-    records?.remove(id);
+    await records?.remove(id);
     removed.push(id);
   }
   return removed;

@@ -261,6 +261,37 @@ export function storeContract(open: OpenStore): void {
       assert.equal(await db.history.count(), 3);
     });
 
+    it('a run whose owner stopped renewing its lease is ended as interrupted; a live owner\'s run and a run without a lease are not', async () => {
+      const lease = (owner: string) => ({ owner, leaseMs: 30_000 });
+      const alive = await db.history.create({ lease: lease('alive') });
+      const dead = await db.history.create({ lease: lease('dead') });
+      const unowned = await db.history.create({});
+      const done = await db.history.create({ lease: lease('dead') });
+      await db.history.update(done.id, { status: 'completed' });
+      const imported = await db.history.create({ kind: 'backlog_import', lease: lease('importer') });
+      time.advance(20_000);
+      assert.equal(await db.history.renewLeases('alive', 30_000), 1);
+      assert.equal(await db.history.interruptAbandoned({ kind: 'attachment_sync', expiredOnly: true }), 0, 'no lease has run out yet');
+      time.advance(20_000);
+      // Two processes notice it at once: it is ended once.
+      const ended = await Promise.all([1, 2].map(() => db.history.interruptAbandoned({ kind: 'attachment_sync', expiredOnly: true })));
+      assert.equal(ended[0] + ended[1], 1);
+      const status = async (id: number) => {
+        const r = await db.history.get(id);
+        return [r?.status, r?.errorMessage, r?.completedAt, r?.durationMs];
+      };
+      assert.deepEqual(await status(dead.id), ['failed', 'interrupted', time.now.toISOString(), 40_000]);
+      assert.deepEqual((await status(alive.id)).slice(0, 2), ['in_progress', null]);
+      assert.deepEqual((await status(unowned.id)).slice(0, 2), ['in_progress', null], 'nobody can tell whether its owner lives');
+      assert.deepEqual((await status(done.id)).slice(0, 2), ['completed', null]);
+      assert.deepEqual((await status(imported.id)).slice(0, 2), ['in_progress', null], 'another kind');
+      assert.equal(await db.history.renewLeases('dead', 30_000), 0, 'an ended run is not renewed');
+      assert.equal((await db.history.page({ text: 'interrupted' })).total, 1, 'found by its error');
+      // One writer (sql.js's lock): every open run of the kind was a process that died.
+      assert.equal(await db.history.interruptAbandoned({ kind: 'attachment_sync', expiredOnly: false }), 2);
+      assert.deepEqual([(await status(alive.id))[1], (await status(unowned.id))[1], (await status(imported.id))[0]], ['interrupted', 'interrupted', 'in_progress']);
+    });
+
     it('audit entries and events keep their details', async () => {
       await db.audit.log({ actionType: 'sync_started', entityType: 'sync', entityId: '1', details: { trigger: 'manual', ids: [1, 2] }, host: 'h' });
       await db.audit.log({ actionType: 'sync_completed', entityType: 'sync', entityId: '1' });
@@ -315,6 +346,21 @@ export function storeContract(open: OpenStore): void {
       assert.equal(await db.dedup.contentOf('g3'), 'h');
       await db.dedup.forget('c1', 'h');
       assert.equal(await db.dedup.find('c1', 'h'), undefined);
+    });
+
+    it('webhook subscriptions: recorded once per id, updated, listed per project, removed', async () => {
+      await db.webhooks.upsert({ subscriptionId: 's2', eventType: 'workitem.updated', url: 'https://hooks/a', project: 'P', status: 'enabled' });
+      time.advance(1000);
+      await db.webhooks.upsert({ subscriptionId: 's1', eventType: 'workitem.created', url: 'https://hooks/a', project: 'P', status: 'enabled' });
+      await db.webhooks.upsert({ subscriptionId: 's3', eventType: 'workitem.created', url: 'https://hooks/b', project: null, status: 'enabled' });
+      await db.webhooks.upsert({ subscriptionId: 's2', eventType: 'workitem.updated', url: 'https://hooks/c', project: 'P', status: 'disabledByUser' });
+      assert.deepEqual(await db.webhooks.get('s2'), { subscriptionId: 's2', eventType: 'workitem.updated', url: 'https://hooks/c', project: 'P',
+        status: 'disabledByUser', createdAt: '2026-05-01T10:00:00.000Z' }, 'updated in place, created when first recorded');
+      assert.deepEqual((await db.webhooks.list()).map((w) => w.subscriptionId), ['s2', 's1', 's3']);
+      assert.deepEqual((await db.webhooks.list('P')).map((w) => w.subscriptionId), ['s2', 's1']);
+      assert.equal(await db.webhooks.remove('s2'), true);
+      assert.equal(await db.webhooks.remove('s2'), false);
+      assert.equal(await db.webhooks.get('s2'), undefined);
     });
 
     it('tracked items and the feed position', async () => {

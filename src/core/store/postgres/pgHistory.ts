@@ -1,7 +1,8 @@
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { AsyncRepository } from '../syncDb';
-import { filterSql, HISTORY_COLS as COLS, HISTORY_COUNTERS, HISTORY_ITEM_COLS as ITEM_COLS, substringText, whereSql, type DailyCount,
-  type HistoryCounter, type HistoryCounters, type HistoryFilter, type HistoryPage, type HistoryRepository, type NewSyncHistory,
+import { addMs } from '../repositories/dirtyItems';
+import { filterSql, HISTORY_COLS as COLS, HISTORY_COUNTERS, HISTORY_ITEM_COLS as ITEM_COLS, INSERT_RUN, interruptSql, interruptValues, RENEW_RUNS, runValues,
+  substringText, whereSql, type AbandonedRuns, type DailyCount, type HistoryCounter, type HistoryCounters, type HistoryFilter, type HistoryPage, type HistoryRepository, type NewSyncHistory,
   type NewSyncHistoryItem, type SyncHistoryItemRow, type SyncHistoryRow, type SyncHistoryUpdate } from '../repositories/history';
 import type { PgContext } from './pgContext';
 import type { PgValue } from './pgSql';
@@ -9,19 +10,24 @@ import type { PgValue } from './pgSql';
 /** PostgreSQL has no fts4 index here: the substring test alone, case-insensitive like SQLite's LIKE. */
 const textFilter = (text: string) => substringText(text, 'ILIKE');
 
+const DURATION_MS = `ROUND(EXTRACT(EPOCH FROM (?::timestamptz - started_at::timestamptz)) * 1000)::bigint`;
+
 /** sync_history + sync_history_items on PostgreSQL. */
 export class PgHistoryRepository implements AsyncRepository<HistoryRepository> {
   constructor(private readonly c: PgContext) {}
 
   async create(h: NewSyncHistory = {}): Promise<SyncHistoryRow> {
-    const t = this.c.now();
-    const id = await this.c.sql.insert(
-      `INSERT INTO sync_history (kind, trigger, status, source_type, source_config_id, target_type, target_config_id,
-        project_name, work_item_id, overwrite_mode, started_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      [h.kind ?? 'attachment_sync', h.trigger ?? 'manual', h.status ?? 'in_progress', h.sourceType ?? null, h.sourceConfigId ?? null,
-        h.targetType ?? null, h.targetConfigId ?? null, h.projectName ?? null, h.workItemId ?? null, h.overwriteMode ?? null,
-        h.startedAt ?? t, t, t]);
+    const id = await this.c.sql.insert(INSERT_RUN, runValues(h, this.c.now()) as PgValue[]);
     return (await this.get(id))!;
+  }
+
+  renewLeases(owner: string, leaseMs: number): Promise<number> {
+    return this.c.sql.run(RENEW_RUNS, [addMs(this.c.now(), leaseMs), owner]);
+  }
+
+  /** Several processes may end the same run at once: the row lock lets one; the other finds it ended. */
+  interruptAbandoned(which: AbandonedRuns): Promise<number> {
+    return this.c.sql.run(interruptSql(DURATION_MS, which.expiredOnly), interruptValues(which, this.c.now()) as PgValue[]);
   }
 
   get(id: number): Promise<SyncHistoryRow | undefined> {
@@ -37,7 +43,7 @@ export class PgHistoryRepository implements AsyncRepository<HistoryRepository> {
         error_message = CASE WHEN ?::integer = 1 THEN ? ELSE error_message END,
         total_items = COALESCE(?, total_items),
         completed_at = CASE WHEN ?::integer = 1 THEN ? ELSE completed_at END,
-        duration_ms = CASE WHEN ?::integer = 1 THEN ROUND(EXTRACT(EPOCH FROM (?::timestamptz - started_at::timestamptz)) * 1000)::bigint ELSE duration_ms END,
+        duration_ms = CASE WHEN ?::integer = 1 THEN ${DURATION_MS} ELSE duration_ms END,
         updated_at = ? WHERE id = ?`,
       [u.status ?? null, u.errorMessage !== undefined ? 1 : 0, u.errorMessage ?? null, u.totalItems ?? null,
         completedAt !== undefined ? 1 : 0, completedAt ?? null, completedAt ? 1 : 0, completedAt ?? null, t, id]);

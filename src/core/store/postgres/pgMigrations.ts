@@ -232,6 +232,12 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sync_job_queue ADD COLUMN reserved_by TEXT;
   ALTER TABLE sync_job_queue ADD COLUMN reserved_until TEXT;
   `,
+  // The owner of a run and its lease, renewed while the owner lives (sql.js v7).
+  `
+  ALTER TABLE sync_history ADD COLUMN lease_owner TEXT;
+  ALTER TABLE sync_history ADD COLUMN lease_expires_at TEXT;
+  CREATE INDEX idx_history_lease ON sync_history(status, lease_expires_at);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

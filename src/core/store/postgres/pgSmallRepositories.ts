@@ -1,5 +1,5 @@
 // The small tables on PostgreSQL: audit, events, de-duplication, tracked items, the feed position,
-// upload sessions and API tokens; the same statements and row shapes as their sql.js repositories.
+// upload sessions, API tokens and webhook subscriptions; the same statements and row shapes as their sql.js repositories.
 import type { AsyncRepository } from '../syncDb';
 import { API_TOKEN_COLS, hashApiToken, newApiToken, revokeTarget, type ApiTokenRepository, type ApiTokenRow } from '../repositories/apiTokens';
 import { AUDIT_COLS, decodeAudit, type AuditRepository, type AuditRow, type NewAudit, type RawAuditRow } from '../repositories/audit';
@@ -9,6 +9,7 @@ import { TRACKED_COLS, type TrackedItemRepository, type TrackedItemRow } from '.
 import { UPLOAD_SESSION_COLS, UPLOAD_SESSION_TTL_MS, type NewUploadSession, type UploadSessionRepository, type UploadSessionRow,
   type UploadSessionStatus } from '../repositories/uploadSessions';
 import type { WatermarkRepository, WatermarkRow } from '../repositories/watermarks';
+import { WEBHOOK_SQL, webhookValues, type NewWebhook, type WebhookRepository, type WebhookRow } from '../repositories/webhooks';
 import { fromJson, toJson } from '../sqlite';
 import type { PgContext } from './pgContext';
 
@@ -222,5 +223,25 @@ export class PgApiTokenRepository implements AsyncRepository<ApiTokenRepository>
 
   verify(token: string): Promise<ApiTokenRow | undefined> {
     return this.c.sql.get<ApiTokenRow>(`SELECT ${API_TOKEN_COLS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, [hashApiToken(token)]);
+  }
+}
+
+export class PgWebhookRepository implements AsyncRepository<WebhookRepository> {
+  constructor(private readonly c: PgContext) {}
+
+  async upsert(w: NewWebhook): Promise<void> {
+    await this.c.sql.run(WEBHOOK_SQL.upsert, webhookValues(w, this.c.now()));
+  }
+
+  get(subscriptionId: string): Promise<WebhookRow | undefined> {
+    return this.c.sql.get<WebhookRow>(WEBHOOK_SQL.get, [subscriptionId]);
+  }
+
+  list(project?: string): Promise<WebhookRow[]> {
+    return project === undefined ? this.c.sql.all<WebhookRow>(WEBHOOK_SQL.all) : this.c.sql.all<WebhookRow>(WEBHOOK_SQL.ofProject, [project]);
+  }
+
+  async remove(subscriptionId: string): Promise<boolean> {
+    return (await this.c.sql.run(WEBHOOK_SQL.remove, [subscriptionId])) > 0;
   }
 }

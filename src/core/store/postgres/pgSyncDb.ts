@@ -9,7 +9,7 @@ import { PgDirtyItemRepository } from './pgDirtyItems';
 import { PgHistoryRepository } from './pgHistory';
 import { migratePostgres } from './pgMigrations';
 import { PgApiTokenRepository, PgAuditRepository, PgDedupRepository, PgEventRepository, PgTrackedItemRepository, PgUploadSessionRepository,
-  PgWatermarkRepository } from './pgSmallRepositories';
+  PgWatermarkRepository, PgWebhookRepository } from './pgSmallRepositories';
 import { inPgTransaction, PgSql } from './pgSql';
 
 export interface PgSyncDbOptions {
@@ -35,6 +35,7 @@ function repositories(c: PgContext): SyncDbRepositories {
     attachments: new PgAttachmentRepository(c), uploadSessions: new PgUploadSessionRepository(c), dirtyItems: new PgDirtyItemRepository(c),
     events: new PgEventRepository(c), dedup: new PgDedupRepository(c), history: new PgHistoryRepository(c), audit: new PgAuditRepository(c),
     trackedItems: new PgTrackedItemRepository(c), watermarks: new PgWatermarkRepository(c), apiTokens: new PgApiTokenRepository(c),
+    webhooks: new PgWebhookRepository(c),
   };
 }
 
@@ -60,6 +61,7 @@ export class PgSyncDb implements SyncDb {
   get trackedItems() { return this.repos.trackedItems; }
   get watermarks() { return this.repos.watermarks; }
   get apiTokens() { return this.repos.apiTokens; }
+  get webhooks() { return this.repos.webhooks; }
 
   transaction<T>(fn: (tx: SyncDbRepositories) => Promise<T>): Promise<T> {
     return this.inTransaction((c) => fn(repositories(c)));

@@ -1,5 +1,6 @@
 import type { SqlValue } from '../sqlite';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { addMs } from './dirtyItems';
 import type { RepoContext } from './context';
 
 export type SyncHistoryKind = 'attachment_sync' | 'backlog_import';
@@ -27,10 +28,22 @@ export interface SyncHistoryRow extends HistoryCounters {
   createdAt: string; updatedAt: string;
 }
 
+/** The process recording a run, and how long its row stays its own without renewal. */
+export interface RunLease { owner: string; leaseMs: number }
+
 export interface NewSyncHistory {
   kind?: SyncHistoryKind; trigger?: SyncTrigger; status?: SyncHistoryStatus; projectName?: string | null;
   workItemId?: number | null; sourceType?: string | null; sourceConfigId?: string | null; targetType?: string | null;
   targetConfigId?: string | null; overwriteMode?: string | null; startedAt?: string;
+  /** Without one, a run is never taken for a dead process's on a shared database. */
+  lease?: RunLease;
+}
+
+/** Which open runs interruptAbandoned() ends. */
+export interface AbandonedRuns {
+  kind: SyncHistoryKind;
+  /** Only those whose owner stopped renewing the lease (a shared database); else every open run (one writer). */
+  expiredOnly: boolean;
 }
 
 export interface SyncHistoryUpdate {
@@ -68,20 +81,55 @@ export const HISTORY_ITEM_COLS = `id, sync_history_id AS syncHistoryId, ardoq_id
   status, work_item_id AS workItemId, azure_devops_id AS azureDevopsId, azure_devops_url AS azureDevopsUrl,
   file_path AS filePath, file_size AS fileSize, sha256, error_code AS errorCode, error_message AS errorMessage, created_at AS createdAt`;
 
+/** The INSERT of a run, the same on both databases; its values from runValues(). */
+export const INSERT_RUN = `INSERT INTO sync_history (kind, trigger, status, source_type, source_config_id, target_type, target_config_id,
+  project_name, work_item_id, overwrite_mode, started_at, created_at, updated_at, lease_owner, lease_expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`;
+
+export function runValues(h: NewSyncHistory, t: string): SqlValue[] {
+  return [h.kind ?? 'attachment_sync', h.trigger ?? 'manual', h.status ?? 'in_progress', h.sourceType ?? null, h.sourceConfigId ?? null,
+    h.targetType ?? null, h.targetConfigId ?? null, h.projectName ?? null, h.workItemId ?? null, h.overwriteMode ?? null,
+    h.startedAt ?? t, t, t, h.lease?.owner ?? null, h.lease ? addMs(t, h.lease.leaseMs) : null];
+}
+
+const OPEN_RUN = `status IN ('pending','in_progress')`;
+
+/** Params: until, owner. */
+export const RENEW_RUNS = `UPDATE sync_history SET lease_expires_at = ? WHERE lease_owner = ? AND ${OPEN_RUN}`;
+
+/**
+ * Ends open runs as failed "interrupted". duration: the database's milliseconds from started_at to
+ * its one parameter. Params: now (completed_at), now (duration), now (updated_at), kind, and with
+ * expiredOnly now again (a run without a lease never expires: nobody can tell whether its owner lives).
+ */
+export function interruptSql(duration: string, expiredOnly: boolean): string {
+  return `UPDATE sync_history SET status = 'failed', error_message = 'interrupted', completed_at = ?, duration_ms = ${duration}, updated_at = ?
+    WHERE kind = ? AND ${OPEN_RUN}${expiredOnly ? ' AND lease_expires_at < ?' : ''}`;
+}
+
+export function interruptValues(which: AbandonedRuns, t: string): SqlValue[] {
+  return [t, t, t, which.kind, ...(which.expiredOnly ? [t] : [])];
+}
+
+const DURATION_MS = `CAST(ROUND((julianday(?) - julianday(started_at)) * 86400000) AS INTEGER)`;
+
 /** sync_history + sync_history_items (seed 002). */
 export class HistoryRepository {
   constructor(private readonly c: RepoContext) {}
 
   /** createSyncHistory */
   create(h: NewSyncHistory = {}): SyncHistoryRow {
-    const t = this.c.now();
-    const id = this.c.sql.insert(
-      `INSERT INTO sync_history (kind, trigger, status, source_type, source_config_id, target_type, target_config_id,
-        project_name, work_item_id, overwrite_mode, started_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      [h.kind ?? 'attachment_sync', h.trigger ?? 'manual', h.status ?? 'in_progress', h.sourceType ?? null, h.sourceConfigId ?? null,
-        h.targetType ?? null, h.targetConfigId ?? null, h.projectName ?? null, h.workItemId ?? null, h.overwriteMode ?? null,
-        h.startedAt ?? t, t, t]);
+    const id = this.c.sql.insert(INSERT_RUN, runValues(h, this.c.now()));
     return this.get(id)!;
+  }
+
+  /** The owner's open runs stay its own for leaseMs more. */
+  renewLeases(owner: string, leaseMs: number): number {
+    return this.c.sql.run(RENEW_RUNS, [addMs(this.c.now(), leaseMs), owner]);
+  }
+
+  /** Ends the runs a process that is gone left open, as failed "interrupted"; how many. */
+  interruptAbandoned(which: AbandonedRuns): number {
+    return this.c.sql.run(interruptSql(DURATION_MS, which.expiredOnly), interruptValues(which, this.c.now()));
   }
 
   get(id: number): SyncHistoryRow | undefined {
@@ -98,7 +146,7 @@ export class HistoryRepository {
         error_message = CASE WHEN ? THEN ? ELSE error_message END,
         total_items = COALESCE(?, total_items),
         completed_at = CASE WHEN ? THEN ? ELSE completed_at END,
-        duration_ms = CASE WHEN ? THEN CAST(ROUND((julianday(?) - julianday(started_at)) * 86400000) AS INTEGER) ELSE duration_ms END,
+        duration_ms = CASE WHEN ? THEN ${DURATION_MS} ELSE duration_ms END,
         updated_at = ? WHERE id = ?`,
       [u.status ?? null, u.errorMessage !== undefined ? 1 : 0, u.errorMessage ?? null, u.totalItems ?? null,
         completedAt !== undefined ? 1 : 0, completedAt ?? null, completedAt ? 1 : 0, completedAt ?? null, t, id]);
