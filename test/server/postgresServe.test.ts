@@ -83,6 +83,9 @@ describe('team server on PostgreSQL: several serve processes, one killed', funct
       await waitFor('no run of the killed process left open', async () => (await db.query<{ n: number }>(
         `SELECT COUNT(*)::int AS n FROM sync_history WHERE status IN ('pending', 'in_progress') AND lease_owner LIKE $1`, [killed])).rows[0].n === 0, 15_000);
       assert.ok((await db.query(`SELECT 1 FROM sync_history WHERE error_message = 'interrupted' AND lease_owner LIKE $1`, [killed])).rows.length > 0, 'it had runs in flight');
+      // Every request was answered: no run of the live processes is left open either.
+      await waitFor('no run left open', async () => (await db.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM sync_history WHERE status IN ('pending', 'in_progress')`)).rows[0].n === 0, 15_000);
     } finally {
       await db.end();
     }
