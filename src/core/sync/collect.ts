@@ -23,9 +23,11 @@ export interface Collected {
  */
 export async function collectWorkItem(item: WorkItem, store: SyncDbRepositories, mirrorRoot: string, hashes: HashCache, options: PlanOptions,
   carryOut: (localPath: string) => boolean = () => true): Promise<Collected> {
-  const records = await store.attachments.forWorkItem(item.id, true);
   const mirrorDir = path.join(mirrorRoot, String(item.id));
+  // The folder first, then the records: a file put there with its request (an API upload: the
+  // request is written, then the file moved in) is then always seen with that request.
   const mirror: LocalFile[] = (await scanMirrorFolder(mirrorRoot, [item.id], hashes)).map((f) => ({ fileName: f.fileName, path: f.path, sha256: f.sha256, size: f.size, inMirror: true }));
+  const records = await store.attachments.forWorkItem(item.id, true);
   const requests = records.filter((r) => isExplicitRequest(r, mirrorDir));
   const others = new Set(requests.flatMap((r) => (carryOut(r.localPath as string) ? [] : [r.localPath as string])));
   const { present, missing } = await explicitRequests(requests.filter((r) => !others.has(r.localPath as string)));
