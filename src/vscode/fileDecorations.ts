@@ -50,7 +50,7 @@ export class AttachmentDecorations implements vscode.FileDecorationProvider, vsc
     const before = this.decorations;
     try {
       const store = await this.sync.store();
-      const rows = store ? store.trackedItems.list().flatMap((item) => store.attachments.forWorkItem(item.workItemId)) : [];
+      const rows = store ? store.attachments.ofTrackedItems() : [];
       this.decorations = decorationsOf(rows);
     } catch (error) {
       this.log.warn(`Explorer badges not updated: ${errorMessage(error)}`);

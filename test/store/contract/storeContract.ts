@@ -46,6 +46,16 @@ export function storeContract(open: OpenStore): void {
       assert.equal((await db.attachments.listByGuid('g')).length, 2);
     });
 
+    it('the live records of every tracked work item, in one list as forWorkItem gives each', async () => {
+      for (const [workItemId, fileName] of [[4, 'd'], [3, 'b'], [3, 'a'], [9, 'untracked']] as const) await db.attachments.insert({ workItemId, fileName, fileSize: 1, source: 'TOOL' });
+      const gone = await db.attachments.insert({ workItemId: 4, fileName: 'gone', fileSize: 1, source: 'TOOL' });
+      await db.attachments.softDelete(gone.id);
+      for (const workItemId of [4, 3]) await db.trackedItems.track({ workItemId, projectName: 'P' });
+      const each = [...(await db.attachments.forWorkItem(3)), ...(await db.attachments.forWorkItem(4))];
+      assert.deepEqual(await db.attachments.ofTrackedItems(), each);
+      assert.deepEqual(each.map((r) => r.fileName), ['b', 'a', 'd']);
+    });
+
     it('soft delete hides a record from the live list and the summary; failures carry their kind', async () => {
       const a = await db.attachments.insert({ workItemId: 3, fileName: 'a', fileSize: 10, source: 'TOOL', syncStatus: 'SYNCED' });
       const b = await db.attachments.insert({ workItemId: 3, fileName: 'b', fileSize: 5, source: 'TOOL' });

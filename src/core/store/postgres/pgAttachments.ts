@@ -1,5 +1,5 @@
 import type { AsyncRepository } from '../syncDb';
-import { ATTACHMENT_COLS as COLS, type AttachmentRepository, type AttachmentRow, type AttachmentSyncStatus, type FailureKind,
+import { ATTACHMENT_COLS as COLS, OF_TRACKED_ITEMS, type AttachmentRepository, type AttachmentRow, type AttachmentSyncStatus, type FailureKind,
   type NewAttachment, type WorkItemSummary } from '../repositories/attachments';
 import type { PgContext } from './pgContext';
 
@@ -45,6 +45,10 @@ export class PgAttachmentRepository implements AsyncRepository<AttachmentReposit
     return this.c.sql.all<AttachmentRow>(
       `SELECT ${COLS} FROM attachment_sync_metadata WHERE work_item_id = ? ${includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id`,
       [workItemId]);
+  }
+
+  ofTrackedItems(): Promise<AttachmentRow[]> {
+    return this.c.sql.all<AttachmentRow>(OF_TRACKED_ITEMS);
   }
 
   liveContent(): Promise<LiveContent[]> {

@@ -31,6 +31,10 @@ export const ATTACHMENT_COLS = `id, work_item_id AS workItemId, attachment_guid 
   version, comment, error_message AS errorMessage, created_at AS createdAt, updated_at AS updatedAt,
   last_synced_at AS lastSyncedAt, deleted_at AS deletedAt, remote_removed_at AS remoteRemovedAt, failure_kind AS failureKind`;
 
+/** Live records of every tracked work item, ordered as forWorkItem() orders each. */
+export const OF_TRACKED_ITEMS = `SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata
+  WHERE deleted_at IS NULL AND work_item_id IN (SELECT work_item_id FROM tracked_work_items) ORDER BY work_item_id, id`;
+
 /** attachment_sync_metadata: one row per file known on a work item. */
 export class AttachmentRepository {
   constructor(private readonly c: RepoContext) {}
@@ -75,6 +79,11 @@ export class AttachmentRepository {
     return this.c.sql.all<AttachmentRow>(
       `SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata WHERE work_item_id = ? ${includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id`,
       [workItemId]);
+  }
+
+  /** The live records of every tracked work item in one query (the Explorer badges; not a query per work item). */
+  ofTrackedItems(): AttachmentRow[] {
+    return this.c.sql.all<AttachmentRow>(OF_TRACKED_ITEMS);
   }
 
   /** What a poll compares the mirror folder with, for every live record in one query (not one per work item). */
