@@ -66,5 +66,22 @@ describe('team server on PostgreSQL: the runs of a SIGKILLed serve process', fun
     assert.ok(seconds < 4 * leaseSeconds, `ended ${seconds.toFixed(1)} s after the kill, lease ${leaseSeconds} s`);
     assert.equal(survivor.proc.exitCode, null, 'no process was started or restarted for it');
     assert.match(survivor.err, /1 run\(s\) of a process that stopped were marked interrupted/);
+
+    // Its attach request does not stay queued: failed, and sent again to the survivor under its own name.
+    const request = await waitFor('the killed process\'s request failed', async () => {
+      const row = (await db!.query<{ sync_status: string; error_message: string | null }>(
+        `SELECT sync_status, error_message FROM attachment_sync_metadata WHERE file_name = 'killed.bin'`)).rows[0];
+      return row?.sync_status === 'FAILED' && row;
+    }, 20_000);
+    assert.match(request.error_message ?? '', /send it again/);
+    const again = await fetch(`${survivor.base}/api/sync/upload`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fileName: 'killed.bin', workItemId: id, file: Buffer.from('bytes of a run that dies').toString('base64') }),
+    });
+    const answer = await again.json() as { attachment: { fileName: string; status: string } | null };
+    assert.equal(again.status, 200, JSON.stringify(answer));
+    assert.deepEqual([answer.attachment?.fileName, answer.attachment?.status], ['killed.bin', 'uploaded']);
+    const linked = f.ado.state.workItems.get(id)!.relations.filter((r) => r.rel === 'AttachedFile' && r.attributes?.name === 'killed.bin');
+    assert.equal(linked.length, 1);
   });
 });

@@ -314,6 +314,12 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sync_history ADD COLUMN lease_expires_at TEXT;
   CREATE INDEX idx_history_lease ON sync_history(status, lease_expires_at);
   `,
+  // v8: an attach request names the process whose run asked for it (requested_by, its runs'
+  // lease_owner): on a shared PostgreSQL only that process has the file, and a request whose
+  // process is gone is ended as failed instead of staying queued (same column here).
+  `
+  ALTER TABLE attachment_sync_metadata ADD COLUMN requested_by TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

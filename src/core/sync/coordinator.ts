@@ -86,7 +86,8 @@ const DEFAULT_BACKOFF = { baseMs: 1000, capMs: 5 * 60_000 };
 const SHARED_RECHECK_MS = 500;
 
 export class SyncCoordinator {
-  private readonly owner = `coordinator-${process.pid}-${randomUUID().slice(0, 8)}`;
+  /** This process on a shared database: its leases, reservations, runs and attach requests. */
+  readonly owner = `coordinator-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly project: string;
   private readonly limiter: Limiter;
   private readonly journal: UploadJournal;
@@ -353,6 +354,8 @@ export class SyncCoordinator {
     await this.store.history.renewLeases(this.owner, this.leaseMs);
     const ended = await this.store.history.interruptAbandoned({ kind: 'attachment_sync', expiredOnly: true });
     if (ended > 0) this.o.log('warn', `${ended} run(s) of a process that stopped were marked interrupted.`);
+    const abandoned = await this.store.attachments.failAbandonedRequests(new Date(this.now().getTime() - this.leaseMs).toISOString());
+    if (abandoned > 0) this.o.log('warn', `${abandoned} attach request(s) that nobody waits for any more were marked failed.`);
   }
 
   /** Claims due items while there is room, a batch at a time; processing runs on without it. */

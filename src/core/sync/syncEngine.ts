@@ -249,12 +249,13 @@ class Engine implements SyncEngine {
     const records = tx.attachments;
     const earlier = pending.find((r) => r.localPath === file && r.sha256 === sha256);
     if (earlier) {
-      await records.setStatus(earlier.id, 'PENDING');
+      await records.reopenRequest(earlier.id, this.coordinator.owner);
       return { id: earlier.id, created: false };
     }
     // A failed request for other content at this path is superseded by this one (one record a path).
     for (const r of pending) if (r.localPath === file && r.syncStatus === 'FAILED') await records.softDelete(r.id);
-    const row = await records.insert({ workItemId, fileName: path.basename(file), fileSize: size, source: 'TOOL', localPath: file, sha256, syncStatus: 'PENDING', comment: comment ?? null });
+    const row = await records.insert({ workItemId, fileName: path.basename(file), fileSize: size, source: 'TOOL', localPath: file, sha256, syncStatus: 'PENDING',
+      comment: comment ?? null, requestedBy: this.coordinator.owner });
     return { id: row.id, created: true };
   }
 

@@ -302,6 +302,33 @@ export function storeContract(open: OpenStore): void {
       assert.deepEqual([(await status(alive.id))[1], (await status(unowned.id))[1], (await status(imported.id))[0]], ['interrupted', 'interrupted', 'in_progress']);
     });
 
+    it('the attach requests nobody waits for any more are failed: not those of a process with a live run, nor fresh ones, nor carried out ones', async () => {
+      const lease = (owner: string) => ({ owner, leaseMs: 30_000 });
+      await db.history.create({ lease: lease('alive') });
+      const done = await db.history.create({ lease: lease('gone') });
+      await db.history.update(done.id, { status: 'completed' });
+      const request = (fileName: string, requestedBy: string | null) => db.attachments.insert({ workItemId: 5, fileName, fileSize: 1, source: 'TOOL', localPath: `/m/5/${fileName}`, requestedBy });
+      const alive = await request('alive.bin', 'alive');
+      const gone = await request('gone.bin', 'gone');
+      const sent = await request('sent.bin', 'gone');
+      await db.attachments.markSynced(sent.id, { attachmentGuid: 'g-sent', attachmentUrl: 'u' });
+      const nobody = await request('cli.bin', null);
+      time.advance(20_000);
+      await db.history.renewLeases('alive', 30_000);
+      time.advance(20_000);
+      const fresh = await request('fresh.bin', 'gone');
+      assert.equal(await db.attachments.failAbandonedRequests(new Date(time.now.getTime() - 30_000).toISOString()), 1);
+      const state = async (id: number) => {
+        const r = await db.attachments.get(id);
+        return `${r?.syncStatus} ${r?.failureKind}`;
+      };
+      assert.deepEqual([await state(alive.id), await state(gone.id), await state(sent.id), await state(nobody.id), await state(fresh.id)],
+        ['PENDING null', 'FAILED permanent', 'SYNCED null', 'PENDING null', 'PENDING null']);
+      assert.match((await db.attachments.get(gone.id))?.errorMessage ?? '', /send it again/);
+      await db.attachments.reopenRequest(gone.id, 'again');
+      assert.deepEqual([await state(gone.id), (await db.attachments.get(gone.id))?.requestedBy], ['PENDING null', 'again']);
+    });
+
     it('audit entries and events keep their details', async () => {
       await db.audit.log({ actionType: 'sync_started', entityType: 'sync', entityId: '1', details: { trigger: 'manual', ids: [1, 2] }, host: 'h' });
       await db.audit.log({ actionType: 'sync_completed', entityType: 'sync', entityId: '1' });

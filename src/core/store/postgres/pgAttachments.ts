@@ -1,5 +1,5 @@
 import type { AsyncRepository } from '../syncDb';
-import { ATTACHMENT_COLS as COLS, OF_TRACKED_ITEMS, type AttachmentRepository, type AttachmentRow, type AttachmentSyncStatus, type FailureKind,
+import { ABANDONED_MESSAGE, ATTACHMENT_COLS as COLS, FAIL_ABANDONED_REQUESTS, INSERT_ATTACHMENT, insertValues, OF_TRACKED_ITEMS, REOPEN_REQUEST, type AttachmentRepository, type AttachmentRow, type AttachmentSyncStatus, type FailureKind,
   type NewAttachment, type WorkItemSummary } from '../repositories/attachments';
 import type { PgContext } from './pgContext';
 
@@ -10,13 +10,17 @@ export class PgAttachmentRepository implements AsyncRepository<AttachmentReposit
   constructor(private readonly c: PgContext) {}
 
   async insert(a: NewAttachment): Promise<AttachmentRow> {
-    const t = this.c.now();
-    const id = await this.c.sql.insert(
-      `INSERT INTO attachment_sync_metadata (work_item_id, attachment_guid, attachment_url, file_name, local_path,
-        file_size, sha256, source, sync_status, comment, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-      [a.workItemId, a.attachmentGuid ?? null, a.attachmentUrl ?? null, a.fileName, a.localPath ?? null, a.fileSize,
-        a.sha256 ?? null, a.source, a.syncStatus ?? 'PENDING', a.comment ?? null, t, t]);
+    const id = await this.c.sql.insert(INSERT_ATTACHMENT, insertValues(a, this.c.now()));
     return (await this.get(id))!;
+  }
+
+  async reopenRequest(id: number, requestedBy: string | null): Promise<void> {
+    await this.c.sql.run(REOPEN_REQUEST, [requestedBy, this.c.now(), id]);
+  }
+
+  failAbandonedRequests(staleBefore: string): Promise<number> {
+    const t = this.c.now();
+    return this.c.sql.run(FAIL_ABANDONED_REQUESTS, [ABANDONED_MESSAGE, t, staleBefore, t]);
   }
 
   get(id: number): Promise<AttachmentRow | undefined> {

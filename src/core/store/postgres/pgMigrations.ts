@@ -238,6 +238,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sync_history ADD COLUMN lease_expires_at TEXT;
   CREATE INDEX idx_history_lease ON sync_history(status, lease_expires_at);
   `,
+  // The process that asked for an attach (sql.js v8).
+  `
+  ALTER TABLE attachment_sync_metadata ADD COLUMN requested_by TEXT;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

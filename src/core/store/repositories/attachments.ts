@@ -11,6 +11,8 @@ export interface AttachmentRow {
   deletedAt: string | null; remoteRemovedAt: string | null;
   /** 'permanent': a retry cannot mend it (too large, refused); not tried again until the user asks. */
   failureKind: FailureKind | null;
+  /** An attach request: the process whose run asked for it (its runs' lease owner). */
+  requestedBy: string | null;
 }
 
 export type FailureKind = 'permanent' | 'transient';
@@ -18,7 +20,7 @@ export type FailureKind = 'permanent' | 'transient';
 export interface NewAttachment {
   workItemId: number; fileName: string; fileSize: number; source: AttachmentSource;
   attachmentGuid?: string | null; attachmentUrl?: string | null; localPath?: string | null;
-  sha256?: string | null; syncStatus?: AttachmentSyncStatus; comment?: string | null;
+  sha256?: string | null; syncStatus?: AttachmentSyncStatus; comment?: string | null; requestedBy?: string | null;
 }
 
 export interface WorkItemSummary {
@@ -29,7 +31,32 @@ export interface WorkItemSummary {
 export const ATTACHMENT_COLS = `id, work_item_id AS workItemId, attachment_guid AS attachmentGuid, attachment_url AS attachmentUrl,
   file_name AS fileName, local_path AS localPath, file_size AS fileSize, sha256, source, sync_status AS syncStatus,
   version, comment, error_message AS errorMessage, created_at AS createdAt, updated_at AS updatedAt,
-  last_synced_at AS lastSyncedAt, deleted_at AS deletedAt, remote_removed_at AS remoteRemovedAt, failure_kind AS failureKind`;
+  last_synced_at AS lastSyncedAt, deleted_at AS deletedAt, remote_removed_at AS remoteRemovedAt, failure_kind AS failureKind,
+  requested_by AS requestedBy`;
+
+export const INSERT_ATTACHMENT = `INSERT INTO attachment_sync_metadata (work_item_id, attachment_guid, attachment_url, file_name, local_path,
+  file_size, sha256, source, sync_status, comment, requested_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`;
+
+export function insertValues(a: NewAttachment, t: string): (string | number | null)[] {
+  return [a.workItemId, a.attachmentGuid ?? null, a.attachmentUrl ?? null, a.fileName, a.localPath ?? null, a.fileSize,
+    a.sha256 ?? null, a.source, a.syncStatus ?? 'PENDING', a.comment ?? null, a.requestedBy ?? null, t, t];
+}
+
+/** An attach request asked for again, by this process (params: requested_by, now, id). */
+export const REOPEN_REQUEST = `UPDATE attachment_sync_metadata SET sync_status = 'PENDING', error_message = NULL, failure_kind = NULL,
+  requested_by = ?, updated_at = ? WHERE id = ?`;
+
+export const ABANDONED_MESSAGE = 'Nobody waits for this upload any more (its request was cancelled, or the server process that received it stopped) and it was not sent; send it again.';
+
+/**
+ * Attach requests still open whose asking process has no open run with a live lease, and which are
+ * older than a lease (the request is written just before its run): failed, so they neither stay
+ * queued nor hold their name. Params: message, now, stale before, now.
+ */
+export const FAIL_ABANDONED_REQUESTS = `UPDATE attachment_sync_metadata SET sync_status = 'FAILED', failure_kind = 'permanent', error_message = ?, updated_at = ?
+  WHERE requested_by IS NOT NULL AND attachment_guid IS NULL AND deleted_at IS NULL AND sync_status IN ('PENDING', 'UPLOADING') AND updated_at < ?
+    AND NOT EXISTS (SELECT 1 FROM sync_history h WHERE h.lease_owner = attachment_sync_metadata.requested_by
+      AND h.status IN ('pending', 'in_progress') AND h.lease_expires_at >= ?)`;
 
 /** Live records of every tracked work item, ordered as forWorkItem() orders each. */
 export const OF_TRACKED_ITEMS = `SELECT ${ATTACHMENT_COLS} FROM attachment_sync_metadata
@@ -40,13 +67,19 @@ export class AttachmentRepository {
   constructor(private readonly c: RepoContext) {}
 
   insert(a: NewAttachment): AttachmentRow {
-    const t = this.c.now();
-    const id = this.c.sql.insert(
-      `INSERT INTO attachment_sync_metadata (work_item_id, attachment_guid, attachment_url, file_name, local_path,
-        file_size, sha256, source, sync_status, comment, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-      [a.workItemId, a.attachmentGuid ?? null, a.attachmentUrl ?? null, a.fileName, a.localPath ?? null, a.fileSize,
-        a.sha256 ?? null, a.source, a.syncStatus ?? 'PENDING', a.comment ?? null, t, t]);
+    const id = this.c.sql.insert(INSERT_ATTACHMENT, insertValues(a, this.c.now()));
     return this.get(id)!;
+  }
+
+  /** An attach request asked for again (the same file and bytes), now by `requestedBy`. */
+  reopenRequest(id: number, requestedBy: string | null): void {
+    this.c.sql.run(REOPEN_REQUEST, [requestedBy, this.c.now(), id]);
+  }
+
+  /** Fails the attach requests of processes that are gone (see FAIL_ABANDONED_REQUESTS); how many. */
+  failAbandonedRequests(staleBefore: string): number {
+    const t = this.c.now();
+    return this.c.sql.run(FAIL_ABANDONED_REQUESTS, [ABANDONED_MESSAGE, t, staleBefore, t]);
   }
 
   get(id: number): AttachmentRow | undefined {
