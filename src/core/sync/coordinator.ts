@@ -97,7 +97,7 @@ export class SyncCoordinator {
   private readonly active = new Map<number, Promise<void>>();
   private readonly exclusive = new Map<number, Promise<unknown>>();
   private readonly waiters = new Map<number, Run[]>();
-  /** The files of attach runs not ended yet (path -> runs asking): each is carried out by its own run's processing. */
+  /** The files of attach runs not ended yet (path -> how many runs ask): each is carried out by its own run's processing. */
   private readonly requested = new Map<string, number>();
   private rechecking = false;
   private readonly closing = new AbortController();
@@ -339,7 +339,8 @@ export class SyncCoordinator {
 
   /**
    * Renews this process's leases while it runs (they expire only when it is gone). On a shared
-   * database it also renews its runs and ends other processes' runs whose leases ran out.
+   * database it also renews its runs, ends other processes' runs whose leases ran out, and fails
+   * the attach requests nobody waits for any more.
    */
   private beat(): void {
     if (this.heartbeat) return;
