@@ -2,6 +2,35 @@ import type { Database } from 'sql.js';
 import { StoreVersionError } from './errors';
 
 /**
+ * The migrations written the same in SQLite and PostgreSQL: sql.js v6 onwards, PostgreSQL 2 onwards
+ * (pgMigrations.ts appends them to its own first one).
+ */
+export const SHARED_MIGRATIONS: readonly string[] = [
+  // v6: a process that waits for a work item (a sync or an attach it was asked for) reserves it,
+  // apart from the lease of whoever processes it now, so the item comes back to it when another
+  // process's sync of it ends (several processes share one PostgreSQL).
+  `
+  ALTER TABLE sync_job_queue ADD COLUMN reserved_by TEXT;
+  ALTER TABLE sync_job_queue ADD COLUMN reserved_until TEXT;
+  `,
+  // v7: a run has an owner. The process recording it holds a lease on its row (lease_owner,
+  // lease_expires_at, as in sync_job_queue) and renews it while it lives; on a PostgreSQL shared by
+  // several processes, a run whose lease ran out was a process that died, and another process ends
+  // it as interrupted (one writer per sql.js file ends every open run).
+  `
+  ALTER TABLE sync_history ADD COLUMN lease_owner TEXT;
+  ALTER TABLE sync_history ADD COLUMN lease_expires_at TEXT;
+  CREATE INDEX idx_history_lease ON sync_history(status, lease_expires_at);
+  `,
+  // v8: an attach request names the process whose run asked for it (requested_by, its runs'
+  // lease_owner): on a shared PostgreSQL only that process has the file, and a request whose
+  // process is gone is ended as failed instead of staying queued.
+  `
+  ALTER TABLE attachment_sync_metadata ADD COLUMN requested_by TEXT;
+  `,
+];
+
+/**
  * Numbered, forward-only migrations. Index i holds migration to version i+1.
  * Never edit a shipped migration: append a new one.
  */
@@ -298,28 +327,7 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
   `,
-  // v6: a process that waits for a work item (a sync or an attach it was asked for) reserves it,
-  // apart from the lease of whoever processes it now, so the item comes back to it when another
-  // process's sync of it ends (several processes share one PostgreSQL; same columns here).
-  `
-  ALTER TABLE sync_job_queue ADD COLUMN reserved_by TEXT;
-  ALTER TABLE sync_job_queue ADD COLUMN reserved_until TEXT;
-  `,
-  // v7: a run has an owner. The process recording it holds a lease on its row (lease_owner,
-  // lease_expires_at, as in sync_job_queue) and renews it while it lives; on a PostgreSQL shared by
-  // several processes, a run whose lease ran out was a process that died, and another process ends
-  // it as interrupted (same columns here; one writer per sql.js file ends every open run).
-  `
-  ALTER TABLE sync_history ADD COLUMN lease_owner TEXT;
-  ALTER TABLE sync_history ADD COLUMN lease_expires_at TEXT;
-  CREATE INDEX idx_history_lease ON sync_history(status, lease_expires_at);
-  `,
-  // v8: an attach request names the process whose run asked for it (requested_by, its runs'
-  // lease_owner): on a shared PostgreSQL only that process has the file, and a request whose
-  // process is gone is ended as failed instead of staying queued (same column here).
-  `
-  ALTER TABLE attachment_sync_metadata ADD COLUMN requested_by TEXT;
-  `,
+  ...SHARED_MIGRATIONS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,8 +1,9 @@
-// The PostgreSQL schema: the sql.js schema (../migrations.ts, at its version 5) with the same table
-// and column names, in PostgreSQL's types. Times stay ISO-8601 text, as in sql.js, so both order and
+// The PostgreSQL schema: the sql.js schema (../migrations.ts, at its version 5, then the migrations
+// both write alike, SHARED_MIGRATIONS) with the same table and column names, in PostgreSQL's types. Times stay ISO-8601 text, as in sql.js, so both order and
 // compare them alike; flags stay 0/1 integers. Numbered, forward-only; never edit a shipped one.
 import type { Pool } from 'pg';
 import { StoreVersionError } from '../errors';
+import { SHARED_MIGRATIONS } from '../migrations';
 import { inPgTransaction } from './pgSql';
 
 const MIGRATIONS: readonly string[] = [
@@ -227,21 +228,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
   `,
-  // The reservation of a waiting process (sql.js v6).
-  `
-  ALTER TABLE sync_job_queue ADD COLUMN reserved_by TEXT;
-  ALTER TABLE sync_job_queue ADD COLUMN reserved_until TEXT;
-  `,
-  // The owner of a run and its lease, renewed while the owner lives (sql.js v7).
-  `
-  ALTER TABLE sync_history ADD COLUMN lease_owner TEXT;
-  ALTER TABLE sync_history ADD COLUMN lease_expires_at TEXT;
-  CREATE INDEX idx_history_lease ON sync_history(status, lease_expires_at);
-  `,
-  // The process that asked for an attach (sql.js v8).
-  `
-  ALTER TABLE attachment_sync_metadata ADD COLUMN requested_by TEXT;
-  `,
+  // sql.js v6 onwards, written the same in both.
+  ...SHARED_MIGRATIONS,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
