@@ -1,8 +1,9 @@
 // Where an API upload's bytes live: in the work item's mirror folder, as if the file had been put
 // there and attached, so that the record's path holds the bytes and the next sync has nothing to
-// do. The body is written first into the mirror's staging folder (same volume, never read by the
-// mirror scan, cleared when the engine starts), then moved to a name the sync core's rules allow
-// (sanitized, numbered beside a different file of that name) without ever replacing a file.
+// do. The body is written first into this process's staging folder (same volume, never read by the
+// mirror scan, cleared when the engine starts); chooseMirrorName() then picks a name the sync core's
+// rules allow (sanitized, numbered beside a different file of that name), and the engine moves the
+// bytes there once their request is written, without ever replacing a file.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -148,14 +148,17 @@ async function attachIntoMirror(c: RouteContext, target: UploadTarget, staged: S
       .flatMap((r) => (r.localPath && path.dirname(r.localPath) === dir && !(r.attachmentGuid === null && r.syncStatus === 'FAILED') ? [path.basename(r.localPath)] : []));
     const name = await chooseMirrorName(engine.mirrorRoot, target.workItemId, staged, target.fileName, reserved);
     const request = { files: [name.path], workItemId: target.workItemId, comment: target.comment, trigger: 'attach' as const, signal: c.signal };
+    // Only a file the engine moved in is ours to remove (the staged copy is gone then): a name
+    // refused before the move may be someone else's file by now.
+    const movedIn = async () => !name.existing && !(await exists(staged.path));
     try {
       const summary = await engine.attach(name.existing ? request : { ...request, moveFrom: staged.path });
-      if (!name.existing && summary.items.some((i) => i.localPath === name.path && i.status === 'failed')) await rm(name.path, { force: true });
+      if (summary.items.some((i) => i.localPath === name.path && i.status === 'failed') && await movedIn()) await rm(name.path, { force: true });
       return { file: name.path, summary };
     } catch (error) {
       if (error instanceof NameTakenError && attempt < PLACE_ATTEMPTS) continue;
       // Moved in, then the attach broke: the file is not kept.
-      if (!name.existing && !(await exists(staged.path))) await rm(name.path, { force: true });
+      if (await movedIn()) await rm(name.path, { force: true });
       throw error;
     }
   }

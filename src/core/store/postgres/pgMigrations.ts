@@ -1,6 +1,7 @@
 // The PostgreSQL schema: the sql.js schema (../migrations.ts, at its version 5, then the migrations
-// both write alike, SHARED_MIGRATIONS) with the same table and column names, in PostgreSQL's types. Times stay ISO-8601 text, as in sql.js, so both order and
-// compare them alike; flags stay 0/1 integers. Numbered, forward-only; never edit a shipped one.
+// both write alike, SHARED_MIGRATIONS) with the same table and column names, in PostgreSQL's
+// types. Times stay ISO-8601 text, as in sql.js, so both order and compare them alike; flags stay
+// 0/1 integers. Numbered, forward-only; never edit a shipped one.
 import type { Pool } from 'pg';
 import { StoreVersionError } from '../errors';
 import { SHARED_MIGRATIONS } from '../migrations';
